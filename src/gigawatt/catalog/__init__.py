@@ -1,0 +1,209 @@
+"""The catalog: accelerators, systems, cooling, regions, software stacks and cost defaults.
+
+Data ships as YAML in ``catalog/data``; users add or override entries with their own files
+(``--catalog PATH`` or the ``GIGAWATT_CATALOG`` environment variable, a list of files or
+directories separated by ``os.pathsep``). An override with an existing id replaces only the
+fields it gives; every override is recorded in :attr:`Catalog.overrides` and shown in outputs.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import GigawattError, Problem, ValidationFailure
+from ..yaml_io import problems_from_pydantic, read_yaml_file
+from .schema import KINDS, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Software, System
+
+DATA_DIR = Path(__file__).parent / "data"
+ENV_VAR = "GIGAWATT_CATALOG"
+
+
+@dataclass
+class Override:
+    """A user file that added or changed a catalog entry."""
+
+    section: str
+    id: str
+    file: str
+    fields: list[str]
+    new: bool
+
+    def public(self) -> dict:
+        return {"section": self.section, "id": self.id, "file": self.file, "fields": self.fields, "new": self.new}
+
+
+@dataclass
+class Catalog:
+    accelerators: dict[str, Accelerator]
+    systems: dict[str, System]
+    cooling: dict[str, Cooling]
+    regions: dict[str, Region]
+    software: dict[str, Software]
+    defaults: dict[str, CostDefault]
+    overrides: list[Override] = field(default_factory=list)
+    origin: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Entry]:
+        return getattr(self, name)
+
+    def find(self, entry_id: str) -> tuple[str, Entry]:
+        """Find an entry by id in any section; unknown ids get the closest matches."""
+        for name in SECTIONS:
+            sec = self.section(name)
+            if entry_id in sec:
+                return name, sec[entry_id]
+        every = [i for name in SECTIONS for i in self.section(name)]
+        raise GigawattError(f"no catalog entry {entry_id!r}{suggest(entry_id, every)}")
+
+    def accelerator(self, product: str) -> Accelerator:
+        try:
+            return self.accelerators[product]
+        except KeyError:
+            raise GigawattError(f"unknown product {product!r}{suggest(product, self.accelerators)}") from None
+
+    def default(self, name: str) -> float:
+        """A named default's value (e.g. ``topdown_usd_per_gw``)."""
+        return self.defaults[name].value.x
+
+
+def suggest(word: str, choices) -> str:
+    """``"; closest: a, b, c"`` (or every choice if few), for error messages."""
+    choices = sorted(choices)
+    close = difflib.get_close_matches(word, choices, n=3, cutoff=0.4)
+    if close:
+        return f"; closest: {', '.join(close)}"
+    return f"; valid: {', '.join(choices)}" if len(choices) <= 20 else ""
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+    if path.is_file():
+        return [path]
+    raise GigawattError(f"{path}: catalog file or directory not found")
+
+
+def user_paths(extra: list[str | Path] | None = None) -> list[Path]:
+    """Catalog paths from the environment variable, then from ``extra`` (later wins)."""
+    env = os.environ.get(ENV_VAR, "")
+    paths = [Path(p) for p in env.split(os.pathsep) if p.strip()]
+    return paths + [Path(p) for p in (extra or [])]
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def load_catalog(extra: list[str | Path] | None = None) -> Catalog:
+    """Load the built-in catalog plus user files (``GIGAWATT_CATALOG``, then ``extra``)."""
+    key = tuple(str(p) for p in user_paths(extra))
+    return _load(key)
+
+
+@functools.lru_cache(maxsize=8)
+def _load(user: tuple[str, ...]) -> Catalog:
+    raw: dict[str, dict[str, dict]] = {s: {} for s in SECTIONS}
+    where: dict[tuple[str, str], tuple[str, int, dict]] = {}
+    overrides: list[Override] = []
+    builtin = _files(DATA_DIR)
+    for is_user, path in [(False, p) for p in builtin] + [(True, f) for u in user for f in _files(Path(u))]:
+        data, lines = read_yaml_file(path)
+        if data is None:
+            continue
+        try:
+            CatalogFile.model_validate(data)
+        except ValidationError as exc:
+            raise ValidationFailure(str(path), problems_from_pydantic(exc, lines, known_fields=SECTIONS)) from None
+        for section in SECTIONS:
+            for i, item in enumerate(data.get(section) or []):
+                entry_id = item.get("id")
+                if not isinstance(entry_id, str):
+                    raise ValidationFailure(str(path), [Problem(f"{section}[{i}].id", "every entry needs an id", lines.get((section, i)))])
+                if entry_id in raw[section]:
+                    if not is_user:
+                        raise ValidationFailure(str(path), [Problem(f"{section}[{i}].id", f"duplicate id {entry_id!r}", lines.get((section, i)))])
+                    raw[section][entry_id] = _merge(raw[section][entry_id], item)
+                    overrides.append(Override(section, entry_id, str(path), sorted(k for k in item if k != "id"), False))
+                else:
+                    raw[section][entry_id] = item
+                    if is_user:
+                        overrides.append(Override(section, entry_id, str(path), sorted(k for k in item if k != "id"), True))
+                where[(section, entry_id)] = (str(path), i, lines)
+    built: dict[str, dict] = {}
+    problems_by_file: dict[str, list[Problem]] = {}
+    for section, model in SECTIONS.items():
+        built[section] = {}
+        for entry_id, item in raw[section].items():
+            try:
+                built[section][entry_id] = model.model_validate(item)
+            except ValidationError as exc:
+                path, i, lines = where[(section, entry_id)]
+                known = list(model.model_fields) + list(Fact.model_fields)
+                problems_by_file.setdefault(path, []).extend(problems_from_pydantic(exc, lines, (section, i), known))
+    if problems_by_file:
+        path, problems = next(iter(problems_by_file.items()))
+        raise ValidationFailure(path, problems)
+    cat = Catalog(**built, overrides=overrides, origin={k: v[0] for k, v in where.items()})
+    problems = references(cat)
+    if problems:
+        raise GigawattError("catalog has broken references:\n" + "\n".join("  " + p.render() for p in problems))
+    return cat
+
+
+def references(cat: Catalog) -> list[Problem]:
+    """Cross-references that must resolve for the model to run."""
+    out = []
+    for a in cat.accelerators.values():
+        if a.default_system not in cat.systems:
+            out.append(Problem(f"accelerators.{a.id}.default_system", f"unknown system {a.default_system!r}{suggest(a.default_system, cat.systems)}"))
+    for s in cat.systems.values():
+        if s.accelerator not in cat.accelerators:
+            out.append(Problem(f"systems.{s.id}.accelerator", f"unknown accelerator {s.accelerator!r}{suggest(s.accelerator, cat.accelerators)}"))
+    for name in ("cuda", "rocm", "other"):
+        if name not in cat.software:
+            out.append(Problem(f"software.{name}", "missing; every software stack needs an achievable fraction"))
+    return out
+
+
+def check(cat: Catalog) -> list[Problem]:
+    """Every gap in provenance or plausibility: the list ``gigawatt catalog check`` prints.
+
+    A number fails when it lacks a source, an ``as_of`` date or a ``kind``, when a
+    numeric field holds text, or when a quantity that must be positive is not. An
+    estimate of our own (source starting "gigawatt") must say its reasoning in a note.
+    """
+    out = references(cat)
+    for section in SECTIONS:
+        for entry_id, entry in cat.section(section).items():
+            for name, fact in entry.facts().items():
+                path = f"{section}.{entry_id}.{name}"
+                for key in ("source", "as_of", "kind"):
+                    if not getattr(fact, key):
+                        out.append(Problem(path, f"no {key}"))
+                own_guess = (fact.source or "").lower().startswith("gigawatt")
+                if fact.kind == "estimate" and own_guess and not (fact.note or entry.note):
+                    out.append(Problem(path, "our own estimate needs a note with its reasoning"))
+                if name == "available":
+                    continue
+                if isinstance(fact.value, str):
+                    out.append(Problem(path, f"not a number: {fact.value!r}"))
+                elif fact.value <= 0 and section != "defaults":
+                    out.append(Problem(path, f"must be positive, got {fact.value}"))
+    for c in cat.cooling.values():
+        if not (c.pue_low.x <= c.pue_default.x <= c.pue_high.x) or c.pue_low.x < 1:
+            out.append(Problem(f"cooling.{c.id}", "need 1 <= pue_low <= pue_default <= pue_high"))
+    for s in cat.software.values():
+        if not 0 < s.achievable_fraction.x <= 1:
+            out.append(Problem(f"software.{s.id}.achievable_fraction", "must be in (0, 1]"))
+    return out
+
+
+__all__ = ["Catalog", "Fact", "KINDS", "load_catalog", "check", "suggest", "Override"]

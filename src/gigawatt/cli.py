@@ -1,0 +1,328 @@
+"""The ``gigawatt`` command line. Heavy modules are imported inside commands."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import GigawattError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  help="Model multi-gigawatt AI compute build-outs: sizing, timeline, capex/opex, sources.")
+catalog_app = typer.Typer(no_args_is_help=True, help="List, show and check the catalog.")
+app.add_typer(catalog_app, name="catalog")
+
+CatalogOpt = typer.Option(None, "--catalog", "-c", help="Extra catalog file or directory (repeatable; also $GIGAWATT_CATALOG).")
+JsonOpt = typer.Option(False, "--json", help="Print one JSON object instead of tables.")
+
+
+def _console():
+    from rich.console import Console
+
+    con = Console()
+    if not con.is_terminal:  # piped or captured: don't squeeze tables into 80 columns
+        con = Console(width=120)
+    return con
+
+
+def _print_json(obj) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, allow_nan=False, default=str) + "\n")
+
+
+@app.command()
+def size(
+    product: str = typer.Option(..., "--product", "-p", help="Accelerator id, e.g. mi450, gb200, h100-sxm."),
+    gw: Optional[str] = typer.Option(None, "--gw", help="Power to fill, e.g. 1 or '700 MW' (basis: see --basis)."),
+    count: Optional[int] = typer.Option(None, "--count", "-n", help="Number of accelerators instead of --gw."),
+    basis: str = typer.Option("facility", "--basis", help="Whether --gw is 'facility' (grid) or 'it' power."),
+    pue: Optional[float] = typer.Option(None, "--pue", help="Override the cooling type's PUE."),
+    cooling: Optional[str] = typer.Option(None, "--cooling", help="air, dlc (default) or immersion."),
+    region: Optional[str] = typer.Option(None, "--region", help="Region for the electricity price (default us-average)."),
+    system: Optional[str] = typer.Option(None, "--system", help="System id (default: the product's default system)."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """How many accelerators, systems, racks, MW and dollars: by power (--gw) or by count (--count)."""
+    from .api import size as _size
+
+    r = _size(product, gw=gw, count=count, basis=basis, pue=pue, cooling=cooling, region=region, system=system,
+              catalog_paths=catalog)
+    if as_json:
+        return _print_json(r)
+    from rich.table import Table
+
+    from . import fmt
+
+    con = _console()
+    what = f"{r['gw_requested']:g} GW ({r['basis']} basis)" if r["gw_requested"] is not None else f"{count:,} accelerators"
+    t = Table(title=f"{r['product_name']} - {what}", show_header=False, title_justify="left")
+    t.add_column("", style="bold")
+    t.add_column("", justify="right")
+    rows = [
+        ("System", f"{r['system']} ({r['rack_kw']:,.0f} kW per rack)"),
+        ("Accelerators", fmt.count(r["accelerators"])),
+        ("Systems / racks", f"{r['systems']:,} / {r['racks']:,}"),
+        ("All-in power per accelerator", f"{r['it_kw_per_accelerator']:.2f} kW IT, {r['facility_kw_per_accelerator']:.2f} kW facility (TDP {r['tdp_w']:,.0f} W)"),
+        ("IT power", fmt.num(r["it_mw"], "MW")),
+        ("Facility power", f"{fmt.num(r['facility_mw'], 'MW')} (PUE {r['pue']:.2f}, {r['cooling']})"),
+        ("Capex, bottom-up", f"{fmt.usd(r['capex_usd'])} (systems {fmt.usd(r['capex_systems_usd'])}, network {fmt.usd(r['capex_network_usd'])}, facility {fmt.usd(r['capex_facility_usd'])})"),
+        ("Capex, top-down", f"{fmt.usd(r['capex_topdown_usd'])} (x{r['capex_ratio_topdown_to_bottomup']:.2f} bottom-up)"),
+        ("Energy", f"{r['energy_twh_per_year']:,.2f} TWh/yr, {fmt.usd(r['energy_cost_usd_per_year'])}/yr"),
+        ("Peak BF16 (dense)", fmt.flops(r["peak_pflops_bf16"])),
+        ("Effective BF16", fmt.flops(r["effective_pflops_bf16"])),
+        ("HBM", f"{r['hbm_gb'] / 1e6:,.2f} PB in {fmt.count(r['hbm_stacks'])} stacks"),
+    ]
+    for k, v in rows:
+        t.add_row(k, v)
+    con.print(t)
+    _notes(con, r["warnings"], r["catalog_overrides"])
+
+
+def _notes(con, warnings, overrides):
+    for w in warnings:
+        con.print(f"[yellow]warning:[/] {w}")
+    for o in overrides:
+        verb = "added" if o["new"] else f"overrode {', '.join(o['fields'])}"
+        con.print(f"[cyan]catalog:[/] {o['file']} {verb} in {o['section']}.{o['id']}")
+
+
+@app.command()
+def plan(
+    scenario: str = typer.Argument(..., help="Built-in scenario name (see `gigawatt scenarios`) or a YAML file."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+    monthly: bool = typer.Option(False, "--monthly", help="Show every month, not one row a year."),
+    csv: Optional[Path] = typer.Option(None, "--csv", help="Write the monthly series to this CSV file."),
+):
+    """Evaluate a scenario month by month: GW online, accelerators, capex, energy, compute."""
+    from .api import evaluate
+
+    result = evaluate(scenario, catalog_paths=catalog)
+    if csv is not None:
+        _write_csv(result, csv)
+    if as_json:
+        return _print_json(result.to_dict())
+    _plan_tables(result, monthly)
+    if csv is not None:
+        _console().print(f"monthly series written to {csv}")
+
+
+def _write_csv(result, path: Path) -> None:
+    import csv as _csv
+
+    from .engine import SERIES_UNITS
+
+    series = result.monthly()
+    try:
+        with open(path, "w", newline="") as fh:
+            w = _csv.writer(fh)
+            w.writerow(["month", *(f"{k} [{u}]" for k, u in SERIES_UNITS.items())])
+            for i, m in enumerate(result.months):
+                w.writerow([m, *(f"{series[k][i]:.6g}" for k in SERIES_UNITS)])
+    except OSError as exc:
+        raise GigawattError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _plan_tables(result, monthly: bool) -> None:
+    import numpy as np
+    from rich.table import Table
+
+    from . import fmt
+
+    con = _console()
+    sc = result.scenario
+    con.print(f"[bold]{sc.title or sc.name}[/]  ({result.source}; inputs checked {sc.checked or 'n/a'})")
+    groups = result.groups("deal")
+    cols = [(f"{d['name']} ({d['supplier']})", d) for d in groups]
+    if len(groups) > 1:
+        cols.append(("Total", result.totals()))
+    t = Table(title="At full build-out (before retirement)", title_justify="left")
+    t.add_column("")
+    for name, _ in cols:
+        t.add_column(name, justify="right")
+    metrics = [
+        ("GW facility / IT", lambda r: f"{r['gw']:.2f} / {r['gw_it']:.2f}"),
+        ("Accelerators", lambda r: fmt.count(r["accelerators"])),
+        ("Racks", lambda r: fmt.count(r["racks"])),
+        ("Capex bottom-up", lambda r: fmt.usd(r["capex_usd"])),
+        ("  systems / network / facility", lambda r: " / ".join(fmt.usd(r[k]) for k in ("capex_systems_usd", "capex_network_usd", "capex_facility_usd"))),
+        ("Capex top-down", lambda r: fmt.usd(r["capex_topdown_usd"])),
+        ("Top-down / bottom-up", lambda r: f"{r['capex_ratio_topdown_to_bottomup']:.2f}"),
+        ("Energy at full load-out", lambda r: f"{r['energy_twh_per_year']:.1f} TWh/yr"),
+        ("Peak / effective BF16", lambda r: f"{fmt.flops(r['peak_pflops_bf16'])} / {fmt.flops(r['effective_pflops_bf16'])}"),
+        ("HBM", lambda r: f"{r['hbm_gb'] / 1e6:,.1f} PB"),
+        ("PV of capex + opex", lambda r: fmt.usd(r["npv_cost_usd"])),
+    ]
+    for label, f in metrics:
+        t.add_row(label, *(f(r) for _, r in cols))
+    con.print(t)
+
+    tt = Table(title="Tranches", title_justify="left")
+    for col in ("Tranche", "Product / system", "Start", "Ramp", "GW (basis)", "kW IT/acc.", "Accelerators", "PUE"):
+        tt.add_column(col, justify="left" if col in ("Tranche", "Product / system") else "right",
+                      no_wrap=col != "Tranche", min_width=28 if col == "Tranche" else None)
+    for tr in result.tranches:
+        i = tr.index
+        npl = {k: float(v[0, i]) for k, v in result.nameplate.items()}
+        ramp_m = int(result.inputs.p["ramp_months"][0, i])
+        tt.add_row(tr.label, f"{tr.product} / {tr.system}", tr.start, f"{ramp_m} mo", f"{npl['gw']:.2f} ({tr.basis})",
+                   f"{npl['it_kw_per_accelerator']:.2f}", fmt.count(npl["accelerators"]), f"{npl['pue']:.2f}")
+    con.print(tt)
+
+    s = result.monthly()
+    months = result.months
+    idx = list(range(len(months))) if monthly else [i for i, m in enumerate(months) if m.endswith("-12")]
+    mt = Table(title="Month by month" if monthly else "End of each year (--monthly for every month)", title_justify="left")
+    for col in ("Month", "GW online", "Accelerators", "Capex to date", "Opex in year", "Energy TWh in year", "CO2 Mt in year"):
+        mt.add_column(col, justify="right")
+    cum_capex = np.cumsum(s["capex_usd"])
+    for i in idx:
+        lo = max(0, i - 11) if not monthly else i
+        mt.add_row(months[i], f"{s['online_gw'][i]:.2f}", fmt.count(s["accelerators"][i]), fmt.usd(cum_capex[i]),
+                   fmt.usd(s["opex_usd"][lo:i + 1].sum()), f"{s['energy_mwh'][lo:i + 1].sum() / 1e6:.2f}",
+                   f"{s['co2_t'][lo:i + 1].sum() / 1e6:.2f}")
+    if monthly:
+        mt.columns[4].header, mt.columns[5].header, mt.columns[6].header = "Opex", "Energy TWh", "CO2 Mt"
+    con.print(mt)
+    n_facts = {}
+    for src in result.sources():
+        for f in src["facts"].values():
+            n_facts[f.get("kind", "none")] = n_facts.get(f.get("kind", "none"), 0) + 1
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(n_facts.items()))
+    con.print(f"Sources: {len(result.sources())} catalog entries ({kinds} numbers); `gigawatt plan {sc.name} --json` lists them.")
+    _notes(con, result.warnings, [o.public() for o in result.catalog.overrides])
+
+
+@app.command()
+def scenarios(as_json: bool = JsonOpt):
+    """List the built-in scenarios."""
+    from .scenario import builtin_names, load
+
+    rows = []
+    for name in builtin_names():
+        sc = load(name)[0]
+        gw = sum(t.gw for _, _, t in sc.tranches)
+        rows.append({"name": name, "title": sc.title, "deals": len(sc.deals), "tranches": len(sc.tranches), "gw_stated": gw,
+                     "checked": sc.checked})
+    if as_json:
+        return _print_json(rows)
+    from rich.table import Table
+
+    t = Table(title="Built-in scenarios (gigawatt plan NAME)", title_justify="left")
+    for col in ("Name", "Title", "Deals", "Tranches", "GW", "Checked"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(r["name"], r["title"] or "", str(r["deals"]), str(r["tranches"]), f"{r['gw_stated']:g}", r["checked"] or "")
+    _console().print(t)
+
+
+@catalog_app.command("list")
+def catalog_list(
+    section: Optional[str] = typer.Argument(None, help="accelerators, systems, cooling, regions, software or defaults."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """List catalog entries (all sections, or one)."""
+    from .catalog import SECTIONS, load_catalog, suggest
+
+    cat = load_catalog(catalog)
+    if section is not None and section not in SECTIONS:
+        raise GigawattError(f"no catalog section {section!r}{suggest(section, SECTIONS)}")
+    sections = [section] if section else list(SECTIONS)
+    if as_json:
+        return _print_json({s: [{"id": e.id, "name": e.name} for e in cat.section(s).values()] for s in sections})
+    from rich.table import Table
+
+    con = _console()
+    for s in sections:
+        t = Table(title=s, title_justify="left")
+        t.add_column("id", style="bold")
+        t.add_column("name")
+        if s == "accelerators":
+            for col in ("vendor", "available", "BF16 TFLOPS", "HBM GB", "TDP W", "system"):
+                t.add_column(col, justify="right")
+        for e in cat.section(s).values():
+            if s == "accelerators":
+                t.add_row(e.id, e.name, e.vendor, str(e.available.value), f"{e.bf16_dense_tflops.x:,.0f}", f"{e.memory_gb.x:,.0f}",
+                          f"{e.tdp_w.x:,.0f}", e.default_system)
+            else:
+                t.add_row(e.id, e.name)
+        con.print(t)
+
+
+@catalog_app.command("show")
+def catalog_show(
+    entry_id: str = typer.Argument(..., help="Entry id, e.g. gb200."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """Show one entry with every number's unit, kind and source."""
+    from .catalog import load_catalog
+
+    cat = load_catalog(catalog)
+    section, entry = cat.find(entry_id)
+    data = {"section": section, "file": cat.origin.get((section, entry_id)),
+            **{k: (v.public() if hasattr(v, "public") else v) for k, v in entry.model_dump(exclude_none=True).items()}}
+    for k, f in entry.facts().items():
+        data[k] = f.public()
+    data.pop("provenance", None)
+    if as_json:
+        return _print_json(data)
+    from rich.table import Table
+
+    con = _console()
+    con.print(f"[bold]{entry.name}[/] ({section}.{entry.id}, {data['file']})")
+    t = Table(show_lines=False)
+    for col in ("field", "value", "unit", "kind", "source / note"):
+        t.add_column(col)
+    for k, v in entry.model_dump(exclude_none=True).items():
+        if k in entry.facts() or k in ("provenance", "id", "name"):
+            continue
+        t.add_row(k, str(v), "", "", "")
+    for k, f in entry.facts().items():
+        value = f"{f.value:,.6g}" if isinstance(f.value, float) else str(f.value)
+        if f.low is not None or f.high is not None:
+            value += f" ({f.low:,.6g}-{f.high:,.6g})" if f.low is not None and f.high is not None else ""
+        src = f.source or "[red]no source[/]"
+        if f.note:
+            src += f"\n[dim]{f.note}[/]"
+        t.add_row(k, value, f.unit, f.kind or "[red]none[/]", src)
+    con.print(t)
+
+
+@catalog_app.command("check")
+def catalog_check(catalog: Optional[List[Path]] = CatalogOpt, as_json: bool = JsonOpt):
+    """Fail (exit 1) on any number without provenance or with an implausible value."""
+    from .catalog import SECTIONS, check, load_catalog
+
+    cat = load_catalog(catalog)
+    problems = check(cat)
+    n = sum(len(e.facts()) for s in SECTIONS for e in cat.section(s).values())
+    if as_json:
+        _print_json({"ok": not problems, "numbers": n, "problems": [{"path": p.path, "message": p.message} for p in problems]})
+    else:
+        con = _console()
+        for p in problems:
+            con.print(f"[red]x[/] {p.render()}")
+        con.print(f"{n} numbers in {sum(len(cat.section(s)) for s in SECTIONS)} entries: "
+                  + ("[green]every number has a source, a date and a kind[/]" if not problems else f"[red]{len(problems)} problems[/]"))
+    if problems:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console entry point: user mistakes print a message and exit 2, never a traceback."""
+    try:
+        app()
+    except GigawattError as exc:
+        from rich.console import Console
+
+        Console(stderr=True).print(f"[red]error:[/] {exc}", highlight=False, markup=False) if False else sys.stderr.write(f"error: {exc}\n")
+        sys.exit(2)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

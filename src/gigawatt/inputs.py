@@ -1,0 +1,202 @@
+"""Scenario + catalog → per-tranche parameter arrays shaped ``(samples, tranches)``.
+
+This is the only place that reads the catalog for a scenario run. Everything it resolves
+(site defaults, systems, software stack, cost defaults) becomes a plain float array, so the
+engine is pure NumPy and the risk engine can replace any array with samples.
+Problems that need the catalog to see (unknown product, a ramp past the horizon, a rack too
+hot for its cooling) are reported here, all at once, with field paths and lines.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .catalog import Catalog, suggest
+from .errors import Problem, ValidationFailure
+from .model import ramp, sizing
+from .scenario import Scenario, Site
+from .timeline import month_index, month_label
+from .yaml_io import line_for
+
+DEFAULT_COOLING = "dlc"
+DEFAULT_REGION = "us-average"
+
+
+@dataclass(frozen=True)
+class TrancheInfo:
+    """Labels of one tranche (what it is, not how much)."""
+
+    index: int
+    deal_index: int
+    deal: str
+    buyer: str
+    supplier: str
+    vendor: str
+    product: str
+    system: str
+    software: str
+    cooling: str
+    region: str
+    label: str
+    start: str
+    basis: str
+
+
+@dataclass
+class Inputs:
+    """Everything the engine needs, as arrays.
+
+    ``p[name]`` is shaped ``(S, T)``; ``S`` is 1 for a deterministic run.
+    """
+
+    month0: int
+    n_months: int
+    tranches: list[TrancheInfo]
+    p: dict[str, np.ndarray]
+    used: dict[str, set[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def samples(self) -> int:
+        return next(iter(self.p.values())).shape[0]
+
+    @property
+    def month_labels(self) -> list[str]:
+        return [month_label(self.month0 + i) for i in range(self.n_months)]
+
+    def with_samples(self, samples: int) -> "Inputs":
+        """A copy whose arrays are broadcast to ``samples`` rows (for Monte Carlo)."""
+        p = {k: np.broadcast_to(v, (samples, v.shape[1])).copy() for k, v in self.p.items()}
+        return Inputs(self.month0, self.n_months, self.tranches, p, self.used, self.warnings)
+
+
+def _merged_site(scenario: Scenario, deal_site: Site | None) -> Site:
+    if deal_site is None:
+        return scenario.site
+    over = {k: v for k, v in deal_site.model_dump().items() if v is not None}
+    return scenario.site.model_copy(update=over)
+
+
+def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenario>", lines: dict | None = None) -> Inputs:
+    """Resolve a scenario against the catalog into :class:`Inputs`.
+
+    Raises :class:`ValidationFailure` listing every problem found.
+    """
+    lines = lines or {}
+    problems: list[Problem] = []
+
+    def problem(path: tuple, msg: str):
+        problems.append(Problem(_fmt(path), msg, line_for(lines, path)))
+
+    h0 = month_index(scenario.horizon.start)
+    h1 = month_index(scenario.horizon.end)
+    fin = scenario.finance
+    d = catalog.default
+    rows: list[dict] = []
+    infos: list[TrancheInfo] = []
+    used: dict[str, set[str]] = {"accelerators": set(), "systems": set(), "cooling": set(), "regions": set(), "software": set(),
+                                 "defaults": set()}
+    warnings: list[str] = []
+    for di, deal in enumerate(scenario.deals):
+        site = _merged_site(scenario, deal.site)
+        site_path = ("deals", di, "site") if deal.site is not None else ("site",)
+        cooling_id = site.cooling or DEFAULT_COOLING
+        region_id = site.region or DEFAULT_REGION
+        cooling = catalog.cooling.get(cooling_id)
+        region = catalog.regions.get(region_id)
+        if cooling is None:
+            problem(site_path + ("cooling",), f"unknown cooling type {cooling_id!r}{suggest(cooling_id, catalog.cooling)}")
+        if region is None:
+            problem(site_path + ("region",), f"unknown region {region_id!r}{suggest(region_id, catalog.regions)}")
+        for ti, t in enumerate(deal.tranches):
+            path = ("deals", di, "tranches", ti)
+            acc = catalog.accelerators.get(t.product)
+            if acc is None:
+                problem(path + ("product",), f"unknown product {t.product!r}{suggest(t.product, catalog.accelerators)}")
+                continue
+            system_id = t.system or acc.default_system
+            system = catalog.systems.get(system_id)
+            if system is None:
+                problem(path + ("system",), f"unknown system {system_id!r}{suggest(system_id, catalog.systems)}")
+                continue
+            if system.accelerator != acc.id:
+                problem(path + ("system",), f"system {system_id!r} holds {system.accelerator!r}, not {acc.id!r}")
+                continue
+            if t.params is not None and not acc.parameterised:
+                problem(path + ("params",), f"product {acc.id!r} is not parameterised; only templates like 'custom-asic' take params")
+            start = month_index(t.start)
+            end = start + max(t.ramp_months, 1) - 1
+            if start < h0:
+                problem(path + ("start",), f"starts {t.start}, before the horizon start {scenario.horizon.start}")
+            if end > h1:
+                problem(path + ("ramp_months",), f"ramps until {month_label(end)}, after the horizon end {scenario.horizon.end}; "
+                        "extend horizon.end or shorten ramp_months")
+            if isinstance(acc.available.value, str) and start < month_index(acc.available.value):
+                warnings.append(f"deals[{di}].tranches[{ti}]: {acc.id} starts {t.start}, before its catalog availability {acc.available.value}")
+            if cooling is None or region is None:
+                continue
+            params = t.params.model_dump(exclude_none=True) if t.params is not None else {}
+            software_id = params.get("software", acc.software)
+            per_system = params.get("accelerators_per_system", system.accelerators_per_system.x)
+            system_kw = params.get("system_power_kw", system.system_power_kw.x)
+            rack_kw = system_kw * system.systems_per_rack.x
+            if system.cooling_required not in cooling.supports:
+                problem(site_path + ("cooling",), f"{cooling_id!r} cooling cannot serve {system_id!r}, which needs {system.cooling_required} cooling "
+                        f"(deals[{di}].tranches[{ti}]); use {', '.join(c.id for c in catalog.cooling.values() if system.cooling_required in c.supports)}")
+            elif rack_kw > cooling.max_rack_kw.x:
+                problem(site_path + ("cooling",), f"racks of {system_id!r} draw {rack_kw:.0f} kW, above the {cooling.max_rack_kw.x:.0f} kW limit of "
+                        f"{cooling_id!r} cooling (deals[{di}].tranches[{ti}])")
+            pue = site.pue if site.pue is not None else cooling.pue_default.x
+            for sec, key in (("accelerators", acc.id), ("systems", system_id), ("cooling", cooling_id), ("regions", region_id),
+                             ("software", software_id)):
+                used[sec].add(key)
+            rows.append(dict(
+                gw_stated=t.gw,
+                basis_facility=1.0 if t.basis == "facility" else 0.0,
+                pue=pue,
+                start_offset=start - h0,
+                ramp_months=t.ramp_months,
+                shape=ramp.SHAPES[t.shape],
+                refresh=1.0 if t.refresh else 0.0,
+                it_life_months=round(12 * (fin.it_life_years or d("it_life_years"))),
+                facility_life_months=round(12 * (fin.facility_life_years or d("facility_life_years"))),
+                it_w_per_accel=float(sizing.it_power_per_accelerator_w(system_kw, per_system, d("cluster_it_overhead"))),
+                accelerators_per_system=per_system,
+                systems_per_rack=system.systems_per_rack.x,
+                rack_kw=rack_kw,
+                system_price_usd=params.get("price_usd", system.price_usd.x),
+                network_fraction=d("network_fraction_of_systems"),
+                facility_usd_per_mw_it=d("facility_usd_per_mw_it"),
+                land_usd_per_mw_it=d("land_grid_usd_per_mw_it"),
+                topdown_usd_per_gw=fin.topdown_usd_per_gw or d("topdown_usd_per_gw"),
+                bf16_tflops=params.get("bf16_dense_tflops", acc.bf16_dense_tflops.x),
+                fp8_tflops=params.get("fp8_dense_tflops", acc.fp8_dense_tflops.x),
+                fp4_tflops=params.get("fp4_dense_tflops", acc.fp4_dense_tflops.x if acc.fp4_dense_tflops else 0.0),
+                achievable=catalog.software[software_id].achievable_fraction.x,
+                utilization=site.utilization if site.utilization is not None else d("utilization"),
+                hbm_gb=params.get("memory_gb", acc.memory_gb.x),
+                hbm_stacks=params.get("hbm_stacks", acc.hbm_stacks.x),
+                usd_per_mwh=site.electricity_price if site.electricity_price is not None else region.electricity_usd_per_mwh.x,
+                gco2_per_kwh=site.grid_carbon if site.grid_carbon is not None else region.grid_gco2_per_kwh.x,
+                wue=cooling.wue_l_per_kwh.x,
+                average_load=site.average_load if site.average_load is not None else d("average_load_fraction"),
+                maintenance_frac=d("maintenance_fraction_per_year"),
+                discount_rate=fin.discount_rate if fin.discount_rate is not None else d("discount_rate"),
+            ))
+            infos.append(TrancheInfo(
+                index=len(infos), deal_index=di, deal=deal.name, buyer=deal.buyer, supplier=deal.supplier, vendor=acc.vendor,
+                product=acc.id, system=system_id, software=software_id, cooling=cooling_id, region=region_id,
+                label=t.label or f"{acc.id} {t.start}", start=t.start, basis=t.basis,
+            ))
+    if problems:
+        raise ValidationFailure(source, problems)
+    used["defaults"] = set(catalog.defaults)
+    p = {k: np.array([[r[k] for r in rows]], dtype=float) for k in rows[0]}
+    return Inputs(h0, h1 - h0 + 1, infos, p, used, warnings)
+
+
+def _fmt(path: tuple) -> str:
+    from .errors import format_path
+
+    return format_path(path)

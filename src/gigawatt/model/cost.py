@@ -1,0 +1,63 @@
+"""Capex (bottom-up and top-down), depreciation, maintenance and discounting."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def system_capex_per_accelerator_usd(system_price_usd, accelerators_per_system):
+    """Price of the system per accelerator it holds [USD]."""
+    return np.asarray(system_price_usd, float) / accelerators_per_system
+
+
+def network_capex_usd(system_capex_usd, network_fraction_of_systems):
+    """Scale-out network capex [USD] as a fraction of system capex."""
+    return np.asarray(system_capex_usd, float) * network_fraction_of_systems
+
+
+def facility_capex_usd(it_mw, facility_usd_per_mw_it, land_grid_usd_per_mw_it):
+    """Building, power, cooling, land and grid connection [USD] for ``it_mw`` of IT."""
+    return np.asarray(it_mw, float) * (np.asarray(facility_usd_per_mw_it) + land_grid_usd_per_mw_it)
+
+
+def topdown_capex_usd(facility_gw, usd_per_gw):
+    """All-in capex from a $/GW figure on the facility basis [USD].
+
+    >>> float(topdown_capex_usd(6.0, 50e9))
+    300000000000.0
+    """
+    return np.asarray(facility_gw, float) * usd_per_gw
+
+
+def straight_line_depreciation(capex_by_month, life_months, axis=-1):
+    """Straight-line depreciation per month [same unit as capex].
+
+    Each month's capex is written off evenly over the ``life_months`` that follow it
+    (starting in the month of purchase). Computed with a cumulative sum, no loops:
+    dep(t) = (C(t) − C(t − L)) / L, where C is cumulative capex.
+
+    >>> straight_line_depreciation(np.array([12.0, 0, 0, 0, 0]), 3).tolist()
+    [4.0, 4.0, 4.0, 0.0, 0.0]
+    """
+    capex = np.moveaxis(np.asarray(capex_by_month, float), axis, -1)
+    life = np.asarray(life_months)
+    cum = np.cumsum(capex, axis=-1)
+    m = cum.shape[-1]
+    idx = np.arange(m) - life[..., None] if life.ndim else np.arange(m) - life
+    idx = np.broadcast_to(idx, cum.shape)
+    lagged = np.where(idx >= 0, np.take_along_axis(cum, np.clip(idx, 0, m - 1).astype(int), axis=-1), 0.0)
+    dep = (cum - lagged) / np.asarray(life, float)[..., None] if life.ndim else (cum - lagged) / float(life)
+    return np.moveaxis(dep, -1, axis)
+
+
+def monthly_maintenance_usd(installed_capex_usd, fraction_per_year):
+    """Non-energy O&M per month [USD] on the capex currently installed."""
+    return np.asarray(installed_capex_usd, float) * fraction_per_year / 12.0
+
+
+def discount_factors(months_from_start, rate_per_year):
+    """End-of-month discount factors (1 + r)^−(t/12) [-].
+
+    >>> round(float(discount_factors(11, 0.08)), 6)  # end of month 12
+    0.925926
+    """
+    return (1.0 + np.asarray(rate_per_year, float)) ** (-(np.asarray(months_from_start, float) + 1.0) / 12.0)

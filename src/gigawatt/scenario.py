@@ -1,0 +1,220 @@
+"""Scenario files: YAML → validated :class:`Scenario`.
+
+A scenario has deals; a deal has a buyer, a supplier and tranches; a tranche is a product
+generation with its GW (``basis: facility | it``), start month, ramp and shape. Site and
+finance blocks give defaults; a deal's ``site`` overrides the scenario's. Every quantity
+may be written with units (``"700 MW"``); it is stored as a float in the field's unit.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import GigawattError, Problem, ValidationFailure
+from .timeline import month_index, month_label
+from .units import to_canonical
+from .yaml_io import problems_from_pydantic, read_yaml, read_yaml_file
+
+BUILTIN_DIR = Path(__file__).parent / "scenarios"
+
+
+def quantity(unit: str):
+    """A float field that accepts a number in ``unit`` or a string with compatible units."""
+    return BeforeValidator(functools.partial(to_canonical, unit=unit))
+
+
+def _month(value):
+    return month_label(month_index(value))
+
+
+Month = Annotated[str, BeforeValidator(_month)]
+GW = Annotated[float, quantity("GW")]
+Ratio = Annotated[float, quantity("")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Site(Strict):
+    """Where and how the hardware runs. Unset fields fall back to the catalog."""
+
+    cooling: str | None = Field(None, description="Cooling type id (air, dlc, immersion).")
+    pue: Annotated[float, quantity("")] | None = Field(None, ge=1.0, le=3.0, description="Facility/IT power; default from cooling.")
+    region: str | None = Field(None, description="Region id for electricity price and grid carbon.")
+    electricity_price: Annotated[float, quantity("USD/MWh")] | None = Field(None, ge=0, le=2000)
+    grid_carbon: Annotated[float, quantity("g/kWh")] | None = Field(None, ge=0, le=1500)
+    average_load: Ratio | None = Field(None, gt=0, le=1, description="Average draw / capacity.")
+    utilization: Ratio | None = Field(None, gt=0, le=1)
+
+
+class Finance(Strict):
+    discount_rate: Annotated[float, quantity("1/year")] | None = Field(None, ge=-0.05, le=0.5)
+    it_life_years: Annotated[float, quantity("year")] | None = Field(None, gt=0, le=30)
+    facility_life_years: Annotated[float, quantity("year")] | None = Field(None, gt=0, le=60)
+    topdown_usd_per_gw: Annotated[float, quantity("USD/GW")] | None = Field(None, gt=0, le=1e12)
+
+
+class Params(Strict):
+    """Per-tranche overrides of a parameterised product (``custom-asic``)."""
+
+    bf16_dense_tflops: float | None = Field(None, gt=0, le=1e6)
+    fp8_dense_tflops: float | None = Field(None, gt=0, le=1e6)
+    fp4_dense_tflops: float | None = Field(None, gt=0, le=1e6)
+    memory_gb: float | None = Field(None, gt=0, le=10_000)
+    hbm_stacks: float | None = Field(None, gt=0, le=64)
+    tdp_w: Annotated[float, quantity("W")] | None = Field(None, gt=0, le=20_000)
+    accelerators_per_system: float | None = Field(None, ge=1, le=10_000)
+    system_power_kw: Annotated[float, quantity("kW")] | None = Field(None, gt=0, le=5_000)
+    price_usd: Annotated[float, quantity("USD")] | None = Field(None, gt=0, le=1e9)
+    software: Literal["cuda", "rocm", "other"] | None = None
+
+
+class Tranche(Strict):
+    product: str = Field(description="Accelerator id from the catalog.")
+    gw: GW = Field(gt=0, le=100, description="Power of this tranche; see `basis`.")
+    basis: Literal["facility", "it"] = Field("facility", description="Whether `gw` is facility (grid) or critical IT power.")
+    start: Month = Field(description="First month of deliveries, e.g. 2026-07 or '2H 2026'.")
+    ramp_months: int = Field(12, ge=0, le=240, description="Months from first delivery to full GW.")
+    shape: Literal["linear", "s-curve", "step"] = "linear"
+    system: str | None = Field(None, description="System id; default: the product's default system.")
+    refresh: bool = Field(False, description="Replace hardware at end of life (same power, same product).")
+    label: str | None = None
+    params: Params | None = None
+
+    @model_validator(mode="after")
+    def _step_has_no_ramp(self):
+        if self.shape == "step":
+            self.ramp_months = 0
+        elif self.ramp_months == 0:
+            self.shape = "step"
+        return self
+
+
+class Deal(Strict):
+    name: str
+    buyer: str
+    supplier: str
+    site: Site | None = None
+    tranches: list[Tranche] = Field(min_length=1)
+    note: str | None = None
+
+
+class Horizon(Strict):
+    start: Month
+    end: Month
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if month_index(self.end) < month_index(self.start):
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        if month_index(self.end) - month_index(self.start) > 12 * 50:
+            raise ValueError("a horizon longer than 50 years is not supported")
+        return self
+
+    @property
+    def months(self) -> int:
+        return month_index(self.end) - month_index(self.start) + 1
+
+
+class Scenario(Strict):
+    name: str
+    title: str | None = None
+    description: str | None = None
+    checked: str | None = Field(None, description="Date the inputs were last checked against sources.")
+    sources: list[str] = []
+    horizon: Horizon
+    site: Site = Site()
+    finance: Finance = Finance()
+    include: list[str] = Field([], description="Built-in scenario names or paths (relative to this file) whose deals come first.")
+    deals: list[Deal] = []
+
+    @field_validator("checked", mode="before")
+    @classmethod
+    def _date_text(cls, v):
+        return None if v is None else str(v)
+
+    @property
+    def tranches(self) -> list[tuple[int, Deal, Tranche]]:
+        """Every tranche with the index of its deal, in order."""
+        return [(i, d, t) for i, d in enumerate(self.deals) for t in d.tranches]
+
+
+def _all_field_names() -> set[str]:
+    names = set()
+    for m in (Scenario, Deal, Tranche, Site, Finance, Horizon, Params):
+        names |= set(m.model_fields)
+    return names
+
+
+def builtin_names() -> list[str]:
+    return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+
+
+def parse(data, source: str, lines: dict | None = None) -> Scenario:
+    """Validate already-parsed data (dict) as a scenario; errors name ``source``."""
+    lines = lines or {}
+    if not isinstance(data, dict):
+        raise ValidationFailure(source, [Problem("", "a scenario file must be a YAML mapping (name:, horizon:, deals: ...)")])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = problems_from_pydantic(exc, lines, known_fields=_all_field_names())
+        raise ValidationFailure(source, problems) from None
+
+
+def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, dict]:
+    """Load a built-in scenario by name, or a scenario file by path.
+
+    Returns the scenario, the source label used in messages, and the line map (for errors
+    found later against the catalog). Deals of ``include`` d scenarios come first.
+    """
+    scenario, source, lines, path = _read(name_or_path)
+    if path in _seen:
+        raise GigawattError(f"{source}: include cycle through {' -> '.join(str(p) for p in (*_seen, path))}")
+    deals = []
+    for i, name in enumerate(scenario.include):
+        # A file name is relative to the including file; anything else is a built-in name.
+        target = path.parent / name if Path(name).suffix in (".yaml", ".yml") else name
+        try:
+            included = load(target, (*_seen, path))[0]
+        except GigawattError as exc:
+            raise GigawattError(f"{source}: include[{i}] {name!r}: {exc}") from None
+        deals.extend(included.deals)
+    scenario = scenario.model_copy(update={"deals": deals + scenario.deals}) if deals else scenario
+    if not scenario.deals:
+        raise ValidationFailure(source, [Problem("deals", "a scenario needs at least one deal (or an include)", lines.get(("deals",)))])
+    return scenario, source, lines
+
+
+def _read(name_or_path) -> tuple[Scenario, str, dict, Path]:
+    text_path = Path(name_or_path)
+    if text_path.suffix in (".yaml", ".yml", ".json") or text_path.exists():
+        data, lines = read_yaml_file(text_path)
+        source = str(text_path)
+        path = text_path.resolve()
+    else:
+        path = BUILTIN_DIR / f"{name_or_path}.yaml"
+        if not path.exists():
+            from .catalog import suggest
+
+            raise GigawattError(
+                f"no scenario file or built-in scenario named {str(name_or_path)!r}{suggest(str(name_or_path), builtin_names())}"
+            )
+        data, lines = read_yaml_file(path)
+        source = f"built-in scenario {name_or_path!r}"
+    return parse(data, source, lines), source, lines, path
+
+
+def loads(text: str, source: str = "<text>") -> Scenario:
+    """Parse a scenario from YAML (or JSON) text."""
+    data, lines = read_yaml(text, source)
+    scenario = parse(data, source, lines)
+    if scenario.include:
+        raise GigawattError(f"{source}: include works for scenario files only; load() them by path")
+    if not scenario.deals:
+        raise ValidationFailure(source, [Problem("deals", "a scenario needs at least one deal", lines.get(("deals",)))])
+    return scenario
