@@ -52,7 +52,7 @@ class Site(Strict):
 
 
 class Finance(Strict):
-    discount_rate: Annotated[float, quantity("1/year")] | None = Field(None, ge=-0.05, le=0.5)
+    discount_rate: Ratio | None = Field(None, ge=-0.05, le=0.5, description="Per year, e.g. 0.08 or '8 %'.")
     it_life_years: Annotated[float, quantity("year")] | None = Field(None, gt=0, le=30)
     facility_life_years: Annotated[float, quantity("year")] | None = Field(None, gt=0, le=60)
     topdown_usd_per_gw: Annotated[float, quantity("USD/GW")] | None = Field(None, gt=0, le=1e12)

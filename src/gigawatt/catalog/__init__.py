@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ..errors import GigawattError, Problem, ValidationFailure
 from ..yaml_io import problems_from_pydantic, read_yaml_file
-from .schema import KINDS, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Software, System
+from .schema import FIELD_UNITS, KINDS, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Software, System
 
 DATA_DIR = Path(__file__).parent / "data"
 ENV_VAR = "GIGAWATT_CATALOG"
@@ -95,11 +95,31 @@ def user_paths(extra: list[str | Path] | None = None) -> list[Path]:
     return paths + [Path(p) for p in (extra or [])]
 
 
-def _merge(base: dict, over: dict) -> dict:
-    out = dict(base)
-    for k, v in over.items():
-        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+def _bake_provenance(item: dict) -> dict:
+    """Copy an entry's default provenance into each of its numbers and drop the default.
+
+    Done before a user override is merged, so a number the user replaces never inherits
+    the built-in entry's source.
+    """
+    prov = item.get("provenance")
+    if not isinstance(prov, dict):
+        return item
+    out = {k: v for k, v in item.items() if k != "provenance"}
+    for key, value in out.items():
+        if key in FIELD_UNITS or key == "value":
+            fact = dict(value) if isinstance(value, dict) else {"value": value}
+            for p_key in ("source", "as_of", "kind"):
+                if fact.get(p_key) is None and prov.get(p_key) is not None:
+                    fact[p_key] = prov[p_key]
+            out[key] = fact
     return out
+
+
+def _merge(base: dict, over: dict) -> dict:
+    """A user override replaces whole fields (a new value brings its own provenance)."""
+    if "provenance" not in over:
+        base = _bake_provenance(base)
+    return {**base, **over}
 
 
 def load_catalog(extra: list[str | Path] | None = None) -> Catalog:

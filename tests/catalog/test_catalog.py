@@ -1,0 +1,133 @@
+import textwrap
+
+import pytest
+
+from gigawatt.catalog import check, load_catalog
+from gigawatt.errors import GigawattError
+
+REQUIRED = ["h100-sxm", "h200", "gh200", "b200", "gb200", "b300", "gb300", "vr200", "mi300x", "mi325x", "mi350x",
+            "mi355x", "mi450", "custom-asic"]
+
+
+def test_required_accelerators_and_their_systems_exist():
+    cat = load_catalog()
+    for pid in REQUIRED:
+        acc = cat.accelerators[pid]
+        system = cat.systems[acc.default_system]
+        assert system.accelerator == pid
+        assert acc.software in ("cuda", "rocm", "other")
+    assert cat.accelerators["custom-asic"].parameterised
+
+
+def test_builtin_catalog_has_provenance_for_every_number():
+    assert check(load_catalog()) == []
+
+
+def test_dense_never_sparse_bf16_is_half_fp8():
+    # Every accelerator in the catalog runs BF16 at half its dense FP8 rate; a sparse figure
+    # slipped in for one precision would break this.
+    for acc in load_catalog().accelerators.values():
+        assert acc.fp8_dense_tflops.x == pytest.approx(2 * acc.bf16_dense_tflops.x, rel=0.02), acc.id
+
+
+def test_all_in_power_exceeds_tdp():
+    cat = load_catalog()
+    for s in cat.systems.values():
+        per_acc_w = s.system_power_kw.x * 1e3 / s.accelerators_per_system.x
+        assert per_acc_w > cat.accelerators[s.accelerator].tdp_w.x, s.id
+
+
+def _write(tmp_path, text, name="user.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_override_replaces_fields_and_is_recorded(tmp_path):
+    path = _write(tmp_path, """
+        systems:
+          - id: helios-72
+            price_usd: {value: 5.0e+6, source: "my quote", as_of: "2026-11", kind: estimate}
+    """)
+    cat = load_catalog([path])
+    assert cat.systems["helios-72"].price_usd.x == 5e6
+    assert cat.systems["helios-72"].system_power_kw.x == load_catalog().systems["helios-72"].system_power_kw.x
+    [o] = cat.overrides
+    assert (o.section, o.id, o.fields, o.new) == ("systems", "helios-72", ["price_usd"], False)
+    assert check(cat) == []
+
+
+def test_overridden_number_does_not_inherit_builtin_source(tmp_path):
+    path = _write(tmp_path, """
+        accelerators:
+          - id: h100-sxm
+            tdp_w: 650
+    """)
+    cat = load_catalog([path])
+    assert cat.accelerators["h100-sxm"].tdp_w.source is None
+    assert cat.accelerators["h100-sxm"].memory_gb.source  # untouched fields keep theirs
+    paths = [p.path for p in check(cat)]
+    assert "accelerators.h100-sxm.tdp_w" in paths
+
+
+def test_environment_variable_adds_files(tmp_path, monkeypatch):
+    path = _write(tmp_path, """
+        regions:
+          - id: my-site
+            name: My site
+            electricity_usd_per_mwh: {value: 42, source: "PPA", as_of: "2026-11", kind: measured}
+            grid_gco2_per_kwh: {value: 20, source: "PPA", as_of: "2026-11", kind: measured}
+    """)
+    monkeypatch.setenv("GIGAWATT_CATALOG", str(tmp_path))
+    cat = load_catalog()
+    assert cat.regions["my-site"].electricity_usd_per_mwh.x == 42
+    assert cat.overrides[0].new
+
+
+def test_broken_reference_is_an_error(tmp_path):
+    path = _write(tmp_path, """
+        systems:
+          - {id: my-box, name: Box, accelerator: mi45, form: server, cooling_required: air,
+             accelerators_per_system: 8, system_power_kw: 10, systems_per_rack: 4, price_usd: 1}
+    """)
+    with pytest.raises(GigawattError, match=r"systems.my-box.accelerator.*mi450"):
+        load_catalog([path])
+
+
+def test_unknown_section_and_field_name_the_file_and_line(tmp_path):
+    path = _write(tmp_path, "acelerators: []\n")
+    with pytest.raises(GigawattError) as e:
+        load_catalog([path])
+    assert str(path) in str(e.value) and "accelerators" in str(e.value) and "line 1" in str(e.value)
+    path2 = _write(tmp_path, """
+        systems:
+          - id: helios-72
+            price_usdd: 1
+    """, "typo.yaml")
+    with pytest.raises(GigawattError, match=r"systems\[0\].price_usdd \(line 4\): unknown field; did you mean 'price_usd'"):
+        load_catalog([path2])
+
+
+def test_missing_catalog_path_is_an_error(tmp_path):
+    with pytest.raises(GigawattError, match="not found"):
+        load_catalog([tmp_path / "nope.yaml"])
+
+
+def test_check_flags_estimate_without_reasoning(tmp_path):
+    path = _write(tmp_path, """
+        systems:
+          - id: helios-72
+            price_usd: {value: 5.0e+6, source: "gigawatt estimate", as_of: "2026-11", kind: estimate}
+    """)
+    msgs = [p.render() for p in check(load_catalog([path]))]
+    assert any("helios-72.price_usd" in m and "reasoning" in m for m in msgs)
+
+
+def test_fact_range_must_bracket_value(tmp_path):
+    path = _write(tmp_path, """
+        systems:
+          - id: helios-72
+            price_usd: {value: 5.0e+6, low: 6.0e+6, source: "x", as_of: "2026", kind: estimate}
+    """)
+    with pytest.raises(GigawattError, match="low .* is above value"):
+        load_catalog([path])
