@@ -76,6 +76,12 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
 
         raise GigawattError(f"unknown region {reg_id!r}{suggest(reg_id, catalog.regions)}")
     reg = catalog.regions[reg_id]
+    rack_kw = sysm.system_power_kw.x * sysm.systems_per_rack.x
+    if sysm.cooling_required not in cool.supports:
+        ok = ", ".join(c.id for c in catalog.cooling.values() if sysm.cooling_required in c.supports)
+        raise GigawattError(f"{cool_id!r} cooling cannot serve {system_id!r}, which needs {sysm.cooling_required} cooling; use {ok}")
+    if rack_kw > cool.max_rack_kw.x:
+        raise GigawattError(f"racks of {system_id!r} draw {rack_kw:.0f} kW, above the {cool.max_rack_kw.x:.0f} kW limit of {cool_id!r} cooling")
     pue = float(pue) if pue is not None else cool.pue_default.x
     if not 1.0 <= pue <= 3.0:
         raise GigawattError(f"pue must be between 1.0 and 3.0, got {pue}")
@@ -109,12 +115,7 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
     twh = float(energy.energy_mwh(facility_mw, catalog.default("average_load_fraction"), energy.HOURS_PER_YEAR)) / 1e6
     peak_bf16 = float(compute.peak_pflops(accelerators, acc.bf16_dense_tflops.x))
     sw = catalog.software[acc.software].achievable_fraction.x
-    rack_kw = sysm.system_power_kw.x * sysm.systems_per_rack.x
-    warnings = []
-    if sysm.cooling_required not in cool.supports:
-        warnings.append(f"{cool_id} cooling cannot serve {system_id} (needs {sysm.cooling_required})")
-    elif rack_kw > cool.max_rack_kw.x:
-        warnings.append(f"{rack_kw:.0f} kW racks exceed the {cool.max_rack_kw.x:.0f} kW limit of {cool_id} cooling")
+    warnings: list[str] = []
     return {
         "product": acc.id,
         "product_name": acc.name,

@@ -318,9 +318,7 @@ def main() -> None:
     try:
         app()
     except GigawattError as exc:
-        from rich.console import Console
-
-        Console(stderr=True).print(f"[red]error:[/] {exc}", highlight=False, markup=False) if False else sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(f"error: {exc}\n")
         sys.exit(2)
 
 

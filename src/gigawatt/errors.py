@@ -19,11 +19,14 @@ class Problem:
     path: str
     message: str
     line: int | None = None
+    file: str | None = None  # set when the problem is in another file than the one reported (an include)
 
     def render(self) -> str:
         where = self.path or "(top level)"
         if self.line is not None:
             where += f" (line {self.line})"
+        if self.file:
+            where = f"{self.file}: {where}"
         return f"{where}: {self.message}"
 
 

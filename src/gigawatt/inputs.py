@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .catalog import Catalog, suggest
-from .errors import Problem, ValidationFailure
+from .errors import Problem, ValidationFailure, format_path
 from .model import ramp, sizing
-from .scenario import Scenario, Site
+from .scenario import Scenario, merged_site
 from .timeline import month_index, month_label
 from .yaml_io import line_for
 
@@ -71,13 +71,6 @@ class Inputs:
         return Inputs(self.month0, self.n_months, self.tranches, p, self.used, self.warnings)
 
 
-def _merged_site(scenario: Scenario, deal_site: Site | None) -> Site:
-    if deal_site is None:
-        return scenario.site
-    over = {k: v for k, v in deal_site.model_dump().items() if v is not None}
-    return scenario.site.model_copy(update=over)
-
-
 def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenario>", lines: dict | None = None) -> Inputs:
     """Resolve a scenario against the catalog into :class:`Inputs`.
 
@@ -87,7 +80,12 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
     problems: list[Problem] = []
 
     def problem(path: tuple, msg: str):
-        problems.append(Problem(_fmt(path), msg, line_for(lines, path)))
+        src, lns = source, lines
+        origin = scenario.origin(path[1]) if path[0] == "deals" else None
+        if origin is not None:  # report in the file the deal was written in (it may be an include)
+            src, lns, original = origin
+            path = ("deals", original, *path[2:])
+        problems.append(Problem(format_path(path), msg, line_for(lns, path), file=src if src != source else None))
 
     h0 = month_index(scenario.horizon.start)
     h1 = month_index(scenario.horizon.end)
@@ -99,7 +97,7 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
                                  "defaults": set()}
     warnings: list[str] = []
     for di, deal in enumerate(scenario.deals):
-        site = _merged_site(scenario, deal.site)
+        site = merged_site(scenario.site, deal.site)
         site_path = ("deals", di, "site") if deal.site is not None else ("site",)
         cooling_id = site.cooling or DEFAULT_COOLING
         region_id = site.region or DEFAULT_REGION
@@ -195,8 +193,3 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
     p = {k: np.array([[r[k] for r in rows]], dtype=float) for k in rows[0]}
     return Inputs(h0, h1 - h0 + 1, infos, p, used, warnings)
 
-
-def _fmt(path: tuple) -> str:
-    from .errors import format_path
-
-    return format_path(path)

@@ -11,7 +11,7 @@ import functools
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from .errors import GigawattError, Problem, ValidationFailure
 from .timeline import month_index, month_label
@@ -94,12 +94,100 @@ class Tranche(Strict):
         return self
 
 
+class Underlying(Strict):
+    """The supplier's share price: a spot observation and the process that moves it."""
+
+    spot_usd: float = Field(gt=0, le=1e6)
+    as_of: Month = Field(description="Month of the spot price; valuation is as of this month.")
+    source: str | None = None
+    volatility: Ratio = Field(gt=0, le=3, description="Annual volatility, e.g. 0.5 or '50 %'.")
+    risk_free_rate: Ratio = Field(0.04, ge=-0.05, le=0.5)
+    dividend_yield: Ratio = Field(0.0, ge=0, le=0.5)
+    drift: Ratio | Literal["risk-neutral"] = Field("risk-neutral", description="Annual drift of the simulated price, or risk-neutral (= risk-free rate).")
+
+
+class WarrantTranche(Strict):
+    shares: int = Field(gt=0)
+    gw: GW = Field(ge=0, le=100, description="Cumulative delivered GW (facility basis) that vests this tranche.")
+    price_hurdle_usd: float = Field(ge=0, le=1e6, description="Share price at or above which (averaged) the tranche vests.")
+    products: list[str] | None = Field(None, description="Count only deliveries of these products toward `gw` (default: the whole deal).")
+    assumed: bool = Field(False, description="True where the tranche is an assumption, not public terms.")
+
+
+class Warrant(Strict):
+    """A warrant vesting on delivered GW and share-price hurdles (the AMD-OpenAI structure)."""
+
+    shares: int = Field(gt=0, description="Shares under the warrant.")
+    strike_usd: float = Field(ge=0, le=1e6)
+    issued: Month
+    expiry: Month
+    shares_outstanding: float = Field(gt=0, description="Issuer's basic shares outstanding before the warrant.")
+    averaging_months: int = Field(1, ge=1, le=24, description="Months the price is averaged over for the hurdle test.")
+    deployment_condition: bool = Field(True, description="Switch off to vest on price alone.")
+    price_condition: bool = Field(True, description="Switch off to vest on deliveries alone.")
+    underlying: Underlying
+    tranches: list[WarrantTranche] = Field(min_length=1)
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        problems = []
+        if month_index(self.expiry) <= month_index(self.issued):
+            problems.append(f"expiry ({self.expiry}) must be after issued ({self.issued})")
+        total = sum(t.shares for t in self.tranches)
+        if total != self.shares:
+            problems.append(f"tranche shares add up to {total:,}, not the warrant's {self.shares:,}")
+        for i in range(1, len(self.tranches)):
+            a, b = self.tranches[i - 1], self.tranches[i]
+            if b.price_hurdle_usd < a.price_hurdle_usd:
+                problems.append(f"tranches[{i}].price_hurdle_usd ({b.price_hurdle_usd:g}) is below tranches[{i - 1}]'s "
+                                f"({a.price_hurdle_usd:g}); hurdles must not decrease")
+            if b.gw < a.gw:
+                problems.append(f"tranches[{i}].gw ({b.gw:g}) is below tranches[{i - 1}]'s ({a.gw:g}); milestones must not decrease")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class Investment(Strict):
+    """Vendor equity investment in the buyer as GW are deployed (NVIDIA's $10B per GW)."""
+
+    usd_per_gw: Annotated[float, quantity("USD/GW")] = Field(gt=0, le=1e12)
+    cap_usd: Annotated[float, quantity("USD")] = Field(gt=0, le=1e13)
+    valuation_usd: Annotated[float, quantity("USD")] | None = Field(None, gt=0, le=1e14, description="Buyer's valuation, for the stake bought.")
+    source: str | None = None
+
+
+class SupplierTerms(Strict):
+    """The supplier's side: revenue per GW, margins and share count, for revenue and EPS."""
+
+    revenue_usd_per_gw: Annotated[float, quantity("USD/GW")] | None = Field(
+        None, gt=0, le=1e12, description="Supplier content per delivered facility GW; default: the deal's system + network capex.")
+    gross_margin: Ratio = Field(ge=-1, le=1)
+    operating_expense_ratio: Ratio = Field(0.0, ge=0, le=1, description="Incremental operating expense as a share of revenue.")
+    tax_rate: Ratio = Field(ge=0, le=0.6)
+    diluted_shares: float = Field(gt=0)
+    source: str | None = None
+
+
+class BuyerTerms(Strict):
+    """The buyer's side: what a GW earns, for payback."""
+
+    revenue_usd_per_gw_year: Annotated[float, quantity("USD/GW")] | None = Field(None, gt=0, le=1e12)
+    source: str | None = None
+
+
 class Deal(Strict):
     name: str
     buyer: str
     supplier: str
     site: Site | None = None
     tranches: list[Tranche] = Field(min_length=1)
+    warrant: Warrant | None = None
+    investment: Investment | None = None
+    supplier_terms: SupplierTerms | None = None
+    buyer_terms: BuyerTerms | None = None
     note: str | None = None
 
 
@@ -131,6 +219,11 @@ class Scenario(Strict):
     finance: Finance = Finance()
     include: list[str] = Field([], description="Built-in scenario names or paths (relative to this file) whose deals come first.")
     deals: list[Deal] = []
+    # Where each deal was written: (source label, line map, index in that file); set by load().
+    _origins: list[tuple[str, dict, int]] = PrivateAttr(default_factory=list)
+
+    def origin(self, deal_index: int) -> tuple[str, dict, int] | None:
+        return self._origins[deal_index] if deal_index < len(self._origins) else None
 
     @field_validator("checked", mode="before")
     @classmethod
@@ -143,9 +236,17 @@ class Scenario(Strict):
         return [(i, d, t) for i, d in enumerate(self.deals) for t in d.tranches]
 
 
+def merged_site(base: Site, override: Site | None) -> Site:
+    """``override``'s set fields on top of ``base``."""
+    if override is None:
+        return base
+    return base.model_copy(update={k: v for k, v in override.model_dump().items() if v is not None})
+
+
 def _all_field_names() -> set[str]:
     names = set()
-    for m in (Scenario, Deal, Tranche, Site, Finance, Horizon, Params):
+    for m in (Scenario, Deal, Tranche, Site, Finance, Horizon, Params, Warrant, WarrantTranche, Underlying, Investment,
+              SupplierTerms, BuyerTerms):
         names |= set(m.model_fields)
     return names
 
@@ -175,7 +276,7 @@ def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, di
     scenario, source, lines, path = _read(name_or_path)
     if path in _seen:
         raise GigawattError(f"{source}: include cycle through {' -> '.join(str(p) for p in (*_seen, path))}")
-    deals = []
+    deals, origins = [], []
     for i, name in enumerate(scenario.include):
         # A file name is relative to the including file; anything else is a built-in name.
         target = path.parent / name if Path(name).suffix in (".yaml", ".yml") else name
@@ -183,8 +284,13 @@ def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, di
             included = load(target, (*_seen, path))[0]
         except GigawattError as exc:
             raise GigawattError(f"{source}: include[{i}] {name!r}: {exc}") from None
-        deals.extend(included.deals)
-    scenario = scenario.model_copy(update={"deals": deals + scenario.deals}) if deals else scenario
+        # Included deals keep the site their own scenario gave them.
+        deals.extend(d.model_copy(update={"site": merged_site(included.site, d.site)}) for d in included.deals)
+        origins.extend(included.origin(j) for j in range(len(included.deals)))
+    own = [(source, lines, j) for j in range(len(scenario.deals))]
+    if deals:
+        scenario = scenario.model_copy(update={"deals": deals + scenario.deals})
+    scenario._origins = origins + own
     if not scenario.deals:
         raise ValidationFailure(source, [Problem("deals", "a scenario needs at least one deal (or an include)", lines.get(("deals",)))])
     return scenario, source, lines

@@ -61,29 +61,37 @@ def to_canonical(value, unit: str) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected a number{_in(unit)}, got {value!r}")
     if isinstance(value, (int, float)):
-        return float(value)
+        return _finite(float(value), value)
     if not isinstance(value, str):
         raise ValueError(f"expected a number{_in(unit)} or a string like {_example(unit)!r}, got {value!r}")
     m = _NUMBER_UNIT.match(value)
     if m and (m.group(2) == "" or _same_unit_text(m.group(2), unit)):
-        if m.group(2) == "" or unit:
-            return float(m.group(1))
+        return float(m.group(1))
     ureg = registry()
+    if value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise ValueError(f"must be a finite number, got {value!r}")
     try:
         q = ureg.Quantity(value)
     except Exception as exc:  # pint raises many types for garbage text
         raise ValueError(f"cannot read {value!r} as a quantity ({exc.__class__.__name__}); write e.g. {_example(unit)!r}") from None
     target = ureg.Unit(unit) if unit else ureg.dimensionless
     if not hasattr(q, "to"):
-        return float(q)
+        return _finite(float(q), value)
     try:
         # 15 significant digits drop conversion noise (700 MW -> 0.7 GW, not 0.7000000000000001).
-        return float(f"{q.to(target).magnitude:.15g}")
+        out = float(f"{q.to(target).magnitude:.15g}")
     except Exception:
         raise ValueError(
             f"{value!r} is {_dimension_name(q.dimensionality)}, but this field needs {_in(unit, bare=True)}; "
             f"write e.g. {_example(unit)!r}"
         ) from None
+    return _finite(out, value)
+
+
+def _finite(x: float, original) -> float:
+    if x != x or x in (float("inf"), float("-inf")):
+        raise ValueError(f"must be a finite number, got {original!r}")
+    return x
 
 
 def _in(unit: str, bare: bool = False) -> str:

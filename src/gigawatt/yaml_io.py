@@ -17,8 +17,12 @@ def _lines(node, path=(), out=None) -> dict[tuple, int]:
     out = {} if out is None else out
     out[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        seen: dict = {}
         for key, value in node.value:
             k = key.value
+            if k in seen:
+                raise _Duplicate(path + (k,), key.start_mark.line + 1, seen[k])
+            seen[k] = key.start_mark.line + 1
             out[path + (k,)] = key.start_mark.line + 1
             _lines(value, path + (k,), out)
             out[path + (k,)] = key.start_mark.line + 1
@@ -26,6 +30,12 @@ def _lines(node, path=(), out=None) -> dict[tuple, int]:
         for i, item in enumerate(node.value):
             _lines(item, path + (i,), out)
     return out
+
+
+class _Duplicate(Exception):
+    def __init__(self, path, line, first_line):
+        super().__init__(path)
+        self.path, self.line, self.first_line = path, line, first_line
 
 
 def read_yaml(text: str, source: str) -> tuple[object, dict[tuple, int]]:
@@ -45,7 +55,11 @@ def read_yaml(text: str, source: str) -> tuple[object, dict[tuple, int]]:
         line = mark.line + 1 if mark is not None else None
         msg = getattr(exc, "problem", None) or str(exc)
         raise ValidationFailure(source, [Problem("", f"not valid YAML: {msg}", line)]) from None
-    return data, (_lines(node) if node is not None else {})
+    try:
+        return data, (_lines(node) if node is not None else {})
+    except _Duplicate as dup:
+        raise ValidationFailure(source, [Problem(format_path(dup.path), f"given twice (first on line {dup.first_line}); "
+                                                 "keep one", dup.line)]) from None
 
 
 def read_yaml_file(path: Path) -> tuple[object, dict[tuple, int]]:

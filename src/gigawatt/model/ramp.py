@@ -51,9 +51,8 @@ def hardware_purchases_fraction(months_since_start, ramp_months, shape, life_mon
     """Share of a tranche's hardware bought in each month [-], refreshes included.
 
     Without refresh this equals the monthly deliveries. With refresh each cohort is bought
-    again every ``life_months``; ``horizon_cycles`` bounds the number of refresh cycles
-    considered (10 cycles of ≥ 1 year cover any 50-year horizon only if lives are ≥ 5 years,
-    so the engine passes enough cycles for its horizon).
+    again every ``life_months``; ``horizon_cycles`` is how many refresh cycles to count
+    (the engine passes horizon length / shortest life, rounded up).
     """
     k = np.asarray(months_since_start, float)
     first = additions(delivered_fraction(k, ramp_months, shape))

@@ -1,0 +1,275 @@
+"""Deal economics on top of an engine run: warrant vesting and value, vendor equity
+investment, supplier revenue and EPS, buyer TCO and payback.
+
+The engine gives deliveries by month; the warrant model (``model/warrant.py``) turns
+deliveries and share-price paths (given, or simulated by GBM) into vesting months per path.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import GigawattError
+from .model import warrant as wm
+from .model.energy import HOURS_PER_MONTH
+from .result import Result
+from .scenario import Deal, Warrant
+from .timeline import month_index, month_label
+
+
+@dataclass(frozen=True)
+class PriceOptions:
+    """How share prices are produced: a given path, or ``samples`` simulated paths."""
+
+    path: dict[str, float] | None = None
+    samples: int = 100_000
+    seed: int = 0
+    spot_usd: float | None = None
+    as_of: str | None = None
+    volatility: float | None = None
+    drift: float | str | None = None
+
+
+def parse_price_path(text: str) -> dict[str, float]:
+    """``"2026-12: 220, 2028-06: 400"`` → ``{"2026-12": 220.0, "2028-06": 400.0}``."""
+    out = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        month, sep, price = part.partition(":")
+        try:
+            if not sep:
+                raise ValueError
+            label = month_label(month_index(month.strip()))
+            value = float(price)
+        except ValueError:
+            raise GigawattError(f"--price-path: cannot read {part!r}; write e.g. '2026-12: 220, 2028-06: 400'") from None
+        if value <= 0:
+            raise GigawattError(f"--price-path: price must be positive in {part!r}")
+        out[label] = value
+    if not out:
+        raise GigawattError("--price-path is empty; write e.g. '2026-12: 220, 2028-06: 400'")
+    return out
+
+
+def _by_period(months: list[str], values: np.ndarray, quarterly: bool = False) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for m, v in zip(months, values):
+        key = f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}" if quarterly else m[:4]
+        out[key] = out.get(key, 0.0) + float(v)
+    return out
+
+
+def _deal_series(result: Result, deal_index: int, name: str, products: list[str] | None = None) -> np.ndarray:
+    idx = [t.index for t in result.tranches if t.deal_index == deal_index and (products is None or t.product in products)]
+    return result.series[name][0, idx, :].sum(axis=0)
+
+
+def _on_grid(series: np.ndarray, engine_month0: int, first: int, n: int) -> np.ndarray:
+    """A cumulative engine series on months ``first .. first+n``: zero before, held after."""
+    months = np.arange(first, first + n + 1) - engine_month0
+    inside = np.clip(months, 0, len(series) - 1)
+    return np.where(months < 0, 0.0, series[..., inside])
+
+
+def warrant_analysis(result: Result, deal_index: int, w: Warrant, opts: PriceOptions) -> dict:
+    u = w.underlying
+    spot = opts.spot_usd if opts.spot_usd is not None else u.spot_usd
+    as_of = month_index(opts.as_of) if opts.as_of else month_index(u.as_of)
+    vol = opts.volatility if opts.volatility is not None else u.volatility
+    drift_in = opts.drift if opts.drift is not None else u.drift
+    drift = u.risk_free_rate if drift_in == "risk-neutral" else float(drift_in)
+    expiry = month_index(w.expiry)
+    if spot <= 0 or not 0 < vol <= 3:
+        raise GigawattError("spot must be positive and volatility in (0, 3]")
+    if expiry <= as_of:
+        raise GigawattError(f"valuation month {month_label(as_of)} is not before the warrant's expiry {w.expiry}")
+    n = expiry - as_of
+    grid = [month_label(as_of + i) for i in range(n + 1)]
+    delivered = np.stack([
+        _on_grid(_deal_series(result, deal_index, "delivered_gw", t.products), result.inputs.month0, as_of, n) for t in w.tranches
+    ])
+    if opts.path is not None:
+        points = {month_index(k): v for k, v in opts.path.items()}
+        prices = wm.interpolate_path(points, as_of, n, spot)
+        mode = "given path"
+    else:
+        rng = np.random.default_rng(np.random.SeedSequence(opts.seed))
+        prices = wm.gbm_paths(spot, vol, drift, u.dividend_yield, n, opts.samples, rng)
+        mode = f"{opts.samples:,} simulated GBM paths (seed {opts.seed})"
+    avg = wm.trailing_mean(prices, w.averaging_months)
+    milestones = np.array([t.gw for t in w.tranches])
+    hurdles = np.array([t.price_hurdle_usd for t in w.tranches])
+    vest = wm.vest_months(delivered, avg, milestones, hurdles, n, w.deployment_condition, w.price_condition)
+    value = wm.warrant_value_usd(prices, vest, [t.shares for t in w.tranches], w.strike_usd, u.risk_free_rate)
+    vested = vest >= 0
+    shares = np.array([t.shares for t in w.tranches], float)
+    prob = vested.mean(axis=0)
+    # P(vested by month t) per tranche: histogram of vest months, cumulated.
+    by_month = np.stack([np.cumsum(np.bincount(vest[vested[:, j], j], minlength=n + 1)) for j in range(len(shares))]) / len(vest)
+    expected_shares = float(shares @ prob)
+    tranches = []
+    for j, t in enumerate(w.tranches):
+        mean_month = vest[vested[:, j], j].mean() if prob[j] > 0 else None
+        tranches.append({
+            "shares": t.shares, "gw_milestone": t.gw, "products": t.products, "price_hurdle": t.price_hurdle_usd,
+            "assumed": t.assumed, "prob_vest": float(prob[j]),
+            "expected_vest_month": grid[int(round(mean_month))] if mean_month is not None else None,
+            "gw_milestone_month": next((grid[i] for i in range(n + 1) if delivered[j, i] >= t.gw - 1e-9), None),
+        })
+    total = w.shares
+    return {
+        "shares_total": total,
+        "strike_usd": w.strike_usd,
+        "issued": w.issued,
+        "expiry": w.expiry,
+        "shares_outstanding": w.shares_outstanding,
+        "stake_pct_pre": 100 * total / w.shares_outstanding,
+        "stake_pct_post": 100 * total / (w.shares_outstanding + total),
+        "value_at_final_hurdle_usd": total * w.tranches[-1].price_hurdle_usd,
+        "intrinsic_at_spot_usd": total * max(spot - w.strike_usd, 0.0),
+        "valuation_month": grid[0],
+        "spot_usd": spot,
+        "price_mode": mode,
+        "volatility": vol if opts.path is None else None,
+        "drift": drift if opts.path is None else None,
+        "risk_free_rate": u.risk_free_rate,
+        "value_usd": float(value.mean()),
+        "value_usd_se": float(value.std(ddof=1) / np.sqrt(len(value))) if len(value) > 1 else 0.0,
+        "value_usd_p10": float(np.percentile(value, 10)),
+        "value_usd_p50": float(np.percentile(value, 50)),
+        "value_usd_p90": float(np.percentile(value, 90)),
+        "prob_full_vest": float(vested.all(axis=1).mean()),
+        "expected_vested_shares": expected_shares,
+        "expected_dilution_pct": 100 * expected_shares / (w.shares_outstanding + expected_shares),
+        "tranches": tranches,
+        "prob_vest_by_month": {"month": grid, **{f"tranche_{j + 1}": by_month[j].tolist() for j in range(len(shares))}},
+        "conditions": {"deployment": w.deployment_condition, "price": w.price_condition, "averaging_months": w.averaging_months},
+        "source": w.source,
+        "note": w.note,
+        "_vested_shares_by_month": (by_month * shares[:, None]).sum(axis=0),  # for EPS dilution; removed from JSON
+        "_grid": grid,
+    }
+
+
+def investment_analysis(result: Result, deal_index: int, deal: Deal) -> dict:
+    inv = deal.investment
+    delivered = _deal_series(result, deal_index, "delivered_gw")
+    cum = np.minimum(delivered * inv.usd_per_gw, inv.cap_usd)
+    monthly = np.diff(cum, prepend=0.0)
+    total = float(cum[-1])
+    return {
+        "usd_per_gw": inv.usd_per_gw,
+        "cap_usd": inv.cap_usd,
+        "total_usd": total,
+        "usd_by_year": _by_period(result.months, monthly),
+        "cap_reached_month": next((m for m, c in zip(result.months, cum) if c >= inv.cap_usd - 1e-6), None),
+        "stake_pct_at_valuation": 100 * total / inv.valuation_usd if inv.valuation_usd else None,
+        "valuation_usd": inv.valuation_usd,
+        "source": inv.source,
+    }
+
+
+def supplier_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict | None) -> dict:
+    st = deal.supplier_terms
+    idx = [t.index for t in result.tranches if t.deal_index == deal_index]
+    gw = float(result.nameplate["gw"][0, idx].sum())
+    content = float((result.nameplate["capex_systems_usd"][0, idx] + result.nameplate["capex_network_usd"][0, idx]).sum())
+    rev_per_gw = st.revenue_usd_per_gw if st.revenue_usd_per_gw is not None else content / gw
+    delivered = _deal_series(result, deal_index, "delivered_gw")
+    revenue = np.diff(delivered, prepend=0.0) * rev_per_gw
+    gross = revenue * st.gross_margin
+    net = revenue * (st.gross_margin - st.operating_expense_ratio) * (1 - st.tax_rate)
+    years = _by_period(result.months, revenue)
+    net_by_year = _by_period(result.months, net)
+    # Warrant shares expected to have vested by each year end dilute the share count.
+    dilution = {}
+    if warrant is not None:
+        grid, vested = warrant["_grid"], warrant["_vested_shares_by_month"]
+        for y in years:
+            ends = [i for i, m in enumerate(grid) if m[:4] <= y]
+            dilution[y] = float(vested[ends[-1]]) if ends else 0.0
+    eps = {y: net_by_year[y] / (st.diluted_shares + dilution.get(y, 0.0)) for y in years}
+    eps_undiluted = {y: net_by_year[y] / st.diluted_shares for y in years}
+    return {
+        "supplier": deal.supplier,
+        "revenue_usd_per_gw": rev_per_gw,
+        "revenue_basis": "stated" if st.revenue_usd_per_gw is not None else "the deal's system + network capex (supplier content)",
+        "revenue_usd_total": float(revenue.sum()),
+        "revenue_usd_by_year": years,
+        "revenue_usd_by_quarter": _by_period(result.months, revenue, quarterly=True),
+        "gross_profit_usd_by_year": _by_period(result.months, gross),
+        "net_income_usd_by_year": net_by_year,
+        "eps_usd_by_year": eps,
+        "eps_usd_by_year_before_warrant_dilution": eps_undiluted,
+        "warrant_shares_by_year": dilution,
+        "gross_margin": st.gross_margin,
+        "operating_expense_ratio": st.operating_expense_ratio,
+        "tax_rate": st.tax_rate,
+        "diluted_shares": st.diluted_shares,
+        "source": st.source,
+    }
+
+
+def buyer_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict | None, investment: dict | None,
+                   supplier_revenue_usd: float | None) -> dict:
+    s = {k: _deal_series(result, deal_index, k) for k in ("capex_usd", "opex_usd", "depreciation_usd", "accelerators",
+                                                          "effective_pflops_bf16", "online_gw")}
+    cost = s["depreciation_usd"] + s["opex_usd"]
+    acc_hours = float((s["accelerators"] * HOURS_PER_MONTH).sum())
+    pflop_hours = float((s["effective_pflops_bf16"] * HOURS_PER_MONTH).sum())
+    cash_paid = float(s["capex_usd"].sum() + s["opex_usd"].sum())
+    equity = (warrant["value_usd"] if warrant else 0.0)
+    out = {
+        "cash_paid_usd": cash_paid,
+        "capex_usd": float(s["capex_usd"].sum()),
+        "opex_usd": float(s["opex_usd"].sum()),
+        "warrant_value_usd": warrant["value_usd"] if warrant else None,
+        "investment_received_usd": investment["total_usd"] if investment else None,
+        "effective_discount_pct": 100 * equity / supplier_revenue_usd if warrant and supplier_revenue_usd else None,
+        "tco_usd_per_accelerator_hour": float(cost.sum()) / acc_hours if acc_hours else None,
+        "tco_usd_per_effective_pflop_hour": float(cost.sum()) / pflop_hours if pflop_hours else None,
+        "payback_month": None,
+        "revenue_usd_per_gw_year": None,
+    }
+    bt = deal.buyer_terms
+    if bt is not None and bt.revenue_usd_per_gw_year:
+        revenue = s["online_gw"] * bt.revenue_usd_per_gw_year / 12
+        cum = np.cumsum(revenue - s["capex_usd"] - s["opex_usd"])
+        neg = np.flatnonzero(cum < 0)
+        after = np.flatnonzero((cum >= 0) & (np.arange(len(cum)) > (neg[0] if len(neg) else -1)))
+        out["revenue_usd_per_gw_year"] = bt.revenue_usd_per_gw_year
+        out["payback_month"] = result.months[after[0]] if len(neg) and len(after) else None
+        out["cumulative_cash_usd_at_horizon_end"] = float(cum[-1])
+    return out
+
+
+def analyse(result: Result, opts: PriceOptions = PriceOptions()) -> dict:
+    """Every deal's economics; the first deal with each kind of term also appears at top level."""
+    deals = []
+    for di, deal in enumerate(result.scenario.deals):
+        row: dict = {"name": deal.name, "buyer": deal.buyer, "supplier": deal.supplier}
+        w = warrant_analysis(result, di, deal.warrant, opts) if deal.warrant else None
+        inv = investment_analysis(result, di, deal) if deal.investment else None
+        sup = supplier_analysis(result, di, deal, w) if deal.supplier_terms else None
+        row["buyer_economics"] = buyer_analysis(result, di, deal, w, inv, sup["revenue_usd_total"] if sup else None)
+        for key, val in (("warrant", w), ("investment", inv), ("supplier", sup)):
+            if val is not None:
+                row[key] = {k: v for k, v in val.items() if not k.startswith("_")}
+        deals.append(row)
+    if not any(k in d for d in deals for k in ("warrant", "investment", "supplier")):
+        raise GigawattError(f"scenario {result.scenario.name!r} has no deal terms (warrant, investment or supplier_terms); "
+                            "see the built-in openai-amd for an example")
+    out: dict = {"scenario": result.scenario.name, "deals": deals}
+    for key in ("warrant", "investment", "supplier"):
+        first = next((d for d in deals if key in d), None)
+        if first is not None:
+            out[key] = {"deal": first["name"], **first[key]}
+    out["assumptions"] = {
+        "price": "given path" if opts.path else "geometric Brownian motion, monthly steps, antithetic draws",
+        "vesting": "a tranche vests in the first month its delivered-GW milestone is met and the averaged price is at or above its hurdle, before expiry",
+        "value": "shares received at vesting, net of strike, discounted at the risk-free rate to the valuation month",
+        "deliveries": "cumulative facility GW delivered, from the engine's deployment schedule",
+        "assumed_tranches": [f"{d['name']}: tranche {i + 1}" for d in deals if "warrant" in d
+                             for i, t in enumerate(d["warrant"]["tranches"]) if t["assumed"]],
+    }
+    return out
