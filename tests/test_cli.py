@@ -448,3 +448,47 @@ def test_console_script_good_path_prints_json():
     assert proc.returncode == 0, proc.stderr
     r = json.loads(proc.stdout)
     assert r["product"] == "gb200" and r["facility_mw"] <= 1000.0
+
+
+# -- deal -----------------------------------------------------------------------------------
+
+
+def test_deal_json_has_the_contract_keys(runner):
+    out = invoke_json(runner, "deal", "openai-amd", "--samples", "2000")
+    w = out["warrant"]
+    for key in ("shares_total", "stake_pct_pre", "stake_pct_post", "value_usd", "value_usd_p10", "value_usd_p90",
+                "prob_full_vest", "tranches"):
+        assert key in w
+    assert {"revenue_usd_by_year", "eps_usd_by_year"} <= set(out["supplier"])
+    assert "assumptions" in out
+
+
+def test_deal_with_a_given_price_path(runner):
+    out = invoke_json(runner, "deal", "openai-amd", "--price-path", "2026-12: 220, 2028-06: 400, 2030-01: 650")
+    w = out["warrant"]
+    assert w["price_mode"] == "given path"
+    # 650 by 2030-01 clears every hurdle, and 6 GW are delivered by 2030-06, before the 2030-10 expiry.
+    assert w["prob_full_vest"] == 1.0
+
+
+def test_deal_portfolio_json_has_investment(runner):
+    out = invoke_json(runner, "deal", "openai-portfolio", "--samples", "500")
+    assert out["investment"]["usd_per_gw"] == 10e9 and out["investment"]["total_usd"] == 100e9
+
+
+def test_deal_text_output_shows_units(runner):
+    result = invoke(runner, "deal", "openai-amd", "--samples", "500")
+    assert result.exit_code == 0
+    for fragment in ("$96.0B", "9.9 %", "P(full vesting)", "EPS", "assumed"):
+        assert fragment in result.stdout
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--price-path", "2026-12 220"], "--price-path"),
+    (["--volatility", "-1"], "--volatility"),
+    (["--as-of", "someday"], "--as-of"),
+    (["--spot", "0"], "--spot"),
+])
+def test_deal_bad_options_are_user_errors(monkeypatch, capsys, args, fragment):
+    code, out, err = run_main(monkeypatch, capsys, "deal", "openai-amd", *args)
+    assert_user_error(code, out, err, fragment)

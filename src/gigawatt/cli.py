@@ -197,6 +197,111 @@ def _plan_tables(result, monthly: bool) -> None:
 
 
 @app.command()
+def deal(
+    scenario: str = typer.Argument(..., help="Built-in scenario (openai-amd, openai-portfolio, ...) or a YAML file with deal terms."),
+    price_path: Optional[str] = typer.Option(None, "--price-path", help="Given share-price path instead of simulation, e.g. '2026-12: 220, 2028-06: 400, 2030-01: 650'."),
+    samples: int = typer.Option(100_000, "--samples", "-n", min=1, max=2_000_000, help="Simulated price paths."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same answer)."),
+    spot: Optional[float] = typer.Option(None, "--spot", help="Share price at the valuation month (default: the scenario's)."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Valuation month for --spot, e.g. 2026-11."),
+    volatility: Optional[float] = typer.Option(None, "--volatility", help="Annual volatility, e.g. 0.5."),
+    drift: Optional[float] = typer.Option(None, "--drift", help="Annual drift of simulated prices (default: risk-neutral)."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """Deal economics: warrant vesting and value, vendor investment, supplier revenue and EPS, buyer TCO."""
+    from .api import evaluate
+    from .deals import PriceOptions, analyse, parse_price_path
+    from .timeline import month_index, month_label
+
+    if volatility is not None and not 0 < volatility <= 3:
+        raise GigawattError(f"--volatility must be in (0, 3], got {volatility}")
+    if spot is not None and spot <= 0:
+        raise GigawattError(f"--spot must be positive, got {spot}")
+    if as_of is not None:
+        try:
+            as_of = month_label(month_index(as_of))
+        except ValueError as exc:
+            raise GigawattError(f"--as-of: {exc}") from None
+    opts = PriceOptions(path=parse_price_path(price_path) if price_path else None, samples=samples, seed=seed,
+                        spot_usd=spot, as_of=as_of, volatility=volatility, drift=drift)
+    out = analyse(evaluate(scenario, catalog_paths=catalog), opts)
+    if as_json:
+        return _print_json(out)
+    _deal_tables(out)
+
+
+def _deal_tables(out: dict) -> None:
+    from rich.table import Table
+
+    from . import fmt
+
+    con = _console()
+    for d in out["deals"]:
+        con.print(f"[bold]{d['name']}[/]  ({d['buyer']} buys from {d['supplier']})")
+        w = d.get("warrant")
+        if w:
+            t = Table(title="Warrant", show_header=False, title_justify="left")
+            t.add_column("", style="bold")
+            t.add_column("", justify="right")
+            for k, v in [
+                ("Shares / strike", f"{w['shares_total']:,} at ${w['strike_usd']:g}; issued {w['issued']}, expires {w['expiry']}"),
+                ("Stake of shares outstanding", f"{w['stake_pct_pre']:.1f} % before issue, {w['stake_pct_post']:.1f} % after"),
+                ("Worth at the final hurdle", fmt.usd(w["value_at_final_hurdle_usd"])),
+                ("Valuation", f"{w['price_mode']}, as of {w['valuation_month']}, spot ${w['spot_usd']:,.2f}"
+                 + (f", vol {w['volatility']:.0%}" if w["volatility"] is not None else "")),
+                ("Value today (mean)", fmt.usd(w["value_usd"]) + (f" ± {fmt.usd(w['value_usd_se'])} (MC s.e.)" if w["value_usd_se"] else "")),
+                ("P10 / P50 / P90", " / ".join(fmt.usd(w[k]) for k in ("value_usd_p10", "value_usd_p50", "value_usd_p90"))),
+                ("P(full vesting)", f"{w['prob_full_vest']:.1%}"),
+                ("Expected vested shares", f"{w['expected_vested_shares']:,.0f} ({w['expected_dilution_pct']:.1f} % dilution)"),
+            ]:
+                t.add_row(k, v)
+            con.print(t)
+            tt = Table(title="Warrant tranches", title_justify="left")
+            for col in ("#", "Shares", "GW milestone", "Price hurdle", "Milestone month", "P(vest)", "Expected vest", "Terms"):
+                tt.add_column(col, justify="right")
+            for i, tr in enumerate(w["tranches"]):
+                tt.add_row(str(i + 1), f"{tr['shares']:,}", f"{tr['gw_milestone']:g} GW" + (f" ({', '.join(tr['products'])})" if tr["products"] else ""),
+                           f"${tr['price_hurdle']:,.0f}", tr["gw_milestone_month"] or "never", f"{tr['prob_vest']:.1%}",
+                           tr["expected_vest_month"] or "-", "assumed" if tr["assumed"] else "public")
+            con.print(tt)
+        sup = d.get("supplier_economics")
+        if sup:
+            years = [y for y, v in sup["revenue_usd_by_year"].items() if v]
+            t = Table(title=f"{sup['supplier']}: incremental revenue and EPS ({fmt.usd(sup['revenue_usd_per_gw'])} per GW, "
+                            f"{sup['gross_margin']:.0%} gross margin, {sup['tax_rate']:.0%} tax)", title_justify="left")
+            for col in ("Year", "Revenue", "Gross profit", "Net income", "EPS", "EPS before warrant dilution"):
+                t.add_column(col, justify="right")
+            for y in years:
+                t.add_row(y, fmt.usd(sup["revenue_usd_by_year"][y]), fmt.usd(sup["gross_profit_usd_by_year"][y]),
+                          fmt.usd(sup["net_income_usd_by_year"][y]), f"${sup['eps_usd_by_year'][y]:.2f}",
+                          f"${sup['eps_usd_by_year_before_warrant_dilution'][y]:.2f}")
+            con.print(t)
+        inv = d.get("investment")
+        if inv:
+            yrs = ", ".join(f"{y}: {fmt.usd(v)}" for y, v in inv["usd_by_year"].items() if v)
+            stake = f"; {inv['stake_pct_at_valuation']:.1f} % at a {fmt.usd(inv['valuation_usd'])} valuation" if inv["stake_pct_at_valuation"] else ""
+            con.print(f"[bold]Vendor investment[/]: {fmt.usd(inv['usd_per_gw'])} per GW deployed, cap {fmt.usd(inv['cap_usd'])}: "
+                      f"{fmt.usd(inv['total_usd'])} in total{stake} ({yrs})")
+        b = d["buyer_economics"]
+        parts = [f"cash paid {fmt.usd(b['cash_paid_usd'])} (capex {fmt.usd(b['capex_usd'])}, opex {fmt.usd(b['opex_usd'])})"]
+        if b["effective_discount_pct"] is not None:
+            parts.append(f"warrant worth {b['effective_discount_pct']:.1f} % of supplier revenue")
+        if b["tco_usd_per_accelerator_hour"]:
+            parts.append(f"TCO ${b['tco_usd_per_accelerator_hour']:.2f}/accelerator-hour, ${b['tco_usd_per_effective_pflop_hour']:.3f}/effective PFLOP-hour")
+        if b["revenue_usd_per_gw_year"]:
+            parts.append(f"payback {b['payback_month'] or 'not within the horizon'} at {fmt.usd(b['revenue_usd_per_gw_year'])} revenue per GW-year")
+        con.print("[bold]Buyer[/]: " + "; ".join(parts))
+        con.print()
+    if out.get("note"):
+        con.print(f"[yellow]note:[/] {out['note']}")
+    a = out["assumptions"]
+    con.print("[dim]Assumptions: " + "; ".join(f"{k}: {v}" for k, v in a.items() if k != "assumed_tranches" and v) + "[/]")
+    if a["assumed_tranches"]:
+        con.print(f"[yellow]Not public, assumed:[/] {', '.join(a['assumed_tranches'])} (see the scenario's warrant note)")
+
+
+@app.command()
 def scenarios(as_json: bool = JsonOpt):
     """List the built-in scenarios."""
     from .scenario import builtin_names, load

@@ -252,18 +252,18 @@ def analyse(result: Result, opts: PriceOptions = PriceOptions()) -> dict:
         inv = investment_analysis(result, di, deal) if deal.investment else None
         sup = supplier_analysis(result, di, deal, w) if deal.supplier_terms else None
         row["buyer_economics"] = buyer_analysis(result, di, deal, w, inv, sup["revenue_usd_total"] if sup else None)
-        for key, val in (("warrant", w), ("investment", inv), ("supplier", sup)):
+        for key, val in (("warrant", w), ("investment", inv), ("supplier_economics", sup)):
             if val is not None:
                 row[key] = {k: v for k, v in val.items() if not k.startswith("_")}
         deals.append(row)
-    if not any(k in d for d in deals for k in ("warrant", "investment", "supplier")):
-        raise GigawattError(f"scenario {result.scenario.name!r} has no deal terms (warrant, investment or supplier_terms); "
-                            "see the built-in openai-amd for an example")
     out: dict = {"scenario": result.scenario.name, "deals": deals}
-    for key in ("warrant", "investment", "supplier"):
-        first = next((d for d in deals if key in d), None)
+    if not any(k in d for d in deals for k in ("warrant", "investment", "supplier_economics")):
+        out["note"] = ("no deal has warrant, investment or supplier_terms, so only buyer economics are shown; "
+                       "see the built-in openai-amd scenario for the terms' format")
+    for key, row_key in (("warrant", "warrant"), ("investment", "investment"), ("supplier", "supplier_economics")):
+        first = next((d for d in deals if row_key in d), None)
         if first is not None:
-            out[key] = {"deal": first["name"], **first[key]}
+            out[key] = {"deal": first["name"], **first[row_key]}
     out["assumptions"] = {
         "price": "given path" if opts.path else "geometric Brownian motion, monthly steps, antithetic draws",
         "vesting": "a tranche vests in the first month its delivered-GW milestone is met and the averaged price is at or above its hurdle, before expiry",
