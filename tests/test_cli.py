@@ -492,3 +492,31 @@ def test_deal_text_output_shows_units(runner):
 def test_deal_bad_options_are_user_errors(monkeypatch, capsys, args, fragment):
     code, out, err = run_main(monkeypatch, capsys, "deal", "openai-amd", *args)
     assert_user_error(code, out, err, fragment)
+
+
+def test_size_below_one_system_is_a_user_error(monkeypatch, capsys):
+    code, out, err = run_main(monkeypatch, capsys, "size", "--product", "vr200", "--gw", "100 kW")
+    assert_user_error(code, out, err, "less than one vr-nvl72")
+
+
+def test_size_air_cooled_server_defaults_to_air(runner):
+    r = invoke_json(runner, "size", "--product", "h100-sxm", "--count", "100000")
+    assert r["cooling"] == "air" and r["pue"] == 1.4
+
+
+def test_size_uses_the_engine_numbers(runner):
+    """`size` and a one-tranche `plan` of the same whole systems agree on capex and energy."""
+    import gigawatt
+
+    s = invoke_json(runner, "size", "--product", "gb200", "--gw", "1", "--basis", "it")
+    text = (f"name: one\nhorizon: {{start: 2026-01, end: 2026-12}}\ndeals:\n  - name: one\n    buyer: B\n    supplier: S\n"
+            f"    tranches:\n      - {{product: gb200, gw: {s['it_mw'] / 1e3!r}, basis: it, start: 2026-01, shape: step}}\n")
+    t = gigawatt.evaluate(gigawatt.scenario.loads(text)).totals()
+    assert t["accelerators"] == pytest.approx(s["accelerators"])
+    assert t["capex_usd"] == pytest.approx(s["capex_usd"])
+    assert t["energy_twh_per_year"] == pytest.approx(s["energy_twh_per_year"])
+
+
+def test_piped_plan_output_is_not_cropped(runner):
+    result = invoke(runner, "plan", "openai-broadcom")
+    assert "4,678,363" in result.stdout and "PUE" in result.stdout

@@ -132,3 +132,18 @@ def test_to_pandas_and_xarray_agree_with_arrays(toy):
     assert ds["accelerators"].dims == ("sample", "tranche", "month")
     assert float(ds["nameplate_capex_usd"].sum()) == pytest.approx(toy.totals()["capex_usd"])
     assert list(toy.to_pandas("tranches")["product"]) == ["toy-gpu"]
+
+
+def test_refresh_capex_is_reported_apart_from_the_initial_build(toy_catalog, toy_scenario_text):
+    text = toy_scenario_text.replace("ramp_months: 4}", "ramp_months: 4, refresh: true}")
+    r = evaluate(loads(text), catalog=toy_catalog)
+    h = r.horizon_sums()
+    assert h["capex_refresh_usd"] == pytest.approx(2 * 53.3333333e9, rel=1e-7)
+    assert h["capex_usd"] - h["capex_refresh_usd"] == pytest.approx(r.totals()["capex_usd"], rel=1e-9)
+    assert h["capex_topdown_usd"] == pytest.approx(40e9)  # top-down prices the initial build only
+
+
+def test_xarray_tranche_labels_are_unique_even_when_labels_repeat():
+    r = evaluate("openai-amd")
+    ds = r.to_xarray()
+    assert len(set(ds["tranche"].values)) == len(r.tranches)

@@ -17,7 +17,7 @@ tranche = st.fixed_dictionaries({
     "gw": st.floats(0.01, 10),
     "basis": st.sampled_from(["facility", "it"]),
     "start": st.integers(0, 47).map(lambda i: f"{2026 + i // 12}-{i % 12 + 1:02d}"),
-    "ramp_months": st.integers(0, 36),
+    "ramp_months": st.integers(1, 36),
     "shape": st.sampled_from(["linear", "s-curve"]),
     "refresh": st.booleans(),
 })

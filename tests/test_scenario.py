@@ -468,3 +468,85 @@ def test_duplicate_key_is_refused(tmp_path):
     text = scenario_text(gw=1) + "        gw: 5\n"
     with pytest.raises(GigawattError, match="(?i)duplicate"):
         load(write(tmp_path, text))
+
+
+# -- fixes from the first review ------------------------------------------------------------
+
+
+def test_included_deals_keep_their_own_finance_and_site(tmp_path):
+    write(tmp_path, "name: sub\n" + HORIZON + "site: {cooling: immersion}\n"
+          "finance: {topdown_usd_per_gw: \"35e9 USD/GW\", it_life_years: 3}\n" + deal_yaml("Sub", "h100-sxm"), "sub.yaml")
+    main = write(tmp_path, "name: main\n" + HORIZON + "include: [sub.yaml]\n" + deal_yaml("Own"), "main.yaml")
+    r = gigawatt.evaluate(main)
+    p = r.inputs.p
+    assert p["topdown_usd_per_gw"][0].tolist() == [35e9, 50e9]
+    assert p["it_life_months"][0].tolist() == [36, 60]
+    assert [t.cooling for t in r.tranches] == ["immersion", "dlc"]
+
+
+def test_duplicate_deal_names_are_refused(tmp_path):
+    path = write(tmp_path, "name: m\n" + HORIZON + deal_yaml("X") + deal_yaml("X").replace("deals:\n", ""))
+    msg = str(load_error(path))
+    assert "deals[1].name" in msg and "'X'" in msg and "already used by deals[0]" in msg
+
+
+def test_including_a_scenario_twice_is_refused(tmp_path):
+    msg = str(load_error(write(tmp_path, "name: m\n" + HORIZON + "include: [openai-amd, openai-amd]\n")))
+    assert "'OpenAI-AMD'" in msg and "include a scenario only once" in msg
+
+
+@pytest.mark.parametrize("extra,fragment", [
+    ("        shape: step\n", "shape 'step' delivers everything in the start month"),
+    ("        shape: s-curve\n", None),
+])
+def test_shape_and_ramp_must_agree(tmp_path, extra, fragment):
+    text = scenario_text(ramp=12 if fragment else 0) + extra
+    if fragment:
+        assert fragment in str(load_error(write(tmp_path, text)))
+    else:
+        assert "needs ramp_months of 1 or more" in str(load_error(write(tmp_path, text)))
+
+
+def test_ramp_zero_without_shape_is_a_step(tmp_path):
+    t = load(write(tmp_path, scenario_text(ramp=0)))[0].deals[0].tranches[0]
+    assert (t.shape, t.ramp_months) == ("step", 0)
+
+
+def test_life_under_a_month_is_refused(tmp_path):
+    text = scenario_text(extra="finance: {it_life_years: '1 day'}\n")
+    msg = str(load_error(write(tmp_path, text)))
+    assert "finance.it_life_years" in msg
+
+
+def test_typo_suggestions_come_from_the_right_block(tmp_path):
+    msg = str(load_error(write(tmp_path, scenario_text().replace("ramp_months:", "ramp_month:"))))
+    assert "did you mean 'ramp_months'?" in msg and "averaging_months" not in msg
+
+
+def test_custom_asic_tdp_param_scales_system_power():
+    text = textwrap.dedent("""
+        name: xpu
+        horizon: {start: 2026-01, end: 2030-12}
+        deals:
+          - name: XPU
+            buyer: B
+            supplier: Broadcom
+            tranches:
+              - {product: custom-asic, gw: 1, start: 2026-07, params: {tdp_w: 2400}}
+              - {product: custom-asic, gw: 1, start: 2026-07, label: template}
+    """)
+    r = gigawatt.evaluate(loads(text))
+    w = r.inputs.p["it_w_per_accel"][0]
+    assert w[0] == pytest.approx(2 * w[1])  # double the TDP, same overhead ratio -> double all-in power
+    assert r.to_dict()["tranches"][0]["inputs"]["it_w_per_accel"] == pytest.approx(w[0])
+
+
+def test_air_cooled_servers_default_to_an_air_cooled_site():
+    r = gigawatt.evaluate(loads(scenario_text(product="h100-sxm")))
+    assert r.tranches[0].cooling == "air"
+    assert r.inputs.p["pue"][0, 0] == 1.4
+
+
+def test_site_price_override_is_reported_with_the_tranche(tmp_path):
+    r = gigawatt.evaluate(load(write(tmp_path, scenario_text(extra="site: {electricity_price: '0.085 USD/kWh'}\n")))[0])
+    assert r.to_dict()["tranches"][0]["inputs"]["usd_per_mwh"] == pytest.approx(85.0)

@@ -23,8 +23,8 @@ def _console():
     from rich.console import Console
 
     con = Console()
-    if not con.is_terminal:  # piped or captured: don't squeeze tables into 80 columns
-        con = Console(width=120)
+    if not con.is_terminal:  # piped or captured: room for every column, never cropped numbers
+        con = Console(width=160)
     return con
 
 
@@ -105,7 +105,7 @@ def plan(
         _write_csv(result, csv)
     if as_json:
         return _print_json(result.to_dict())
-    _plan_tables(result, monthly)
+    _plan_tables(result, monthly, scenario)
     if csv is not None:
         _console().print(f"monthly series written to {csv}")
 
@@ -121,12 +121,12 @@ def _write_csv(result, path: Path) -> None:
             w = _csv.writer(fh)
             w.writerow(["month", *(f"{k} [{u}]" for k, u in SERIES_UNITS.items())])
             for i, m in enumerate(result.months):
-                w.writerow([m, *(f"{series[k][i]:.6g}" for k in SERIES_UNITS)])
+                w.writerow([m, *(repr(float(series[k][i])) for k in SERIES_UNITS)])
     except OSError as exc:
         raise GigawattError(f"{path}: cannot write ({exc.strerror or exc})") from None
 
 
-def _plan_tables(result, monthly: bool) -> None:
+def _plan_tables(result, monthly: bool, arg: str) -> None:
     import numpy as np
     from rich.table import Table
 
@@ -162,8 +162,7 @@ def _plan_tables(result, monthly: bool) -> None:
 
     tt = Table(title="Tranches", title_justify="left")
     for col in ("Tranche", "Product / system", "Start", "Ramp", "GW (basis)", "kW IT/acc.", "Accelerators", "PUE"):
-        tt.add_column(col, justify="left" if col in ("Tranche", "Product / system") else "right",
-                      no_wrap=col != "Tranche", min_width=28 if col == "Tranche" else None)
+        tt.add_column(col, justify="left" if col in ("Tranche", "Product / system") else "right", overflow="fold")
     for tr in result.tranches:
         i = tr.index
         npl = {k: float(v[0, i]) for k, v in result.nameplate.items()}
@@ -192,7 +191,7 @@ def _plan_tables(result, monthly: bool) -> None:
         for f in src["facts"].values():
             n_facts[f.get("kind", "none")] = n_facts.get(f.get("kind", "none"), 0) + 1
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(n_facts.items()))
-    con.print(f"Sources: {len(result.sources())} catalog entries ({kinds} numbers); `gigawatt plan {sc.name} --json` lists them.")
+    con.print(f"Sources: {len(result.sources())} catalog entries ({kinds} numbers); `gigawatt plan {arg} --json` lists them.")
     _notes(con, result.warnings, [o.public() for o in result.catalog.overrides])
 
 
@@ -390,7 +389,9 @@ def catalog_show(
     for k, f in entry.facts().items():
         value = f"{f.value:,.6g}" if isinstance(f.value, float) else str(f.value)
         if f.low is not None or f.high is not None:
-            value += f" ({f.low:,.6g}-{f.high:,.6g})" if f.low is not None and f.high is not None else ""
+            lo = f"{f.low:,.6g}" if f.low is not None else ""
+            hi = f"{f.high:,.6g}" if f.high is not None else ""
+            value += f" (range {lo}-{hi})"
         src = f.source or "[red]no source[/]"
         if f.note:
             src += f"\n[dim]{f.note}[/]"

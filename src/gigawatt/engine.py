@@ -32,7 +32,8 @@ SERIES_UNITS: dict[str, str] = {
     "capex_network_usd": "USD",
     "capex_facility_usd": "USD",
     "capex_usd": "USD",
-    "capex_topdown_usd": "USD",
+    "capex_refresh_usd": "USD",     # part of capex_usd: hardware bought again at end of life
+    "capex_topdown_usd": "USD",     # initial build only (a $/GW figure prices bringing a GW online)
     "depreciation_usd": "USD",
     "energy_mwh": "MWh",
     "energy_cost_usd": "USD",
@@ -119,6 +120,7 @@ def run(inputs: Inputs) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     s["capex_network_usd"] = purchases * n["net_capex"]
     s["capex_facility_usd"] = new_capacity * n["fac_capex"]
     s["capex_usd"] = s["capex_systems_usd"] + s["capex_network_usd"] + s["capex_facility_usd"]
+    s["capex_refresh_usd"] = (purchases - new_capacity) * (n["sys_capex"] + n["net_capex"])
     s["capex_topdown_usd"] = cost.topdown_capex_usd(new_capacity * n["gw_fac"], col["topdown_usd_per_gw"])
     s["depreciation_usd"] = (
         cost.straight_line_depreciation(s["capex_systems_usd"] + s["capex_network_usd"], p["it_life_months"])

@@ -15,7 +15,7 @@ import numpy as np
 from .catalog import Catalog, suggest
 from .errors import Problem, ValidationFailure, format_path
 from .model import ramp, sizing
-from .scenario import Scenario, merged_site
+from .scenario import Scenario, merged
 from .timeline import month_index, month_label
 from .yaml_io import line_for
 
@@ -71,6 +71,36 @@ class Inputs:
         return Inputs(self.month0, self.n_months, self.tranches, p, self.used, self.warnings)
 
 
+#: Unit of each per-tranche input array (reported with every run, so overrides are visible).
+INPUT_UNITS: dict[str, str] = {
+    "gw_stated": "GW", "basis_facility": "1 = facility, 0 = IT", "pue": "", "start_offset": "months from horizon start",
+    "ramp_months": "months", "shape": "0 linear, 1 s-curve, 2 step", "refresh": "1 = refresh at end of life",
+    "it_life_months": "months", "facility_life_months": "months", "it_w_per_accel": "W (all-in IT)",
+    "accelerators_per_system": "", "systems_per_rack": "", "rack_kw": "kW", "system_price_usd": "USD",
+    "network_fraction": "of system capex", "facility_usd_per_mw_it": "USD/MW", "land_usd_per_mw_it": "USD/MW",
+    "topdown_usd_per_gw": "USD/GW", "bf16_tflops": "TFLOP/s", "fp8_tflops": "TFLOP/s", "fp4_tflops": "TFLOP/s",
+    "achievable": "", "utilization": "", "hbm_gb": "GB", "hbm_stacks": "", "usd_per_mwh": "USD/MWh",
+    "gco2_per_kwh": "g/kWh", "wue": "L/kWh", "average_load": "", "maintenance_frac": "1/year", "discount_rate": "1/year",
+}
+
+
+def default_cooling(cooling_required: str) -> str:
+    """The cooling type a site gets when none is stated: air for air-cooled systems, else DLC."""
+    return "air" if cooling_required == "air" else DEFAULT_COOLING
+
+
+def fit_problem(catalog: Catalog, cooling_id: str, system_id: str, cooling_required: str, rack_kw: float) -> str | None:
+    """Why ``cooling_id`` cannot serve racks of ``system_id`` (or None if it can)."""
+    cooling = catalog.cooling[cooling_id]
+    if cooling_required not in cooling.supports:
+        ok = ", ".join(c.id for c in catalog.cooling.values() if cooling_required in c.supports)
+        return f"{cooling_id!r} cooling cannot serve {system_id!r}, which needs {cooling_required} cooling; use {ok}"
+    if rack_kw > cooling.max_rack_kw.x:
+        return (f"racks of {system_id!r} draw {rack_kw:.0f} kW, above the {cooling.max_rack_kw.x:.0f} kW limit of "
+                f"{cooling_id!r} cooling")
+    return None
+
+
 def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenario>", lines: dict | None = None) -> Inputs:
     """Resolve a scenario against the catalog into :class:`Inputs`.
 
@@ -89,22 +119,21 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
 
     h0 = month_index(scenario.horizon.start)
     h1 = month_index(scenario.horizon.end)
-    fin = scenario.finance
     d = catalog.default
     rows: list[dict] = []
     infos: list[TrancheInfo] = []
     used: dict[str, set[str]] = {"accelerators": set(), "systems": set(), "cooling": set(), "regions": set(), "software": set(),
                                  "defaults": set()}
     warnings: list[str] = []
+    reported: set = set()
     for di, deal in enumerate(scenario.deals):
-        site = merged_site(scenario.site, deal.site)
+        site = merged(scenario.site, deal.site)
+        fin = merged(scenario.finance, deal.finance)
         site_path = ("deals", di, "site") if deal.site is not None else ("site",)
-        cooling_id = site.cooling or DEFAULT_COOLING
         region_id = site.region or DEFAULT_REGION
-        cooling = catalog.cooling.get(cooling_id)
         region = catalog.regions.get(region_id)
-        if cooling is None:
-            problem(site_path + ("cooling",), f"unknown cooling type {cooling_id!r}{suggest(cooling_id, catalog.cooling)}")
+        if site.cooling is not None and site.cooling not in catalog.cooling:
+            problem(site_path + ("cooling",), f"unknown cooling type {site.cooling!r}{suggest(site.cooling, catalog.cooling)}")
         if region is None:
             problem(site_path + ("region",), f"unknown region {region_id!r}{suggest(region_id, catalog.regions)}")
         for ti, t in enumerate(deal.tranches):
@@ -132,19 +161,24 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
                         "extend horizon.end or shorten ramp_months")
             if isinstance(acc.available.value, str) and start < month_index(acc.available.value):
                 warnings.append(f"deals[{di}].tranches[{ti}]: {acc.id} starts {t.start}, before its catalog availability {acc.available.value}")
+            # Without a stated cooling type, a site suits its systems: air for air-cooled servers.
+            cooling_id = site.cooling or default_cooling(system.cooling_required)
+            cooling = catalog.cooling.get(cooling_id)
             if cooling is None or region is None:
                 continue
             params = t.params.model_dump(exclude_none=True) if t.params is not None else {}
             software_id = params.get("software", acc.software)
             per_system = params.get("accelerators_per_system", system.accelerators_per_system.x)
-            system_kw = params.get("system_power_kw", system.system_power_kw.x)
+            system_kw = params.get("system_power_kw")
+            if system_kw is None:
+                # A new TDP keeps the template's all-in overhead ratio (system power / accelerators' TDP).
+                overhead = system.system_power_kw.x * 1e3 / (system.accelerators_per_system.x * acc.tdp_w.x)
+                system_kw = per_system * params.get("tdp_w", acc.tdp_w.x) * overhead / 1e3
             rack_kw = system_kw * system.systems_per_rack.x
-            if system.cooling_required not in cooling.supports:
-                problem(site_path + ("cooling",), f"{cooling_id!r} cooling cannot serve {system_id!r}, which needs {system.cooling_required} cooling "
-                        f"(deals[{di}].tranches[{ti}]); use {', '.join(c.id for c in catalog.cooling.values() if system.cooling_required in c.supports)}")
-            elif rack_kw > cooling.max_rack_kw.x:
-                problem(site_path + ("cooling",), f"racks of {system_id!r} draw {rack_kw:.0f} kW, above the {cooling.max_rack_kw.x:.0f} kW limit of "
-                        f"{cooling_id!r} cooling (deals[{di}].tranches[{ti}])")
+            trouble = fit_problem(catalog, cooling_id, system_id, system.cooling_required, rack_kw)
+            if trouble and (cooling_id, system_id, rack_kw) not in reported:
+                reported.add((cooling_id, system_id, rack_kw))
+                problem(site_path + ("cooling",) if site.cooling else path + ("product",), trouble)
             pue = site.pue if site.pue is not None else cooling.pue_default.x
             for sec, key in (("accelerators", acc.id), ("systems", system_id), ("cooling", cooling_id), ("regions", region_id),
                              ("software", software_id)):

@@ -12,7 +12,7 @@ import numpy as np
 
 from .catalog import Catalog
 from .engine import NAMEPLATE_UNITS, SERIES_UNITS
-from .inputs import Inputs, TrancheInfo
+from .inputs import INPUT_UNITS, Inputs, TrancheInfo
 from .scenario import Scenario
 
 #: Nameplate figures that add up across tranches (the rest are ratios or per-unit).
@@ -81,7 +81,7 @@ class Result:
 
     def horizon_sums(self, sample: int = 0) -> dict[str, float]:
         """Flows summed over the horizon (capex incl. refreshes, opex, energy, CO2, water)."""
-        keys = ["capex_usd", "capex_topdown_usd", "depreciation_usd", "energy_mwh", "energy_cost_usd", "maintenance_usd",
+        keys = ["capex_usd", "capex_refresh_usd", "capex_topdown_usd", "depreciation_usd", "energy_mwh", "energy_cost_usd", "maintenance_usd",
                 "opex_usd", "co2_t", "water_m3"]
         return {k: float(self.series[k][sample].sum()) for k in keys}
 
@@ -115,8 +115,11 @@ class Result:
             "vendors": self.groups("vendor", sample),
             "products": self.groups("product", sample),
             "tranches": [
-                {**t.__dict__, **{k: float(v[sample, t.index]) for k, v in self.nameplate.items()}} for t in self.tranches
+                {**t.__dict__, **{k: float(v[sample, t.index]) for k, v in self.nameplate.items()},
+                 "inputs": {k: float(v[sample, t.index]) for k, v in self.inputs.p.items()}}
+                for t in self.tranches
             ],
+            "input_units": dict(INPUT_UNITS),
             "catalog_overrides": [o.public() for o in self.catalog.overrides],
             "warnings": self.warnings,
             "sources": self.sources(),
@@ -153,7 +156,7 @@ class Result:
 
         coords = {
             "sample": np.arange(self.inputs.samples),
-            "tranche": [t.label for t in self.tranches],
+            "tranche": [f"{t.index}: {t.label}" for t in self.tranches],  # unique even if labels repeat
             "month": pd.PeriodIndex(self.months, freq="M").to_timestamp(),
             "deal": ("tranche", [t.deal for t in self.tranches]),
             "vendor": ("tranche", [t.vendor for t in self.tranches]),

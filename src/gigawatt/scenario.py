@@ -53,8 +53,8 @@ class Site(Strict):
 
 class Finance(Strict):
     discount_rate: Ratio | None = Field(None, ge=-0.05, le=0.5, description="Per year, e.g. 0.08 or '8 %'.")
-    it_life_years: Annotated[float, quantity("year")] | None = Field(None, gt=0, le=30)
-    facility_life_years: Annotated[float, quantity("year")] | None = Field(None, gt=0, le=60)
+    it_life_years: Annotated[float, quantity("year")] | None = Field(None, ge=1 / 12, le=30, description="At least one month.")
+    facility_life_years: Annotated[float, quantity("year")] | None = Field(None, ge=1 / 12, le=60)
     topdown_usd_per_gw: Annotated[float, quantity("USD/GW")] | None = Field(None, gt=0, le=1e12)
 
 
@@ -86,10 +86,16 @@ class Tranche(Strict):
     params: Params | None = None
 
     @model_validator(mode="after")
-    def _step_has_no_ramp(self):
+    def _shape_and_ramp_agree(self):
+        given = self.model_fields_set
         if self.shape == "step":
+            if "ramp_months" in given and self.ramp_months != 0:
+                raise ValueError(f"shape 'step' delivers everything in the start month, so ramp_months {self.ramp_months} "
+                                 "would be ignored; drop ramp_months or use shape linear or s-curve")
             self.ramp_months = 0
         elif self.ramp_months == 0:
+            if "shape" in given:
+                raise ValueError(f"shape {self.shape!r} needs ramp_months of 1 or more; use shape 'step' for an instant delivery")
             self.shape = "step"
         return self
 
@@ -182,7 +188,8 @@ class Deal(Strict):
     name: str
     buyer: str
     supplier: str
-    site: Site | None = None
+    site: Site | None = Field(None, description="Overrides the scenario's site for this deal.")
+    finance: Finance | None = Field(None, description="Overrides the scenario's finance for this deal.")
     tranches: list[Tranche] = Field(min_length=1)
     warrant: Warrant | None = None
     investment: Investment | None = None
@@ -236,19 +243,48 @@ class Scenario(Strict):
         return [(i, d, t) for i, d in enumerate(self.deals) for t in d.tranches]
 
 
-def merged_site(base: Site, override: Site | None) -> Site:
-    """``override``'s set fields on top of ``base``."""
+def merged(base, override):
+    """``override``'s set fields on top of ``base`` (both Site, or both Finance)."""
     if override is None:
         return base
     return base.model_copy(update={k: v for k, v in override.model_dump().items() if v is not None})
 
 
-def _all_field_names() -> set[str]:
-    names = set()
-    for m in (Scenario, Deal, Tranche, Site, Finance, Horizon, Params, Warrant, WarrantTranche, Underlying, Investment,
-              SupplierTerms, BuyerTerms):
-        names |= set(m.model_fields)
-    return names
+def _unique_deal_names(scenario: Scenario, source: str) -> None:
+    """Deals are reported by name, so two deals with one name (an include twice, say) are refused."""
+    seen: dict[str, int] = {}
+    for i, d in enumerate(scenario.deals):
+        if d.name in seen:
+            origin = scenario.origin(i)
+            where = f" (from {origin[0]})" if origin and origin[0] != source else ""
+            raise ValidationFailure(source, [Problem(f"deals[{i}].name", f"deal name {d.name!r}{where} is already used by deals[{seen[d.name]}]; "
+                                                     "give each deal its own name (or include a scenario only once)")])
+        seen[d.name] = i
+
+
+def fields_at(loc: tuple) -> list[str]:
+    """Field names valid at a pydantic error location (for 'did you mean' on a typo)."""
+    import typing
+
+    model = Scenario
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        candidates = [field.annotation]
+        found = None
+        while candidates:
+            t = candidates.pop()
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                found = t
+                break
+            candidates.extend(typing.get_args(t))
+        if found is None:
+            return []
+        model = found
+    return list(model.model_fields)
 
 
 def builtin_names() -> list[str]:
@@ -263,7 +299,7 @@ def parse(data, source: str, lines: dict | None = None) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = problems_from_pydantic(exc, lines, known_fields=_all_field_names())
+        problems = problems_from_pydantic(exc, lines, known_fields=fields_at)
         raise ValidationFailure(source, problems) from None
 
 
@@ -284,8 +320,9 @@ def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, di
             included = load(target, (*_seen, path))[0]
         except GigawattError as exc:
             raise GigawattError(f"{source}: include[{i}] {name!r}: {exc}") from None
-        # Included deals keep the site their own scenario gave them.
-        deals.extend(d.model_copy(update={"site": merged_site(included.site, d.site)}) for d in included.deals)
+        # Included deals keep the site and finance their own scenario gave them.
+        deals.extend(d.model_copy(update={"site": merged(included.site, d.site), "finance": merged(included.finance, d.finance)})
+                     for d in included.deals)
         origins.extend(included.origin(j) for j in range(len(included.deals)))
     own = [(source, lines, j) for j in range(len(scenario.deals))]
     if deals:
@@ -293,6 +330,7 @@ def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, di
     scenario._origins = origins + own
     if not scenario.deals:
         raise ValidationFailure(source, [Problem("deals", "a scenario needs at least one deal (or an include)", lines.get(("deals",)))])
+    _unique_deal_names(scenario, source)
     return scenario, source, lines
 
 
@@ -323,4 +361,5 @@ def loads(text: str, source: str = "<text>") -> Scenario:
         raise GigawattError(f"{source}: include works for scenario files only; load() them by path")
     if not scenario.deals:
         raise ValidationFailure(source, [Problem("deals", "a scenario needs at least one deal", lines.get(("deals",)))])
+    _unique_deal_names(scenario, source)
     return scenario

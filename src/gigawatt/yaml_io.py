@@ -9,8 +9,7 @@ import yaml
 from .errors import GigawattError, Problem, ValidationFailure, format_path
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps month strings like 2026-07 as strings (YAML already does)."""
+_Loader = yaml.SafeLoader
 
 
 def _lines(node, path=(), out=None) -> dict[tuple, int]:
@@ -92,7 +91,8 @@ def problems_from_pydantic(exc, lines: dict[tuple, int], prefix: tuple = (), kno
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
-            close = difflib.get_close_matches(str(loc[-1]), list(known_fields), n=3, cutoff=0.6) if loc else []
+            names = known_fields(full) if callable(known_fields) else list(known_fields)
+            close = difflib.get_close_matches(str(loc[-1]), names, n=3, cutoff=0.6) if loc else []
             msg += f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else " (check the spelling)"
         elif err["type"] == "missing":
             msg = "required field is missing"

@@ -131,3 +131,40 @@ def test_fact_range_must_bracket_value(tmp_path):
     """)
     with pytest.raises(GigawattError, match="low .* is above value"):
         load_catalog([path])
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("systems:\n  - {id: hgx-h100-8, systems_per_rack: 0}\n", "systems.hgx-h100-8.systems_per_rack: must be positive"),
+    ("systems:\n  - {id: hgx-h100-8, accelerators_per_system: 0}\n", "accelerators_per_system: must be positive"),
+    ("accelerators:\n  - {id: mi450, available: soon}\n", "accelerators.mi450.available: expected a month"),
+    ("defaults:\n  - {id: cluster_it_overhead, value: -1}\n", "defaults.cluster_it_overhead.value: must be between 1 and 3"),
+])
+def test_values_the_model_cannot_use_are_refused_at_load(tmp_path, text, fragment):
+    path = _write(tmp_path, text)
+    with pytest.raises(GigawattError) as e:
+        load_catalog([path])
+    assert fragment in str(e.value) and str(path) in str(e.value)
+
+
+def test_override_provenance_block_applies_only_to_the_users_numbers(tmp_path):
+    path = _write(tmp_path, """
+        accelerators:
+          - id: mi450
+            provenance: {source: "my sheet", as_of: "2026-11", kind: measured}
+            tdp_w: 1800
+    """)
+    acc = load_catalog([path]).accelerators["mi450"]
+    assert (acc.tdp_w.source, acc.tdp_w.kind) == ("my sheet", "measured")
+    builtin = load_catalog().accelerators["mi450"]
+    assert acc.fp8_dense_tflops.source == builtin.fp8_dense_tflops.source != "my sheet"
+    assert acc.fp8_dense_tflops.kind == "projection"
+
+
+def test_an_edited_user_file_is_read_again(tmp_path):
+    import os
+
+    path = _write(tmp_path, "systems:\n  - {id: helios-72, price_usd: 1.0e+6}\n")
+    assert load_catalog([path]).systems["helios-72"].price_usd.x == 1e6
+    path.write_text("systems:\n  - {id: helios-72, price_usd: 2.0e+6}\n")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert load_catalog([path]).systems["helios-72"].price_usd.x == 2e6

@@ -116,20 +116,26 @@ def _bake_provenance(item: dict) -> dict:
 
 
 def _merge(base: dict, over: dict) -> dict:
-    """A user override replaces whole fields (a new value brings its own provenance)."""
-    if "provenance" not in over:
-        base = _bake_provenance(base)
-    return {**base, **over}
+    """A user override replaces whole fields (a new value brings its own provenance).
+
+    The base entry's default provenance is baked into its own numbers first, so neither it
+    reaches the user's numbers nor the user's ``provenance`` block the built-in numbers.
+    """
+    return {**_bake_provenance(base), **over}
 
 
 def load_catalog(extra: list[str | Path] | None = None) -> Catalog:
-    """Load the built-in catalog plus user files (``GIGAWATT_CATALOG``, then ``extra``)."""
-    key = tuple(str(p) for p in user_paths(extra))
-    return _load(key)
+    """Load the built-in catalog plus user files (``GIGAWATT_CATALOG``, then ``extra``).
+
+    Cached per set of files and their modification times, so an edited file is re-read.
+    """
+    user = tuple(str(p) for p in user_paths(extra))
+    stamps = tuple((str(f), f.stat().st_mtime_ns) for u in user for f in _files(Path(u)))
+    return _load(user, stamps)
 
 
 @functools.lru_cache(maxsize=8)
-def _load(user: tuple[str, ...]) -> Catalog:
+def _load(user: tuple[str, ...], _stamps: tuple = ()) -> Catalog:
     raw: dict[str, dict[str, dict]] = {s: {} for s in SECTIONS}
     where: dict[tuple[str, str], tuple[str, int, dict]] = {}
     overrides: list[Override] = []
@@ -151,11 +157,11 @@ def _load(user: tuple[str, ...]) -> Catalog:
                     if not is_user:
                         raise ValidationFailure(str(path), [Problem(f"{section}[{i}].id", f"duplicate id {entry_id!r}", lines.get((section, i)))])
                     raw[section][entry_id] = _merge(raw[section][entry_id], item)
-                    overrides.append(Override(section, entry_id, str(path), sorted(k for k in item if k != "id"), False))
+                    overrides.append(Override(section, entry_id, str(path), sorted(k for k in item if k not in ("id", "provenance")), False))
                 else:
                     raw[section][entry_id] = item
                     if is_user:
-                        overrides.append(Override(section, entry_id, str(path), sorted(k for k in item if k != "id"), True))
+                        overrides.append(Override(section, entry_id, str(path), sorted(k for k in item if k not in ("id", "provenance")), True))
                 where[(section, entry_id)] = (str(path), i, lines)
     built: dict[str, dict] = {}
     problems_by_file: dict[str, list[Problem]] = {}
@@ -172,9 +178,12 @@ def _load(user: tuple[str, ...]) -> Catalog:
         path, problems = next(iter(problems_by_file.items()))
         raise ValidationFailure(path, problems)
     cat = Catalog(**built, overrides=overrides, origin={k: v[0] for k, v in where.items()})
-    problems = references(cat)
+    problems = references(cat) + values(cat)
     if problems:
-        raise GigawattError("catalog has broken references:\n" + "\n".join("  " + p.render() for p in problems))
+        for p in problems:  # name the file each bad entry came from
+            section, entry_id = p.path.split(".")[:2]
+            object.__setattr__(p, "file", cat.origin.get((section, entry_id)))
+        raise GigawattError("the catalog cannot be used:\n" + "\n".join("  " + p.render() for p in problems))
     return cat
 
 
@@ -193,6 +202,51 @@ def references(cat: Catalog) -> list[Problem]:
     return out
 
 
+#: Allowed ranges of the named defaults (value must be inside; the model divides by some).
+DEFAULT_RANGES: dict[str, tuple[float, float]] = {
+    "topdown_usd_per_gw": (0.0, 1e12),
+    "facility_usd_per_mw_it": (0.0, 1e9),
+    "land_grid_usd_per_mw_it": (0.0, 1e9),
+    "network_fraction_of_systems": (0.0, 2.0),
+    "cluster_it_overhead": (1.0, 3.0),
+    "it_life_years": (1 / 12, 30.0),
+    "facility_life_years": (1 / 12, 60.0),
+    "maintenance_fraction_per_year": (0.0, 1.0),
+    "average_load_fraction": (0.01, 1.0),
+    "utilization": (0.01, 1.0),
+    "discount_rate": (-0.05, 0.5),
+}
+
+
+def values(cat: Catalog) -> list[Problem]:
+    """Values the model cannot run with: non-numbers, zero or negative quantities, bad months, out-of-range defaults."""
+    from ..timeline import month_index
+
+    out = []
+    for section in SECTIONS:
+        for entry_id, entry in cat.section(section).items():
+            for name, fact in entry.facts().items():
+                path = f"{section}.{entry_id}.{name}"
+                if name == "available":
+                    try:
+                        month_index(fact.value)
+                    except ValueError as exc:
+                        out.append(Problem(path, str(exc)))
+                    continue
+                if isinstance(fact.value, str):
+                    out.append(Problem(path, f"not a number: {fact.value!r}"))
+                elif section == "defaults":
+                    lo, hi = DEFAULT_RANGES.get(entry_id, (float("-inf"), float("inf")))
+                    if not lo <= fact.value <= hi:
+                        out.append(Problem(path, f"must be between {lo:g} and {hi:g}, got {fact.value:g}"))
+                elif not fact.value > 0:
+                    out.append(Problem(path, f"must be positive, got {fact.value}"))
+    for name in DEFAULT_RANGES:
+        if name not in cat.defaults:
+            out.append(Problem(f"defaults.{name}", "missing; the model needs this default"))
+    return out
+
+
 def check(cat: Catalog) -> list[Problem]:
     """Every gap in provenance or plausibility: the list ``gigawatt catalog check`` prints.
 
@@ -200,7 +254,7 @@ def check(cat: Catalog) -> list[Problem]:
     numeric field holds text, or when a quantity that must be positive is not. An
     estimate of our own (source starting "gigawatt") must say its reasoning in a note.
     """
-    out = references(cat)
+    out = references(cat) + values(cat)
     for section in SECTIONS:
         for entry_id, entry in cat.section(section).items():
             for name, fact in entry.facts().items():
@@ -211,12 +265,6 @@ def check(cat: Catalog) -> list[Problem]:
                 own_guess = (fact.source or "").lower().startswith("gigawatt")
                 if fact.kind == "estimate" and own_guess and not (fact.note or entry.note):
                     out.append(Problem(path, "our own estimate needs a note with its reasoning"))
-                if name == "available":
-                    continue
-                if isinstance(fact.value, str):
-                    out.append(Problem(path, f"not a number: {fact.value!r}"))
-                elif fact.value <= 0 and section != "defaults":
-                    out.append(Problem(path, f"must be positive, got {fact.value}"))
     for c in cat.cooling.values():
         if not (c.pue_low.x <= c.pue_default.x <= c.pue_high.x) or c.pue_low.x < 1:
             out.append(Problem(f"cooling.{c.id}", "need 1 <= pue_low <= pue_default <= pue_high"))

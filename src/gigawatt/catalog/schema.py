@@ -120,9 +120,6 @@ class Entry(BaseModel):
         return {k: v for k, v in self if isinstance(v, Fact)}
 
 
-Positive = Fact  # readability in the models below; positivity is checked in catalog.check
-
-
 class Accelerator(Entry):
     vendor: Literal["nvidia", "amd", "broadcom", "google", "other"]
     family: str

@@ -21,7 +21,7 @@ def energy_cost_usd(mwh, usd_per_mwh):
 
 
 def co2_t(mwh, grid_gco2_per_kwh):
-    """Location-based emissions [t CO2]: MWh × g/kWh = kg… precisely MWh·1000 kWh × g ÷ 1e6.
+    """Location-based emissions [t CO2]: MWh × 1,000 kWh/MWh × g/kWh ÷ 1e6 g/t = MWh × g/kWh ÷ 1,000.
 
     >>> float(co2_t(1000.0, 367.0))
     367.0
