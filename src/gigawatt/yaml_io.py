@@ -9,7 +9,7 @@ import yaml
 from .errors import GigawattError, Problem, ValidationFailure, format_path
 
 
-_Loader = yaml.SafeLoader
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~5x faster
 
 
 def _lines(node, path=(), out=None) -> dict[tuple, int]:
