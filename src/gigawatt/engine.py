@@ -28,6 +28,9 @@ SERIES_UNITS: dict[str, str] = {
     "effective_pflops_fp8": "PFLOP/s",
     "hbm_gb": "GB",
     "hbm_stacks": "stacks",
+    "accelerators_bought": "accelerators",  # flows: new and refreshed hardware bought in the month
+    "hbm_gb_bought": "GB",
+    "cowos_wafers": "wafers",
     "capex_systems_usd": "USD",
     "capex_network_usd": "USD",
     "capex_facility_usd": "USD",
@@ -39,7 +42,8 @@ SERIES_UNITS: dict[str, str] = {
     "energy_cost_usd": "USD",
     "maintenance_usd": "USD",
     "opex_usd": "USD",
-    "co2_t": "t",
+    "co2_t": "t",                   # location-based
+    "co2_market_t": "t",            # market-based (PPAs at their own intensity)
     "water_m3": "m3",
 }
 
@@ -60,6 +64,8 @@ NAMEPLATE_UNITS: dict[str, str] = {
     "capex_facility_usd": "USD",
     "capex_topdown_usd": "USD",
     "energy_twh_per_year": "TWh/yr",
+    "average_mw": "MW",
+    "co2_mt_per_year": "Mt/yr",
     "peak_pflops_bf16": "PFLOP/s",
     "peak_pflops_fp8": "PFLOP/s",
     "effective_pflops_bf16": "PFLOP/s",
@@ -69,22 +75,31 @@ NAMEPLATE_UNITS: dict[str, str] = {
 }
 
 
-def run(inputs: Inputs) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+def delivered_share(inputs: Inputs) -> np.ndarray:
+    """Cumulative share of each tranche delivered by each month, from its ramp ``(S, T, M)``."""
+    p = inputs.p
+    k = np.arange(inputs.n_months, dtype=float) - p["start_offset"][..., None]  # months since first delivery
+    return ramp.delivered_fraction(k, p["ramp_months"][..., None], p["shape"][..., None])
+
+
+def run(inputs: Inputs, delivered: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Evaluate every tranche in every month.
 
-    Returns ``(series, nameplate)``: ``series[name]`` shaped ``(S, T, M)`` (see
-    :data:`SERIES_UNITS`), ``nameplate[name]`` shaped ``(S, T)`` (full build-out, before
-    retirement; see :data:`NAMEPLATE_UNITS`).
+    ``delivered`` (cumulative share delivered, ``(S, T, M)``) defaults to the tranches' ramps;
+    the supply-constrained schedule passes its own. Returns ``(series, nameplate)``:
+    ``series[name]`` shaped ``(S, T, M)`` (see :data:`SERIES_UNITS`), ``nameplate[name]``
+    shaped ``(S, T)`` (full build-out, before retirement; see :data:`NAMEPLATE_UNITS`).
     """
     p = inputs.p
     col = {k: v[..., None] for k, v in p.items()}  # (S, T, 1) for broadcasting over months
     months = np.arange(inputs.n_months, dtype=float)
-    k = months - col["start_offset"]  # months since the tranche's first delivery
-
-    delivered = ramp.delivered_fraction(k, col["ramp_months"], col["shape"])
-    online = ramp.online_fraction(k, col["ramp_months"], col["shape"], col["it_life_months"], col["refresh"] > 0)
+    if delivered is None:
+        delivered = delivered_share(inputs)
+    life = p["it_life_months"].astype(np.int64)
+    refresh = col["refresh"] > 0
+    online = ramp.online_from_delivered(delivered, life, refresh)
     cycles = max(1, math.ceil(inputs.n_months / max(1.0, float(p["it_life_months"].min()))))
-    purchases = ramp.hardware_purchases_fraction(k, col["ramp_months"], col["shape"], col["it_life_months"], col["refresh"] > 0, cycles)
+    purchases = ramp.purchases_from_delivered(delivered, life, refresh, cycles)
     new_capacity = ramp.additions(delivered)
 
     # Nameplate (S, T): what the tranche is at full build-out.
@@ -116,6 +131,9 @@ def run(inputs: Inputs) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     s["hbm_gb"] = s["accelerators"] * col["hbm_gb"]
     s["hbm_stacks"] = s["accelerators"] * col["hbm_stacks"]
 
+    s["accelerators_bought"] = purchases * n["n_acc"]
+    s["hbm_gb_bought"] = s["accelerators_bought"] * col["hbm_gb"]
+    s["cowos_wafers"] = s["accelerators_bought"] / col["packages_per_wafer"]
     s["capex_systems_usd"] = purchases * n["sys_capex"]
     s["capex_network_usd"] = purchases * n["net_capex"]
     s["capex_facility_usd"] = new_capacity * n["fac_capex"]
@@ -132,6 +150,7 @@ def run(inputs: Inputs) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     s["energy_cost_usd"] = energy.energy_cost_usd(s["energy_mwh"], col["usd_per_mwh"])
     s["opex_usd"] = s["energy_cost_usd"] + s["maintenance_usd"]
     s["co2_t"] = energy.co2_t(s["energy_mwh"], col["gco2_per_kwh"])
+    s["co2_market_t"] = energy.co2_t(s["energy_mwh"], col["gco2_market_per_kwh"])
     s["water_m3"] = energy.water_m3(s["energy_mwh"] / col["pue"], col["wue"])
 
     disc = cost.discount_factors(months, col["discount_rate"])
@@ -152,6 +171,8 @@ def run(inputs: Inputs) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         "capex_facility_usd": fac_capex,
         "capex_topdown_usd": cost.topdown_capex_usd(gw_fac, p["topdown_usd_per_gw"]),
         "energy_twh_per_year": energy.energy_mwh(gw_fac * 1e3, p["average_load"], energy.HOURS_PER_YEAR) / 1e6,
+        "average_mw": gw_fac * 1e3 * p["average_load"],
+        "co2_mt_per_year": energy.co2_t(energy.energy_mwh(gw_fac * 1e3, p["average_load"], energy.HOURS_PER_YEAR), p["gco2_per_kwh"]) / 1e6,
         "peak_pflops_bf16": peak_bf16,
         "peak_pflops_fp8": compute.peak_pflops(n_acc, p["fp8_tflops"]),
         "effective_pflops_bf16": compute.effective_pflops(peak_bf16, p["achievable"], p["utilization"]),

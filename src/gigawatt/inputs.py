@@ -56,6 +56,7 @@ class Inputs:
     p: dict[str, np.ndarray]
     used: dict[str, set[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    constraints: list[dict] = field(default_factory=list)
 
     @property
     def samples(self) -> int:
@@ -68,7 +69,7 @@ class Inputs:
     def with_samples(self, samples: int) -> "Inputs":
         """A copy whose arrays are broadcast to ``samples`` rows (for Monte Carlo)."""
         p = {k: np.broadcast_to(v, (samples, v.shape[1])).copy() for k, v in self.p.items()}
-        return Inputs(self.month0, self.n_months, self.tranches, p, self.used, self.warnings)
+        return Inputs(self.month0, self.n_months, self.tranches, p, self.used, self.warnings, self.constraints)
 
 
 #: Unit of each per-tranche input array (reported with every run, so overrides are visible).
@@ -80,8 +81,44 @@ INPUT_UNITS: dict[str, str] = {
     "network_fraction": "of system capex", "facility_usd_per_mw_it": "USD/MW", "land_usd_per_mw_it": "USD/MW",
     "topdown_usd_per_gw": "USD/GW", "bf16_tflops": "TFLOP/s", "fp8_tflops": "TFLOP/s", "fp4_tflops": "TFLOP/s",
     "achievable": "", "utilization": "", "hbm_gb": "GB", "hbm_stacks": "", "usd_per_mwh": "USD/MWh",
-    "gco2_per_kwh": "g/kWh", "wue": "L/kWh", "average_load": "", "maintenance_frac": "1/year", "discount_rate": "1/year",
+    "gco2_per_kwh": "g/kWh (location-based)", "gco2_market_per_kwh": "g/kWh (market-based)",
+    "packages_per_wafer": "good packages per CoWoS wafer", "wue": "L/kWh", "average_load": "", "maintenance_frac": "1/year", "discount_rate": "1/year",
 }
+
+
+def packages_per_wafer(acc, params: dict, warnings: list[str]) -> float:
+    """Gross packages per CoWoS wafer: the catalog's, or estimated from the HBM stack count.
+
+    The estimate scales the B200 anchor (8 HBM sites, ~16 per wafer; hardware.md 4b) by
+    8 / stacks, since the interposer grows with the HBM sites around the compute dies.
+    """
+    stacks = params.get("hbm_stacks", acc.hbm_stacks.x)
+    if acc.packages_per_cowos_wafer is not None and "hbm_stacks" not in params:
+        return acc.packages_per_cowos_wafer.x
+    estimate = 16.0 * 8.0 / stacks
+    if acc.packages_per_cowos_wafer is None:
+        warnings.append(f"{acc.id}: no packages_per_cowos_wafer in the catalog; estimated {estimate:.1f} from its {stacks:g} HBM stacks")
+    return estimate
+
+
+def energy_mix(site, region) -> tuple[float, float, float]:
+    """Blended price [USD/MWh] and carbon intensities [g/kWh] of a site's energy.
+
+    Location-based carbon counts grid and PPA energy at the grid's intensity and on-site
+    generation at its own; market-based carbon credits PPAs with theirs (GHG Protocol scope 2).
+    """
+    grid_price = site.electricity_price if site.electricity_price is not None else region.electricity_usd_per_mwh.x
+    grid_co2 = site.grid_carbon if site.grid_carbon is not None else region.grid_gco2_per_kwh.x
+    price = location = market = 0.0
+    for src in site.power or []:
+        p = src.price if src.price is not None else grid_price
+        c = src.carbon if src.carbon is not None else grid_co2
+        price += src.share * p
+        location += src.share * (c if src.source == "onsite" else grid_co2)
+        market += src.share * c
+    if not site.power:
+        price, location, market = grid_price, grid_co2, grid_co2
+    return price, location, market
 
 
 def default_cooling(cooling_required: str) -> str:
@@ -125,6 +162,7 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
     used: dict[str, set[str]] = {"accelerators": set(), "systems": set(), "cooling": set(), "regions": set(), "software": set(),
                                  "defaults": set()}
     warnings: list[str] = []
+    constraints: list[dict] = []
     reported: set = set()
     for di, deal in enumerate(scenario.deals):
         site = merged(scenario.site, deal.site)
@@ -159,6 +197,16 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
             if end > h1:
                 problem(path + ("ramp_months",), f"ramps until {month_label(end)}, after the horizon end {scenario.horizon.end}; "
                         "extend horizon.end or shorten ramp_months")
+            if site.grid_lead_time_months is not None:
+                ready = month_index(site.grid_requested or scenario.horizon.start) + site.grid_lead_time_months
+                if start < ready:
+                    constraints.append({"tranche": len(infos), "deal": deal.name, "label": t.label or f"{t.product} {t.start}",
+                                        "constraint": "grid interconnection", "requested_start": t.start,
+                                        "start": month_label(ready), "slip_months": ready - start})
+                    if ready + max(t.ramp_months, 1) - 1 > h1:
+                        warnings.append(f"deals[{di}].tranches[{ti}]: the grid is ready {month_label(ready)}, so the ramp "
+                                        f"runs past the horizon end {scenario.horizon.end}; later months are cut off")
+                    start = ready
             if isinstance(acc.available.value, str) and start < month_index(acc.available.value):
                 warnings.append(f"deals[{di}].tranches[{ti}]: {acc.id} starts {t.start}, before its catalog availability {acc.available.value}")
             # Without a stated cooling type, a site suits its systems: air for air-cooled servers.
@@ -180,6 +228,7 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
                 reported.add((cooling_id, system_id, rack_kw))
                 problem(site_path + ("cooling",) if site.cooling else path + ("product",), trouble)
             pue = site.pue if site.pue is not None else cooling.pue_default.x
+            price, co2_location, co2_market = energy_mix(site, region)
             for sec, key in (("accelerators", acc.id), ("systems", system_id), ("cooling", cooling_id), ("regions", region_id),
                              ("software", software_id)):
                 used[sec].add(key)
@@ -209,8 +258,10 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
                 utilization=site.utilization if site.utilization is not None else d("utilization"),
                 hbm_gb=params.get("memory_gb", acc.memory_gb.x),
                 hbm_stacks=params.get("hbm_stacks", acc.hbm_stacks.x),
-                usd_per_mwh=site.electricity_price if site.electricity_price is not None else region.electricity_usd_per_mwh.x,
-                gco2_per_kwh=site.grid_carbon if site.grid_carbon is not None else region.grid_gco2_per_kwh.x,
+                packages_per_wafer=packages_per_wafer(acc, params, warnings) * d("cowos_yield"),
+                usd_per_mwh=price,
+                gco2_per_kwh=co2_location,
+                gco2_market_per_kwh=co2_market,
                 wue=cooling.wue_l_per_kwh.x,
                 average_load=site.average_load if site.average_load is not None else d("average_load_fraction"),
                 maintenance_frac=d("maintenance_fraction_per_year"),
@@ -225,5 +276,5 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
         raise ValidationFailure(source, problems)
     used["defaults"] = set(catalog.defaults)
     p = {k: np.array([[r[k] for r in rows]], dtype=float) for k in rows[0]}
-    return Inputs(h0, h1 - h0 + 1, infos, p, used, warnings)
+    return Inputs(h0, h1 - h0 + 1, infos, p, used, warnings, constraints)
 

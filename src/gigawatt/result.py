@@ -81,8 +81,8 @@ class Result:
 
     def horizon_sums(self, sample: int = 0) -> dict[str, float]:
         """Flows summed over the horizon (capex incl. refreshes, opex, energy, CO2, water)."""
-        keys = ["capex_usd", "capex_refresh_usd", "capex_topdown_usd", "depreciation_usd", "energy_mwh", "energy_cost_usd", "maintenance_usd",
-                "opex_usd", "co2_t", "water_m3"]
+        keys = ["capex_usd", "capex_refresh_usd", "capex_topdown_usd", "depreciation_usd", "energy_mwh", "energy_cost_usd",
+                "maintenance_usd", "opex_usd", "co2_t", "co2_market_t", "water_m3"]
         return {k: float(self.series[k][sample].sum()) for k in keys}
 
     # -- provenance -----------------------------------------------------------------------
@@ -121,6 +121,7 @@ class Result:
             ],
             "input_units": dict(INPUT_UNITS),
             "catalog_overrides": [o.public() for o in self.catalog.overrides],
+            "constraints": self.inputs.constraints,
             "warnings": self.warnings,
             "sources": self.sources(),
         }

@@ -39,6 +39,21 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class PowerSource(Strict):
+    """One source of a site's electricity: the grid, a PPA, or on-site generation."""
+
+    source: Literal["grid", "ppa", "onsite"]
+    share: Ratio = Field(gt=0, le=1, description="Share of the site's energy.")
+    price: Annotated[float, quantity("USD/MWh")] | None = Field(None, ge=0, le=2000, description="Default for grid: the region's.")
+    carbon: Annotated[float, quantity("g/kWh")] | None = Field(None, ge=0, le=1500, description="Default for grid: the region's.")
+
+    @model_validator(mode="after")
+    def _priced(self):
+        if self.source != "grid" and (self.price is None or self.carbon is None):
+            raise ValueError(f"a {self.source} source needs its own price and carbon (e.g. price: '45 USD/MWh', carbon: '20 g/kWh')")
+        return self
+
+
 class Site(Strict):
     """Where and how the hardware runs. Unset fields fall back to the catalog."""
 
@@ -49,6 +64,20 @@ class Site(Strict):
     grid_carbon: Annotated[float, quantity("g/kWh")] | None = Field(None, ge=0, le=1500)
     average_load: Ratio | None = Field(None, gt=0, le=1, description="Average draw / capacity.")
     utilization: Ratio | None = Field(None, gt=0, le=1)
+    power: list[PowerSource] | None = Field(None, description="Energy mix; shares must add up to 1. Default: all grid.")
+    grid_requested: Month | None = Field(None, description="When the grid connection was requested (default: horizon start).")
+    grid_lead_time_months: int | None = Field(None, ge=0, le=240, description="Months from request to energisation; no tranche starts before.")
+
+    @model_validator(mode="after")
+    def _shares(self):
+        if self.power:
+            total = sum(p.share for p in self.power)
+            if abs(total - 1) > 1e-6:
+                raise ValueError(f"power shares add up to {total:g}, not 1")
+            kinds = [p.source for p in self.power]
+            if len(set(kinds)) != len(kinds):
+                raise ValueError("give each power source (grid, ppa, onsite) once")
+        return self
 
 
 class Finance(Strict):

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ..errors import GigawattError, Problem, ValidationFailure
 from ..yaml_io import problems_from_pydantic, read_yaml_file
-from .schema import FIELD_UNITS, KINDS, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Software, System
+from .schema import FIELD_UNITS, KINDS, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Series, Software, System
 
 DATA_DIR = Path(__file__).parent / "data"
 ENV_VAR = "GIGAWATT_CATALOG"
@@ -45,6 +45,7 @@ class Catalog:
     regions: dict[str, Region]
     software: dict[str, Software]
     defaults: dict[str, CostDefault]
+    series: dict[str, Series]
     overrides: list[Override] = field(default_factory=list)
     origin: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -215,6 +216,16 @@ DEFAULT_RANGES: dict[str, tuple[float, float]] = {
     "average_load_fraction": (0.01, 1.0),
     "utilization": (0.01, 1.0),
     "discount_rate": (-0.05, 0.5),
+    "cowos_yield": (0.01, 1.0),
+    "allocable_share_of_world_supply": (0.0, 1.0),
+    "hbm3_usd_per_gb": (0.0, 1e3),
+    "hbm3e_usd_per_gb": (0.0, 1e3),
+    "hbm4_usd_per_gb": (0.0, 1e3),
+    "cowos_usd_per_wafer": (0.0, 1e6),
+    "cpu_share_of_systems": (0.0, 0.5),
+    "storage_share_of_systems": (0.0, 0.5),
+    "power_share_of_facility": (0.0, 1.0),
+    "cooling_share_of_facility": (0.0, 1.0),
 }
 
 
@@ -227,6 +238,9 @@ def values(cat: Catalog) -> list[Problem]:
         for entry_id, entry in cat.section(section).items():
             for name, fact in entry.facts().items():
                 path = f"{section}.{entry_id}.{name}"
+                if section == "series" and entry_id.startswith("hbm_share_") and not 0 <= fact.value <= 1:
+                    out.append(Problem(path, f"a share must be between 0 and 1, got {fact.value}"))
+                    continue
                 if name == "available":
                     try:
                         month_index(fact.value)

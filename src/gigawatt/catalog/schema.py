@@ -23,6 +23,7 @@ FIELD_UNITS: dict[str, str] = {
     "hbm_stacks": "stacks",
     "memory_bandwidth_tbps": "TB/s",
     "tdp_w": "W",
+    "packages_per_cowos_wafer": "packages/wafer",
     "available": "month",
     "accelerators_per_system": "accelerators",
     "system_power_kw": "kW",
@@ -135,6 +136,8 @@ class Accelerator(Entry):
     hbm_stacks: Fact
     memory_bandwidth_tbps: Fact
     tdp_w: Fact
+    packages_per_cowos_wafer: Fact | None = Field(
+        None, description="Gross packages per 300 mm CoWoS-class wafer, before yield; if absent, estimated from HBM stacks.")
     parameterised: bool = Field(
         False, description="True for a template (custom-asic) whose numbers a tranche may override with `params`."
     )
@@ -174,6 +177,40 @@ class CostDefault(Entry):
     value: Fact
 
 
+class SeriesPoint(Fact):
+    year: int = Field(ge=2000, le=2100)
+
+
+class Series(Entry):
+    """A world-capacity series by year (HBM output, CoWoS wafers), low/base/high per point.
+
+    ``per`` says how a point turns into monthly capacity: ``year`` totals are spread evenly
+    over the year's months; ``month_at_year_end`` capacities are interpolated linearly between
+    year ends. Outside the points the nearest value is held (stated in outputs).
+    """
+
+    unit: str
+    per: Literal["year", "month_at_year_end"]
+    resource: str = Field(description="What the series measures, e.g. hbm_gb, cowos_wafers, hbm_share_sk_hynix.")
+    points: list[SeriesPoint] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _points(self):
+        years = [p.year for p in self.points]
+        if years != sorted(set(years)):
+            raise ValueError(f"points must be in increasing years without repeats, got {years}")
+        for p in self.points:
+            p.unit = self.unit
+            if self.provenance is not None:
+                for key in ("source", "as_of", "kind"):
+                    if getattr(p, key) is None:
+                        setattr(p, key, getattr(self.provenance, key))
+        return self
+
+    def facts(self) -> dict[str, Fact]:
+        return {f"points.{p.year}": p for p in self.points}
+
+
 class CatalogFile(BaseModel):
     """The shape of one catalog YAML file: any subset of the sections."""
 
@@ -184,6 +221,7 @@ class CatalogFile(BaseModel):
     regions: list[dict] = []
     software: list[dict] = []
     defaults: list[dict] = []
+    series: list[dict] = []
 
 
 SECTIONS: dict[str, type[Entry]] = {
@@ -193,4 +231,5 @@ SECTIONS: dict[str, type[Entry]] = {
     "regions": Region,
     "software": Software,
     "defaults": CostDefault,
+    "series": Series,
 }

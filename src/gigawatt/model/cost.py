@@ -28,8 +28,8 @@ def topdown_capex_usd(facility_gw, usd_per_gw):
     return np.asarray(facility_gw, float) * usd_per_gw
 
 
-def straight_line_depreciation(capex_by_month, life_months, axis=-1):
-    """Straight-line depreciation per month [same unit as capex].
+def straight_line_depreciation(capex_by_month, life_months):
+    """Straight-line depreciation per month along the last axis [same unit as capex].
 
     Each month's capex is written off evenly over the ``life_months`` that follow it
     (starting in the month of purchase). Computed with a cumulative sum, no loops:
@@ -38,15 +38,11 @@ def straight_line_depreciation(capex_by_month, life_months, axis=-1):
     >>> straight_line_depreciation(np.array([12.0, 0, 0, 0, 0]), 3).tolist()
     [4.0, 4.0, 4.0, 0.0, 0.0]
     """
-    capex = np.moveaxis(np.asarray(capex_by_month, float), axis, -1)
-    life = np.asarray(life_months)
-    cum = np.cumsum(capex, axis=-1)
-    m = cum.shape[-1]
-    idx = np.arange(m) - life[..., None] if life.ndim else np.arange(m) - life
-    idx = np.broadcast_to(idx, cum.shape)
-    lagged = np.where(idx >= 0, np.take_along_axis(cum, np.clip(idx, 0, m - 1).astype(int), axis=-1), 0.0)
-    dep = (cum - lagged) / np.asarray(life, float)[..., None] if life.ndim else (cum - lagged) / float(life)
-    return np.moveaxis(dep, -1, axis)
+    from .ramp import lag
+
+    cum = np.cumsum(np.asarray(capex_by_month, float), axis=-1)
+    life = np.asarray(life_months, float)
+    return (cum - lag(cum, life.astype(np.int64))) / life[..., None]
 
 
 def monthly_maintenance_usd(installed_capex_usd, fraction_per_year):

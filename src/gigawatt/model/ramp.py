@@ -28,18 +28,18 @@ def delivered_fraction(months_since_start, ramp_months, shape):
     return np.where(shape == STEP, (k >= 0).astype(float), out)
 
 
-def online_fraction(months_since_start, ramp_months, shape, life_months, refresh):
-    """Share of a tranche's capacity online [-]: delivered minus retired.
+def lag(series, months):
+    """``series`` shifted ``months`` later along the last axis, zeros shifted in.
 
-    Each monthly cohort retires ``life_months`` after delivery unless ``refresh`` replaces
-    it with new hardware at the same power (then online = delivered).
+    ``months`` broadcasts over the leading axes (one lag per tranche, say).
 
-    >>> online_fraction(np.arange(0, 6), 2, LINEAR, 3, False).tolist()
-    [0.5, 1.0, 1.0, 0.5, 0.0, 0.0]
+    >>> lag(np.array([1.0, 2, 3, 4]), 1).tolist()
+    [0.0, 1.0, 2.0, 3.0]
     """
-    delivered = delivered_fraction(months_since_start, ramp_months, shape)
-    retired = delivered_fraction(np.asarray(months_since_start) - life_months, ramp_months, shape)
-    return np.where(refresh, delivered, delivered - retired)
+    series = np.asarray(series, float)
+    m = series.shape[-1]
+    idx = np.broadcast_to(np.arange(m) - np.asarray(months)[..., None], series.shape)
+    return np.where(idx >= 0, np.take_along_axis(series, np.clip(idx, 0, m - 1).astype(np.int64), axis=-1), 0.0)
 
 
 def additions(cumulative, axis=-1):
@@ -47,15 +47,36 @@ def additions(cumulative, axis=-1):
     return np.diff(cumulative, axis=axis, prepend=0.0)
 
 
-def hardware_purchases_fraction(months_since_start, ramp_months, shape, life_months, refresh, horizon_cycles=10):
-    """Share of a tranche's hardware bought in each month [-], refreshes included.
+def online_from_delivered(delivered, life_months, refresh):
+    """Share online [-]: each month's deliveries retire ``life_months`` later unless refreshed.
 
-    Without refresh this equals the monthly deliveries. With refresh each cohort is bought
-    again every ``life_months``; ``horizon_cycles`` is how many refresh cycles to count
-    (the engine passes horizon length / shortest life, rounded up).
+    >>> online_from_delivered(np.array([0.5, 1, 1, 1, 1, 1]), 3, False).tolist()
+    [0.5, 1.0, 1.0, 0.5, 0.0, 0.0]
     """
-    k = np.asarray(months_since_start, float)
-    first = additions(delivered_fraction(k, ramp_months, shape))
-    cycles = np.arange(1, horizon_cycles + 1).reshape((-1,) + (1,) * k.ndim)
-    later = additions(delivered_fraction(k[None] - cycles * np.asarray(life_months)[None], ramp_months, shape), axis=-1)
-    return first + np.where(refresh, later.sum(axis=0), 0.0)
+    return np.where(refresh, delivered, delivered - lag(delivered, life_months))
+
+
+def purchases_from_delivered(delivered, life_months, refresh, cycles: int):
+    """Share of a tranche's hardware bought each month [-]: deliveries, plus their
+    replacements every ``life_months`` where ``refresh`` (``cycles`` refresh rounds counted;
+    the engine passes horizon length / shortest life, rounded up)."""
+    first = additions(delivered)
+    total = first.copy()
+    life = np.asarray(life_months)
+    for c in range(1, cycles + 1):  # refresh rounds (a handful), not months
+        total += np.where(refresh, lag(first, c * life), 0.0)
+    return total
+
+
+def online_fraction(months_since_start, ramp_months, shape, life_months, refresh):
+    """Share of a tranche's capacity online for a ramp [-] (see :func:`online_from_delivered`).
+
+    >>> online_fraction(np.arange(0, 6), 2, LINEAR, 3, False).tolist()
+    [0.5, 1.0, 1.0, 0.5, 0.0, 0.0]
+    """
+    return online_from_delivered(delivered_fraction(months_since_start, ramp_months, shape), life_months, refresh)
+
+
+def hardware_purchases_fraction(months_since_start, ramp_months, shape, life_months, refresh, horizon_cycles=10):
+    """Share of a tranche's hardware bought each month for a ramp [-], refreshes included."""
+    return purchases_from_delivered(delivered_fraction(months_since_start, ramp_months, shape), life_months, refresh, horizon_cycles)
