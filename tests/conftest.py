@@ -23,6 +23,7 @@ TOY_CATALOG = textwrap.dedent("""
         hbm_stacks: 5
         memory_bandwidth_tbps: 4
         tdp_w: 1000
+        packages_per_cowos_wafer: 20
     systems:
       - id: toy-rack
         name: Toy rack
@@ -65,6 +66,8 @@ TOY_CATALOG = textwrap.dedent("""
       - {id: average_load_fraction, value: {value: 0.5}}
       - {id: utilization, value: {value: 0.5}}
       - {id: discount_rate, value: {value: 0.0}}
+      - {id: cowos_yield, value: {value: 0.8}}
+      - {id: hbm3_usd_per_gb, value: {value: 10}}
 """)
 
 TOY_SCENARIO = textwrap.dedent("""

@@ -152,6 +152,8 @@ def _plan_tables(result, monthly: bool, arg: str) -> None:
         ("Capex top-down", lambda r: fmt.usd(r["capex_topdown_usd"])),
         ("Top-down / bottom-up", lambda r: f"{r['capex_ratio_topdown_to_bottomup']:.2f}"),
         ("Energy at full load-out", lambda r: f"{r['energy_twh_per_year']:.1f} TWh/yr"),
+        ("Power: average / peak", lambda r: f"{r['average_mw']:,.0f} / {r['facility_mw']:,.0f} MW"),
+        ("CO2 at full load-out", lambda r: f"{r['co2_mt_per_year']:.1f} Mt/yr"),
         ("Peak / effective BF16", lambda r: f"{fmt.flops(r['peak_pflops_bf16'])} / {fmt.flops(r['effective_pflops_bf16'])}"),
         ("HBM", lambda r: f"{r['hbm_gb'] / 1e6:,.1f} PB"),
         ("PV of capex + opex", lambda r: fmt.usd(r["npv_cost_usd"])),
@@ -192,6 +194,9 @@ def _plan_tables(result, monthly: bool, arg: str) -> None:
             n_facts[f.get("kind", "none")] = n_facts.get(f.get("kind", "none"), 0) + 1
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(n_facts.items()))
     con.print(f"Sources: {len(result.sources())} catalog entries ({kinds} numbers); `gigawatt plan {arg} --json` lists them.")
+    for c in result.inputs.constraints:
+        con.print(f"[yellow]constraint:[/] {c['label']} ({c['deal']}) starts {c['start']}, not {c['requested_start']}: "
+                  f"{c['constraint']} ({c['slip_months']} months)")
     _notes(con, result.warnings, [o.public() for o in result.catalog.overrides])
 
 
@@ -298,6 +303,97 @@ def _deal_tables(out: dict) -> None:
     con.print("[dim]Assumptions: " + "; ".join(f"{k}: {v}" for k, v in a.items() if k != "assumed_tranches" and v) + "[/]")
     if a["assumed_tranches"]:
         con.print(f"[yellow]Not public, assumed:[/] {', '.join(a['assumed_tranches'])} (see the scenario's warrant note)")
+
+
+@app.command()
+def supply(
+    scenario: str = typer.Argument(..., help="Built-in scenario name or a YAML file."),
+    constrained: bool = typer.Option(False, "--constrained", help="Delay tranches until the allocable share of supply allows; report the slip."),
+    share: Optional[float] = typer.Option(None, "--share", help="Share of world HBM and CoWoS capacity the scenario can get (default from the catalog)."),
+    case: str = typer.Option("base", "--case", help="World capacity case: low, base or high."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """HBM, CoWoS and substrate demand against world capacity, by quarter; which input binds first."""
+    from .api import evaluate
+    from .supply import constrained as run_constrained
+    from .supply import supply_report
+
+    if share is not None and not 0 < share <= 1:
+        raise GigawattError(f"--share must be in (0, 1], got {share}")
+    result = evaluate(scenario, catalog_paths=catalog)
+    report = supply_report(result, case, share)
+    if constrained:
+        new, slips = run_constrained(result, case, share)
+        report["slip_months"] = {s["label"]: s["slip_months"] for s in slips}
+        report["slips"] = slips
+        report["constrained_totals"] = {k: new.horizon_sums()[k] for k in ("capex_usd", "energy_mwh")}
+        report["constrained_online_gw"] = {"month": new.months, "online_gw": new.monthly(["online_gw"])["online_gw"].tolist()}
+    if as_json:
+        return _print_json(report)
+    from rich.table import Table
+
+    con = _console()
+    con.print(f"[bold]{result.scenario.title or result.scenario.name}[/]: supply, {case} world capacity, "
+              f"allocable share {report['allocable_share']:.0%}")
+    t = Table(title="By quarter (hardware bought, refreshes included)", title_justify="left")
+    for col in ("Quarter", "HBM PB", "stacks (M)", "of world HBM", "CoWoS wafers", "of world CoWoS", "substrates (k)"):
+        t.add_column(col, justify="right")
+    for q in report["quarters"]:
+        if not (q["hbm_gb"] or q["cowos_wafers"]):
+            continue
+        t.add_row(q["quarter"], f"{q['hbm_gb'] / 1e6:,.1f}", f"{q['hbm_stacks'] / 1e6:,.2f}", f"{q['hbm_share_of_world']:.1%}",
+                  f"{q['cowos_wafers']:,.0f}", f"{q['cowos_share_of_world']:.1%}", f"{q['substrates'] / 1e3:,.0f}")
+    con.print(t)
+    b = report["binding"]
+    con.print(f"Binds first: [bold]{b['name']}[/] in {b['quarter']} ({b['share_of_world']:.0%} of world supply > {b['allocable_share']:.0%} allocable)"
+              if b else f"Nothing binds at an allocable share of {report['allocable_share']:.0%} (peak: "
+              + ", ".join(f"{k} {v:.0%}" for k, v in report["peak_share_of_world"].items()) + ")")
+    if constrained:
+        st = Table(title="Constrained schedule", title_justify="left")
+        for col in ("Tranche", "Planned completion", "Constrained", "Slip (months)", "Mean delay (months)", "Delivered by horizon end"):
+            st.add_column(col, justify="left" if col == "Tranche" else "right")
+        for sl in report["slips"]:
+            st.add_row(sl["label"], sl["planned_completion"] or "-", sl["constrained_completion"] or "not within horizon",
+                       "-" if sl["slip_months"] is None else str(sl["slip_months"]), f"{sl['mean_delay_months']:.1f}",
+                       f"{sl['delivered_share_at_horizon_end']:.0%}")
+        con.print(st)
+    for n in report["notes"]:
+        con.print(f"[dim]{n}[/]")
+
+
+@app.command()
+def flows(
+    scenario: str = typer.Argument(..., help="Built-in scenario name or a YAML file."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """Where the money goes: capex by segment and by supplier group, total and per GW."""
+    from .api import evaluate
+    from .flows import GROUPS
+    from .flows import flows as compute_flows
+
+    out = compute_flows(evaluate(scenario, catalog_paths=catalog))
+    if as_json:
+        return _print_json(out)
+    from rich.table import Table
+
+    from . import fmt
+
+    con = _console()
+    t = Table(title=f"Capex by segment: {fmt.usd(out['total_usd'])} for {out['gw']:.1f} GW (bottom-up)", title_justify="left")
+    for col in ("Segment", "Paid to", "USD", "Per GW", "Share"):
+        t.add_column(col, justify="left" if col in ("Segment", "Paid to") else "right")
+    for k, v in out["segments"].items():
+        t.add_row(k.replace("_", " "), GROUPS[k], fmt.usd(v), fmt.usd(out["per_gw"][k]), f"{out['shares'][k]:.1%}")
+    con.print(t)
+    con.print("Accelerator vendors: " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out["accelerator_vendors"].items()))
+    con.print(f"Memory makers (HBM, {out['hbm_maker_shares_year']} shares): " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out["hbm_makers"].items()))
+    o = out["opex_over_horizon"]
+    con.print("Opex over the horizon: " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in o.items())
+              + f"; hardware refresh capex {fmt.usd(out['capex_refresh_over_horizon_usd'])}")
+    for w in out["warnings"]:
+        con.print(f"[yellow]warning:[/] {w}")
 
 
 @app.command()
