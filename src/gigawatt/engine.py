@@ -75,90 +75,74 @@ NAMEPLATE_UNITS: dict[str, str] = {
 }
 
 
+#: The unitless shapes every series is built from, each ``(S, T, M)``: shares of a tranche
+#: delivered, online, bought (refreshes included), newly added, and depreciating.
+FRACTIONS = ("delivered", "online", "bought", "added", "dep_it", "dep_fac")
+
+
 def delivered_share(inputs: Inputs) -> np.ndarray:
     """Cumulative share of each tranche delivered by each month, from its ramp ``(S, T, M)``."""
     p = inputs.p
-    k = np.arange(inputs.n_months, dtype=float) - p["start_offset"][..., None]  # months since first delivery
-    return ramp.delivered_fraction(k, p["ramp_months"][..., None], p["shape"][..., None])
+    months = np.arange(inputs.n_months, dtype=float)
+    return ramp.delivered_by_month(months, p["start_offset"][..., None], p["ramp_months"][..., None], p["shape"][..., None])
 
 
-def run(inputs: Inputs, delivered: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Evaluate every tranche in every month.
+def fractions(inputs: Inputs, need: set[str], delivered: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The fraction arrays in ``need`` (and what they depend on), computed once each.
 
-    ``delivered`` (cumulative share delivered, ``(S, T, M)``) defaults to the tranches' ramps;
-    the supply-constrained schedule passes its own. Returns ``(series, nameplate)``:
-    ``series[name]`` shaped ``(S, T, M)`` (see :data:`SERIES_UNITS`), ``nameplate[name]``
-    shaped ``(S, T)`` (full build-out, before retirement; see :data:`NAMEPLATE_UNITS`).
+    From ramps, retirement is the ramp evaluated ``life`` months later (no gathers); from a
+    given ``delivered`` schedule (supply-constrained), it is that schedule shifted.
     """
     p = inputs.p
-    col = {k: v[..., None] for k, v in p.items()}  # (S, T, 1) for broadcasting over months
-    months = np.arange(inputs.n_months, dtype=float)
-    if delivered is None:
-        delivered = delivered_share(inputs)
-    life = p["it_life_months"].astype(np.int64)
-    refresh = col["refresh"] > 0
-    online = ramp.online_from_delivered(delivered, life, refresh)
-    cycles = max(1, math.ceil(inputs.n_months / max(1.0, float(p["it_life_months"].min()))))
-    purchases = ramp.purchases_from_delivered(delivered, life, refresh, cycles)
-    new_capacity = ramp.additions(delivered)
+    refresh = p["refresh"] > 0
+    life = p["it_life_months"]
+    out: dict[str, np.ndarray] = {}
+    from_ramp = delivered is None
+    if from_ramp:
+        months = np.arange(inputs.n_months, dtype=float)
+        start, r_m, shape = p["start_offset"][..., None], p["ramp_months"][..., None], p["shape"][..., None]
+        delivered = ramp.delivered_by_month(months, start, r_m, shape)
+    out["delivered"] = delivered
+    if need & {"online"}:
+        if not np.any(~refresh):
+            out["online"] = delivered
+        elif from_ramp:
+            never = np.where(refresh, 1e9, life)[..., None]  # refreshed tranches never retire
+            out["online"] = delivered - ramp.delivered_by_month(months, start + never, r_m, shape)
+        else:
+            out["online"] = ramp.online_from_delivered(delivered, life.astype(np.int64), refresh[..., None])
+    if need & {"added", "bought", "dep_it", "dep_fac"}:
+        out["added"] = ramp.additions(delivered)
+    if need & {"bought", "dep_it"}:
+        bought = out["added"]
+        if np.any(refresh):
+            cycles = max(1, math.ceil(inputs.n_months / max(1.0, float(life.min()))))
+            bought = ramp.purchases_from_delivered(delivered, life.astype(np.int64), refresh[..., None], cycles)
+        out["bought"] = bought
+    if "dep_it" in need:
+        out["dep_it"] = cost.straight_line_depreciation(out["bought"], life)
+    if "dep_fac" in need:
+        out["dep_fac"] = cost.straight_line_depreciation(out["added"], p["facility_life_months"])
+    return out
 
-    # Nameplate (S, T): what the tranche is at full build-out.
+
+def nameplate(inputs: Inputs) -> dict[str, np.ndarray]:
+    """Per-tranche figures at full build-out ``(S, T)`` (see :data:`NAMEPLATE_UNITS`), less NPV."""
+    p = inputs.p
     gw_it = sizing.it_gw_from_stated_gw(p["gw_stated"], p["basis_facility"] > 0, p["pue"])
     # Facility GW is the stated figure itself on the facility basis (no round trip through PUE).
     gw_fac = np.where(p["basis_facility"] > 0, p["gw_stated"], sizing.facility_power(gw_it, p["pue"]))
-    it_mw = gw_it * 1e3
     n_acc = sizing.accelerators_for_it_power(gw_it * sizing.W_PER_GW, p["it_w_per_accel"])
     n_sys = n_acc / p["accelerators_per_system"]
     sys_capex = n_acc * cost.system_capex_per_accelerator_usd(p["system_price_usd"], p["accelerators_per_system"])
     net_capex = cost.network_capex_usd(sys_capex, p["network_fraction"])
-    fac_capex = cost.facility_capex_usd(it_mw, p["facility_usd_per_mw_it"], p["land_usd_per_mw_it"])
-
-    n = {k: v[..., None] for k, v in dict(n_acc=n_acc, n_sys=n_sys, gw_fac=gw_fac, it_mw=it_mw, sys_capex=sys_capex,
-                                           net_capex=net_capex, fac_capex=fac_capex).items()}
-    s: dict[str, np.ndarray] = {}
-    s["delivered_gw"] = delivered * n["gw_fac"]
-    s["online_gw"] = online * n["gw_fac"]
-    s["it_mw"] = online * n["it_mw"]
-    s["facility_mw"] = s["it_mw"] * col["pue"]
-    s["accelerators"] = online * n["n_acc"]
-    s["systems"] = online * n["n_sys"]
-    s["racks"] = s["systems"] / col["systems_per_rack"]
-    s["peak_pflops_bf16"] = compute.peak_pflops(s["accelerators"], col["bf16_tflops"])
-    s["peak_pflops_fp8"] = compute.peak_pflops(s["accelerators"], col["fp8_tflops"])
-    s["peak_pflops_fp4"] = compute.peak_pflops(s["accelerators"], col["fp4_tflops"])
-    s["effective_pflops_bf16"] = compute.effective_pflops(s["peak_pflops_bf16"], col["achievable"], col["utilization"])
-    s["effective_pflops_fp8"] = compute.effective_pflops(s["peak_pflops_fp8"], col["achievable"], col["utilization"])
-    s["hbm_gb"] = s["accelerators"] * col["hbm_gb"]
-    s["hbm_stacks"] = s["accelerators"] * col["hbm_stacks"]
-
-    s["accelerators_bought"] = purchases * n["n_acc"]
-    s["hbm_gb_bought"] = s["accelerators_bought"] * col["hbm_gb"]
-    s["cowos_wafers"] = s["accelerators_bought"] / col["packages_per_wafer"]
-    s["capex_systems_usd"] = purchases * n["sys_capex"]
-    s["capex_network_usd"] = purchases * n["net_capex"]
-    s["capex_facility_usd"] = new_capacity * n["fac_capex"]
-    s["capex_usd"] = s["capex_systems_usd"] + s["capex_network_usd"] + s["capex_facility_usd"]
-    s["capex_refresh_usd"] = (purchases - new_capacity) * (n["sys_capex"] + n["net_capex"])
-    s["capex_topdown_usd"] = cost.topdown_capex_usd(new_capacity * n["gw_fac"], col["topdown_usd_per_gw"])
-    s["depreciation_usd"] = (
-        cost.straight_line_depreciation(s["capex_systems_usd"] + s["capex_network_usd"], p["it_life_months"])
-        + cost.straight_line_depreciation(s["capex_facility_usd"], p["facility_life_months"])
-    )
-    installed = online * (n["sys_capex"] + n["net_capex"]) + delivered * n["fac_capex"]
-    s["maintenance_usd"] = cost.monthly_maintenance_usd(installed, col["maintenance_frac"])
-    s["energy_mwh"] = energy.energy_mwh(s["facility_mw"], col["average_load"])
-    s["energy_cost_usd"] = energy.energy_cost_usd(s["energy_mwh"], col["usd_per_mwh"])
-    s["opex_usd"] = s["energy_cost_usd"] + s["maintenance_usd"]
-    s["co2_t"] = energy.co2_t(s["energy_mwh"], col["gco2_per_kwh"])
-    s["co2_market_t"] = energy.co2_t(s["energy_mwh"], col["gco2_market_per_kwh"])
-    s["water_m3"] = energy.water_m3(s["energy_mwh"] / col["pue"], col["wue"])
-
-    disc = cost.discount_factors(months, col["discount_rate"])
+    fac_capex = cost.facility_capex_usd(gw_it * 1e3, p["facility_usd_per_mw_it"], p["land_usd_per_mw_it"])
+    mwh_year = energy.energy_mwh(gw_fac * 1e3, p["average_load"], energy.HOURS_PER_YEAR)
     peak_bf16 = compute.peak_pflops(n_acc, p["bf16_tflops"])
-    nameplate = {
+    return {
         "gw": gw_fac,
         "gw_it": gw_it,
-        "it_mw": it_mw,
+        "it_mw": gw_it * 1e3,
         "facility_mw": gw_fac * 1e3,
         "pue": p["pue"],
         "accelerators": n_acc,
@@ -170,14 +154,124 @@ def run(inputs: Inputs, delivered: np.ndarray | None = None) -> tuple[dict[str, 
         "capex_network_usd": net_capex,
         "capex_facility_usd": fac_capex,
         "capex_topdown_usd": cost.topdown_capex_usd(gw_fac, p["topdown_usd_per_gw"]),
-        "energy_twh_per_year": energy.energy_mwh(gw_fac * 1e3, p["average_load"], energy.HOURS_PER_YEAR) / 1e6,
+        "energy_twh_per_year": mwh_year / 1e6,
         "average_mw": gw_fac * 1e3 * p["average_load"],
-        "co2_mt_per_year": energy.co2_t(energy.energy_mwh(gw_fac * 1e3, p["average_load"], energy.HOURS_PER_YEAR), p["gco2_per_kwh"]) / 1e6,
+        "co2_mt_per_year": energy.co2_t(mwh_year, p["gco2_per_kwh"]) / 1e6,
         "peak_pflops_bf16": peak_bf16,
         "peak_pflops_fp8": compute.peak_pflops(n_acc, p["fp8_tflops"]),
         "effective_pflops_bf16": compute.effective_pflops(peak_bf16, p["achievable"], p["utilization"]),
         "hbm_gb": n_acc * p["hbm_gb"],
         "hbm_stacks": n_acc * p["hbm_stacks"],
-        "npv_cost_usd": ((s["capex_usd"] + s["opex_usd"]) * disc).sum(axis=-1),
     }
-    return s, nameplate
+
+
+def terms(p: dict[str, np.ndarray], npl: dict[str, np.ndarray]) -> dict[str, list[tuple[str, np.ndarray]]]:
+    """Each monthly series as a sum of (fraction, per-tranche weight ``(S, T)``) terms.
+
+    series[name] = Σ fraction × weight. Every formula of the engine lives here, once.
+    """
+    n_acc = npl["accelerators"]
+    it_capex = npl["capex_systems_usd"] + npl["capex_network_usd"]
+    fac_capex = npl["capex_facility_usd"]
+    mwh_month = energy.energy_mwh(npl["facility_mw"], p["average_load"])  # at full build, per month
+    energy_cost = energy.energy_cost_usd(mwh_month, p["usd_per_mwh"])
+    maint_it = cost.monthly_maintenance_usd(it_capex, p["maintenance_frac"])
+    maint_fac = cost.monthly_maintenance_usd(fac_capex, p["maintenance_frac"])
+    bf16 = compute.peak_pflops(n_acc, p["bf16_tflops"])
+    fp8 = compute.peak_pflops(n_acc, p["fp8_tflops"])
+    return {
+        "delivered_gw": [("delivered", npl["gw"])],
+        "online_gw": [("online", npl["gw"])],
+        "it_mw": [("online", npl["it_mw"])],
+        "facility_mw": [("online", npl["facility_mw"])],
+        "accelerators": [("online", n_acc)],
+        "systems": [("online", npl["systems"])],
+        "racks": [("online", npl["racks"])],
+        "peak_pflops_bf16": [("online", bf16)],
+        "peak_pflops_fp8": [("online", fp8)],
+        "peak_pflops_fp4": [("online", compute.peak_pflops(n_acc, p["fp4_tflops"]))],
+        "effective_pflops_bf16": [("online", compute.effective_pflops(bf16, p["achievable"], p["utilization"]))],
+        "effective_pflops_fp8": [("online", compute.effective_pflops(fp8, p["achievable"], p["utilization"]))],
+        "hbm_gb": [("online", n_acc * p["hbm_gb"])],
+        "hbm_stacks": [("online", n_acc * p["hbm_stacks"])],
+        "accelerators_bought": [("bought", n_acc)],
+        "hbm_gb_bought": [("bought", n_acc * p["hbm_gb"])],
+        "cowos_wafers": [("bought", n_acc / p["packages_per_wafer"])],
+        "capex_systems_usd": [("bought", npl["capex_systems_usd"])],
+        "capex_network_usd": [("bought", npl["capex_network_usd"])],
+        "capex_facility_usd": [("added", fac_capex)],
+        "capex_usd": [("bought", it_capex), ("added", fac_capex)],
+        "capex_refresh_usd": [("bought", it_capex), ("added", -it_capex)],
+        "capex_topdown_usd": [("added", npl["capex_topdown_usd"])],
+        "depreciation_usd": [("dep_it", it_capex), ("dep_fac", fac_capex)],
+        "maintenance_usd": [("online", maint_it), ("delivered", maint_fac)],
+        "energy_mwh": [("online", mwh_month)],
+        "energy_cost_usd": [("online", energy_cost)],
+        "opex_usd": [("online", energy_cost + maint_it), ("delivered", maint_fac)],
+        "co2_t": [("online", energy.co2_t(mwh_month, p["gco2_per_kwh"]))],
+        "co2_market_t": [("online", energy.co2_t(mwh_month, p["gco2_market_per_kwh"]))],
+        "water_m3": [("online", energy.water_m3(mwh_month / p["pue"], p["wue"]))],
+    }
+
+
+def _npv(p, inputs: Inputs, fr: dict, tm: dict) -> np.ndarray:
+    """Present value of capex + opex per tranche ``(S, T)``: Σ_terms weight × Σ_m fraction × discount."""
+    months = np.arange(inputs.n_months, dtype=float)
+    rate = p["discount_rate"]
+    if np.all(rate == rate.flat[0]):
+        disc = cost.discount_factors(months, float(rate.flat[0]))  # (M,): one matrix-vector product per fraction
+    else:
+        disc = cost.discount_factors(months, rate[..., None])
+    out = np.zeros_like(p["gw_stated"])
+    for name in ("capex_usd", "opex_usd"):
+        for f, w in tm[name]:
+            out += w * (fr[f] @ disc if disc.ndim == 1 else (fr[f] * disc).sum(axis=-1))
+    return out
+
+
+def run(inputs: Inputs, delivered: np.ndarray | None = None) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Evaluate every tranche in every month.
+
+    ``delivered`` (cumulative share delivered, ``(S, T, M)``) defaults to the tranches' ramps;
+    the supply-constrained schedule passes its own. Returns ``(series, nameplate)``:
+    ``series[name]`` shaped ``(S, T, M)`` (see :data:`SERIES_UNITS`), ``nameplate[name]``
+    shaped ``(S, T)`` (full build-out, before retirement; see :data:`NAMEPLATE_UNITS`).
+    """
+    p = inputs.p
+    npl = nameplate(inputs)
+    tm = terms(p, npl)
+    fr = fractions(inputs, set(FRACTIONS), delivered)
+    series = {}
+    for name, parts in tm.items():
+        (f0, w0), *rest = parts
+        acc = fr[f0] * w0[..., None]
+        for f, w in rest:
+            acc += fr[f] * w[..., None]
+        series[name] = acc
+    npl["npv_cost_usd"] = _npv(p, inputs, fr, tm)
+    return series, npl
+
+
+def run_totals(inputs: Inputs, names: list[str], delivered: np.ndarray | None = None):
+    """Monthly series summed over tranches ``{name: (S, M)}``, plus nameplate with NPV.
+
+    The risk engine's path: the same fractions and weights as :func:`run`, reduced over
+    tranches with one batched matrix product per fraction instead of per-tranche arrays.
+    """
+    p = inputs.p
+    npl = nameplate(inputs)
+    tm = terms(p, npl)
+    wanted = {f for n in names for f, _ in tm[n]} | {"added", "bought", "online", "delivered"}
+    fr = fractions(inputs, wanted, delivered)
+    by_fraction: dict[str, list[tuple[str, np.ndarray]]] = {}
+    for n in names:
+        for f, w in tm[n]:
+            by_fraction.setdefault(f, []).append((n, w))
+    out = {n: 0.0 for n in names}
+    for f, items in by_fraction.items():
+        weights = np.stack([w for _, w in items], axis=-1)  # (S, T, K)
+        reduced = np.matmul(np.swapaxes(fr[f], 1, 2), weights)  # (S, M, K)
+        for j, (n, _) in enumerate(items):
+            out[n] = out[n] + reduced[..., j]
+    npl["npv_cost_usd"] = _npv(p, inputs, fr, tm)
+    return out, npl

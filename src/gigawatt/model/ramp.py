@@ -13,19 +13,35 @@ def delivered_fraction(months_since_start, ramp_months, shape):
 
     Month 0 is the first month of deliveries. ``linear`` adds ``1/ramp`` a month, so the
     tranche is complete at the end of month ``ramp-1``; ``s-curve`` follows the smoothstep
-    3x² − 2x³ over the same months; ``step`` (or ramp 0) delivers everything in month 0.
+    3x² − 2x³ over the same months; ``step`` (ramp 0) delivers everything in month 0 — a
+    one-month linear ramp, so a fractional start (a sampled delay) delivers pro rata.
     Arrays broadcast, e.g. ``(S,T,1)`` parameters against ``(M,)`` months.
 
     >>> delivered_fraction(np.arange(-1, 4), 4, LINEAR).tolist()
     [0.0, 0.25, 0.5, 0.75, 1.0]
     """
-    k = np.asarray(months_since_start, float)
-    ramp = np.maximum(np.asarray(ramp_months, float), 1.0)
-    x = np.clip((k + 1.0) / ramp, 0.0, 1.0)
+    return delivered_by_month(np.asarray(months_since_start, float), 0.0, ramp_months, shape)
+
+
+def delivered_by_month(months, start, ramp_months, shape):
+    """:func:`delivered_fraction` for months counted from any origin and a ``start`` month.
+
+    The engine's hot path: x = (m + 1 − start) / ramp in two fused passes, clipped in place.
+    """
+    inv = 1.0 / np.maximum(np.asarray(ramp_months, float), 1.0)
+    x = np.multiply(months, inv)
+    x += (1.0 - np.asarray(start, float)) * inv
+    np.clip(x, 0.0, 1.0, out=x)
     shape = np.asarray(shape)
-    smooth = x * x * (3.0 - 2.0 * x)
-    out = np.where(shape == S_CURVE, smooth, x)
-    return np.where(shape == STEP, (k >= 0).astype(float), out)
+    is_s = shape == S_CURVE
+    if is_s.any():
+        if shape.ndim == x.ndim and shape.shape[-1] == 1 and shape.shape[:-1] == x.shape[:-1]:
+            rows = is_s[..., 0]  # smooth only the s-curve tranches (the hot path: (S, T, 1) shapes)
+            xs = x[rows]
+            x[rows] = xs * xs * (3.0 - 2.0 * xs)
+        else:
+            x = np.where(is_s, x * x * (3.0 - 2.0 * x), x)
+    return x
 
 
 def lag(series, months):
@@ -44,7 +60,11 @@ def lag(series, months):
 
 def additions(cumulative, axis=-1):
     """Monthly additions from a cumulative series (first month counts from zero)."""
-    return np.diff(cumulative, axis=axis, prepend=0.0)
+    c = np.moveaxis(np.asarray(cumulative, float), axis, -1)
+    out = np.empty_like(c)
+    out[..., 0] = c[..., 0]
+    np.subtract(c[..., 1:], c[..., :-1], out=out[..., 1:])
+    return np.moveaxis(out, -1, axis)
 
 
 def online_from_delivered(delivered, life_months, refresh):
