@@ -397,6 +397,101 @@ def flows(
 
 
 @app.command()
+def mc(
+    scenario: str = typer.Argument(..., help="Built-in scenario or a YAML file with an `uncertainty:` block."),
+    samples: int = typer.Option(10_000, "--samples", "-n", min=1, max=1_000_000_000, help="Number of samples."),
+    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same answer."),
+    chunk_size: int = typer.Option(4096, "--chunk-size", min=1, help="Samples per chunk (rounded up to 256). Memory is bounded by the chunk, not the sample count."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run on a local Dask cluster with N worker processes."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """Monte Carlo: percentiles (P5-P95) of capex, NPV, energy, completion, warrant value; fans by month.
+
+    Runs the same engine as `plan` with many samples, streamed in chunks, so memory stays
+    bounded at any --samples. Results are identical for any --chunk-size and any --workers.
+    """
+    from .api import evaluate
+    from .mc import simulate
+
+    result = evaluate(scenario, catalog_paths=catalog)
+    if not result.scenario.uncertainty:
+        raise GigawattError(f"scenario {result.scenario.name!r} has no `uncertainty:` block, so every sample would be the same; "
+                            "see the built-in openai-amd for the format")
+    progress = None
+    if samples >= 50_000 and not (workers or scheduler):
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TimeRemainingColumn
+
+        bar = Progress("[progress.description]{task.description}", BarColumn(), "{task.completed:,}/{task.total:,}",
+                       TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        task = bar.add_task("sampling", total=samples)
+        bar.start()
+        progress = lambda n: bar.advance(task, n)  # noqa: E731
+    try:
+        out = simulate(result, samples=samples, seed=seed, chunk_size=chunk_size, workers=workers, scheduler=scheduler, progress=progress)
+    finally:
+        if progress is not None:
+            bar.stop()
+    if as_json:
+        return _print_json(out)
+    _mc_tables(out)
+
+
+def _mc_tables(out: dict) -> None:
+    from rich.table import Table
+
+    from . import fmt
+
+    con = _console()
+    con.print(f"[bold]{out['scenario']}[/]: {out['samples']:,} samples, seed {out['seed']}")
+    t = Table(title="Percentiles over the horizon", title_justify="left")
+    for col in ("Output", "P5", "P10", "P50", "P90", "P95", "Mean"):
+        t.add_column(col, justify="left" if col == "Output" else "right")
+    shown = {"capex_usd": "Capex, bottom-up (incl. refresh)", "npv_cost_usd": "PV of capex + opex", "opex_usd": "Opex",
+             "energy_twh": "Energy (TWh)", "co2_mt": "CO2 (Mt, location-based)", "completion_month_index": "Fully delivered",
+             "warrant_value_usd": "Warrant value", "warrant_shares_vested": "Warrant shares vested"}
+    for k, label in shown.items():
+        row = out["percentiles"].get(k)
+        if row is None:
+            continue
+        if k == "completion_month_index":
+            cells = [row.get(f"p{q}_month") or "-" for q in (5, 10, 50, 90, 95)] + [f"{row['share_completed']:.0%} done"]
+        elif row["unit"] == "USD":
+            cells = [fmt.usd(row[f"p{q}"]) for q in (5, 10, 50, 90, 95)] + [fmt.usd(row["mean"])]
+        elif row["unit"] in ("shares", "accelerators"):
+            cells = [fmt.count(row[f"p{q}"]) for q in (5, 10, 50, 90, 95)] + [fmt.count(row["mean"])]
+        else:
+            cells = [f"{row[f'p{q}']:,.1f}" if row[f"p{q}"] is not None else "-" for q in (5, 10, 50, 90, 95)] + [f"{row['mean']:,.1f}"]
+        t.add_row(label, *cells)
+    con.print(t)
+    f = out["fans"]["online_gw"]
+    ft = Table(title="GW online (fan, end of each year)", title_justify="left")
+    for col in ("Month", "P5", "P10", "P50", "P90", "P95"):
+        ft.add_column(col, justify="right")
+    for i, m in enumerate(f["month"]):
+        if m.endswith("-12"):
+            ft.add_row(m, *(f"{f[f'p{q}'][i]:.2f}" for q in (5, 10, 50, 90, 95)))
+    con.print(ft)
+    ms = out["milestones"]
+    con.print("Milestones (cumulative GW delivered): " + "; ".join(
+        f"{g:g} GW: P50 {a or 'never'}, P90 {b or 'never'}" for g, a, b in zip(ms["gw"], ms["first_month_p50"], ms["first_month_p90"])
+        if g == ms["gw"][-1] or float(g).is_integer() and int(g) % 5 == 0 or g == 1))
+    if "warrant" in out:
+        w = out["warrant"]
+        con.print(f"Warrant ({w['deal']}): P(full vesting) {w['prob_full_vest']:.1%}; value P10 {fmt.usd(w['value_usd']['p10'])}, "
+                  f"P50 {fmt.usd(w['value_usd']['p50'])}, P90 {fmt.usd(w['value_usd']['p90'])}")
+    vt = Table(title="Uncertain inputs (sampled P5 / P50 / P95)", title_justify="left")
+    for col in ("Variable", "Distribution", "P5", "P50", "P95"):
+        vt.add_column(col, justify="left" if col in ("Variable", "Distribution") else "right")
+    for v in out["variables"]:
+        d = {k: x for k, x in v["dist"].items() if k != "type"}
+        vt.add_row(v["name"], f"{v['dist']['type']} {d}", f"{v['p5']:,.3g}", f"{v['p50']:,.3g}", f"{v['p95']:,.3g}")
+    con.print(vt)
+
+
+@app.command()
 def scenarios(as_json: bool = JsonOpt):
     """List the built-in scenarios."""
     from .scenario import builtin_names, load

@@ -252,11 +252,12 @@ def run(inputs: Inputs, delivered: np.ndarray | None = None) -> tuple[dict[str, 
     return series, npl
 
 
-def run_totals(inputs: Inputs, names: list[str], delivered: np.ndarray | None = None):
+def run_totals(inputs: Inputs, names: list[str], delivered: np.ndarray | None = None, keep: tuple[str, ...] = ()):
     """Monthly series summed over tranches ``{name: (S, M)}``, plus nameplate with NPV.
 
     The risk engine's path: the same fractions and weights as :func:`run`, reduced over
     tranches with one batched matrix product per fraction instead of per-tranche arrays.
+    With ``keep``, also returns those fraction arrays ``(S, T, M)``.
     """
     p = inputs.p
     npl = nameplate(inputs)
@@ -274,4 +275,6 @@ def run_totals(inputs: Inputs, names: list[str], delivered: np.ndarray | None = 
         for j, (n, _) in enumerate(items):
             out[n] = out[n] + reduced[..., j]
     npl["npv_cost_usd"] = _npv(p, inputs, fr, tm)
+    if keep:
+        return out, npl, {k: fr[k] for k in keep}
     return out, npl

@@ -213,6 +213,87 @@ class BuyerTerms(Strict):
     source: str | None = None
 
 
+class Distribution(Strict):
+    """A distribution for an uncertain input, optionally truncated to [low, high].
+
+    fixed: value · uniform: low, high · triangular and pert: low, mode, high ·
+    normal: mean, sd (low/high truncate) · lognormal: median, sigma of log (low/high truncate) ·
+    discrete: values, probs.
+    """
+
+    type: Literal["fixed", "uniform", "triangular", "normal", "lognormal", "pert", "discrete"]
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = Field(None, gt=0)
+    median: float | None = Field(None, gt=0)
+    sigma: float | None = Field(None, gt=0)
+    values: list[float] | None = None
+    probs: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _params(self):
+        need = {"fixed": ("value",), "uniform": ("low", "high"), "triangular": ("low", "mode", "high"),
+                "pert": ("low", "mode", "high"), "normal": ("mean", "sd"), "lognormal": ("median", "sigma"),
+                "discrete": ("values", "probs")}[self.type]
+        missing = [k for k in need if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a {self.type} distribution needs {', '.join(need)}; missing {', '.join(missing)}")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low ({self.low:g}) must be below high ({self.high:g})")
+        if self.mode is not None and not self.low <= self.mode <= self.high:
+            raise ValueError(f"mode ({self.mode:g}) must be between low ({self.low:g}) and high ({self.high:g})")
+        if self.type == "discrete":
+            if len(self.values) != len(self.probs) or not self.values:
+                raise ValueError("values and probs must have the same, non-zero length")
+            if any(p < 0 for p in self.probs) or abs(sum(self.probs) - 1) > 1e-9:
+                raise ValueError(f"probs must be non-negative and add up to 1 (they add up to {sum(self.probs):g})")
+        return self
+
+
+class Target(Strict):
+    """Which input an uncertain variable changes, how, and for which tranches."""
+
+    field: str = Field(description="An engine input (see `gigawatt mc --help`) or an alias such as start_delay_months.")
+    op: Literal["set", "add", "multiply"] | None = Field(None, description="Default: the alias's, else set.")
+    product: str | list[str] | None = None
+    vendor: str | None = None
+    deal: str | None = None
+    tranche: str | None = Field(None, description="A tranche label.")
+
+
+class Uncertain(Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$")
+    dist: Distribution
+    targets: list[Target] = Field(min_length=1)
+    per_tranche: bool = Field(False, description="Draw independently for each matched tranche (default: one shared draw).")
+
+
+class Correlation(Strict):
+    """Gaussian copula: rank correlation structure between named variables."""
+
+    names: list[str] = Field(min_length=2)
+    matrix: list[list[float]]
+
+    @model_validator(mode="after")
+    def _matrix(self):
+        import numpy as np
+
+        m = np.array(self.matrix, float)
+        n = len(self.names)
+        if m.shape != (n, n):
+            raise ValueError(f"matrix must be {n} x {n} for {n} names, got {m.shape[0]} rows")
+        if not np.allclose(m, m.T) or not np.allclose(np.diag(m), 1) or np.any(np.abs(m) > 1):
+            raise ValueError("matrix must be symmetric with ones on the diagonal and entries in [-1, 1]")
+        if np.linalg.eigvalsh(m).min() < -1e-10:
+            raise ValueError("matrix is not positive semi-definite (no such correlation exists)")
+        if len(set(self.names)) != n:
+            raise ValueError("names must be distinct")
+        return self
+
+
 class Deal(Strict):
     name: str
     buyer: str
@@ -255,11 +336,28 @@ class Scenario(Strict):
     finance: Finance = Finance()
     include: list[str] = Field([], description="Built-in scenario names or paths (relative to this file) whose deals come first.")
     deals: list[Deal] = []
+    uncertainty: list[Uncertain] = Field([], description="Uncertain inputs for `gigawatt mc` and `sensitivity`.")
+    correlation: Correlation | None = None
     # Where each deal was written: (source label, line map, index in that file); set by load().
     _origins: list[tuple[str, dict, int]] = PrivateAttr(default_factory=list)
 
     def origin(self, deal_index: int) -> tuple[str, dict, int] | None:
         return self._origins[deal_index] if deal_index < len(self._origins) else None
+
+    @model_validator(mode="after")
+    def _uncertainty_names(self):
+        names = [u.name for u in self.uncertainty]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            raise ValueError(f"uncertainty names must be unique; repeated: {', '.join(dup)}")
+        if self.correlation is not None:
+            unknown = [n for n in self.correlation.names if n not in names]
+            if unknown:
+                raise ValueError(f"correlation names {unknown} are not uncertainty variables ({', '.join(names) or 'none'})")
+            per = [u.name for u in self.uncertainty if u.per_tranche and u.name in self.correlation.names]
+            if per:
+                raise ValueError(f"per_tranche variables cannot be correlated: {', '.join(per)}")
+        return self
 
     @field_validator("checked", mode="before")
     @classmethod
@@ -277,6 +375,21 @@ def merged(base, override):
     if override is None:
         return base
     return base.model_copy(update={k: v for k, v in override.model_dump().items() if v is not None})
+
+
+def _block_diagonal(corrs: list) -> dict | None:
+    """Correlations of included scenarios side by side (variables of different files uncorrelated)."""
+    if not corrs:
+        return None
+    names = [n for c in corrs for n in c.names]
+    matrix = [[0.0] * len(names) for _ in names]
+    at = 0
+    for c in corrs:
+        for i, row in enumerate(c.matrix):
+            for j, v in enumerate(row):
+                matrix[at + i][at + j] = v
+        at += len(c.names)
+    return {"names": names, "matrix": matrix}
 
 
 def _unique_deal_names(scenario: Scenario, source: str) -> None:
@@ -341,7 +454,7 @@ def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, di
     scenario, source, lines, path = _read(name_or_path)
     if path in _seen:
         raise GigawattError(f"{source}: include cycle through {' -> '.join(str(p) for p in (*_seen, path))}")
-    deals, origins = [], []
+    deals, origins, uncertain, corrs = [], [], [], []
     for i, name in enumerate(scenario.include):
         # A file name is relative to the including file; anything else is a built-in name.
         target = path.parent / name if Path(name).suffix in (".yaml", ".yml") else name
@@ -353,9 +466,21 @@ def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, di
         deals.extend(d.model_copy(update={"site": merged(included.site, d.site), "finance": merged(included.finance, d.finance)})
                      for d in included.deals)
         origins.extend(included.origin(j) for j in range(len(included.deals)))
+        uncertain.extend(included.uncertainty)
+        if included.correlation is not None:
+            corrs.append(included.correlation)
     own = [(source, lines, j) for j in range(len(scenario.deals))]
     if deals:
         scenario = scenario.model_copy(update={"deals": deals + scenario.deals})
+    if uncertain:
+        if scenario.correlation is not None:
+            corrs.append(scenario.correlation)
+        try:
+            scenario = Scenario.model_validate({**scenario.model_dump(exclude={"deals", "uncertainty", "correlation"}),
+                                                "deals": [], "uncertainty": [u.model_dump() for u in uncertain + scenario.uncertainty],
+                                                "correlation": _block_diagonal(corrs)}).model_copy(update={"deals": scenario.deals})
+        except ValidationError as exc:
+            raise ValidationFailure(source, problems_from_pydantic(exc, {})) from None
     scenario._origins = origins + own
     if not scenario.deals:
         raise ValidationFailure(source, [Problem("deals", "a scenario needs at least one deal (or an include)", lines.get(("deals",)))])

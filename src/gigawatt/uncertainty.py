@@ -1,0 +1,189 @@
+"""Uncertain inputs: distributions, the Gaussian copula, and applying draws to engine inputs.
+
+A variable's draw is made from a uniform through its inverse CDF, so correlated uniforms
+from a Gaussian copula give correlated inputs with the stated marginals. Draws come in
+fixed blocks of samples, each from its own ``SeedSequence`` child, so a run gives the same
+numbers whatever the chunk size or the number of workers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalog import suggest
+from .errors import GigawattError, Problem, ValidationFailure
+from .inputs import INPUT_UNITS, Inputs
+from .scenario import Distribution, Scenario
+
+BLOCK = 256  # samples per random block; chunk sizes are rounded up to a multiple of it
+
+#: Friendly names for common uncertain inputs: (engine fields, default operation).
+ALIASES: dict[str, tuple[tuple[str, ...], str]] = {
+    "start_delay_months": (("start_offset",), "add"),
+    "capex_multiplier": (("system_price_usd", "facility_usd_per_mw_it", "land_usd_per_mw_it"), "multiply"),
+    "system_price_multiplier": (("system_price_usd",), "multiply"),
+    "electricity_price": (("usd_per_mwh",), "set"),
+    "electricity_price_multiplier": (("usd_per_mwh",), "multiply"),
+    "gw_multiplier": (("gw_stated",), "multiply"),
+    "power_multiplier": (("it_w_per_accel",), "multiply"),
+}
+#: Inputs of the deal valuation, not of the engine.
+DEAL_FIELDS = ("share_price_volatility", "share_price_spot")
+
+
+def ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
+    """Inverse CDF of ``dist`` at uniforms ``u`` (truncated to [low, high] where given)."""
+    from scipy.special import betaincinv, ndtr, ndtri  # scipy.special, not scipy.stats: no slow import
+
+    u = np.asarray(u, float)
+    t = dist.type
+    if t == "fixed":
+        return np.full_like(u, dist.value)
+    if t == "uniform":
+        return dist.low + u * (dist.high - dist.low)
+    if t == "triangular":
+        a, c, b = dist.low, dist.mode, dist.high
+        cut = (c - a) / (b - a)
+        return np.where(u < cut, a + np.sqrt(u * (b - a) * (c - a)), b - np.sqrt((1 - u) * (b - a) * (b - c)))
+    if t == "pert":
+        width = dist.high - dist.low
+        alpha = 1 + 4 * (dist.mode - dist.low) / width
+        beta = 1 + 4 * (dist.high - dist.mode) / width
+        return dist.low + width * betaincinv(alpha, beta, u)
+    if t == "discrete":
+        cum = np.cumsum(dist.probs)
+        idx = np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
+        return np.asarray(dist.values, float)[idx]
+    # normal / lognormal: truncate in the normal space
+    if t == "normal":
+        mu, sd, to_z = dist.mean, dist.sd, (lambda x: x)
+    else:
+        mu, sd, to_z = np.log(dist.median), dist.sigma, np.log
+    lo = ndtr((to_z(dist.low) - mu) / sd) if dist.low is not None and (t == "normal" or dist.low > 0) else 0.0
+    hi = ndtr((to_z(dist.high) - mu) / sd) if dist.high is not None else 1.0
+    z = mu + sd * ndtri(np.clip(lo + u * (hi - lo), 1e-16, 1 - 1e-16))
+    return z if t == "normal" else np.exp(z)
+
+
+@dataclass
+class Variable:
+    """A compiled uncertain variable: where its draws go."""
+
+    name: str
+    dist: Distribution
+    per_tranche: bool
+    targets: list[tuple[tuple[str, ...], str, np.ndarray]]  # (fields, op, tranche indices)
+    deal_field: str | None = None
+    columns: int = 1
+
+    def describe(self) -> dict:
+        return {"name": self.name, "dist": self.dist.model_dump(exclude_none=True), "per_tranche": self.per_tranche,
+                "targets": [{"fields": list(f), "op": op, "tranches": idx.tolist()} for f, op, idx in self.targets]
+                + ([{"deal_input": self.deal_field}] if self.deal_field else [])}
+
+
+def compile_variables(scenario: Scenario, inputs: Inputs, source: str = "<scenario>") -> list[Variable]:
+    """Resolve ``scenario.uncertainty`` against the tranches; every problem at once."""
+    problems: list[Problem] = []
+    out: list[Variable] = []
+    valid = sorted(set(INPUT_UNITS) | set(ALIASES) | set(DEAL_FIELDS))
+    for i, u in enumerate(scenario.uncertainty):
+        targets, deal_field = [], None
+        for j, t in enumerate(u.targets):
+            path = f"uncertainty[{i}].targets[{j}]"
+            if t.field in DEAL_FIELDS:
+                deal_field = t.field
+                continue
+            if t.field in ALIASES:
+                fields, op = ALIASES[t.field]
+            elif t.field in INPUT_UNITS:
+                fields, op = (t.field,), "set"
+            else:
+                problems.append(Problem(f"{path}.field", f"unknown input {t.field!r}{suggest(t.field, valid)}"))
+                continue
+            op = t.op or op
+            products = [t.product] if isinstance(t.product, str) else t.product
+            idx = np.array([tr.index for tr in inputs.tranches
+                            if (products is None or tr.product in products) and (t.vendor is None or tr.vendor == t.vendor)
+                            and (t.deal is None or tr.deal == t.deal) and (t.tranche is None or tr.label == t.tranche)], dtype=np.int64)
+            if len(idx) == 0:
+                problems.append(Problem(path, "matches no tranche (check product, vendor, deal and tranche names)"))
+                continue
+            targets.append((fields, op, idx))
+        n_cols = 1
+        if u.per_tranche:
+            sizes = {len(idx) for _, _, idx in targets}
+            if len(sizes) > 1 or deal_field:
+                problems.append(Problem(f"uncertainty[{i}]", "per_tranche needs all targets to match the same tranches"))
+            n_cols = sizes.pop() if sizes else 1
+        out.append(Variable(u.name, u.dist, u.per_tranche, targets, deal_field, n_cols))
+    if problems:
+        raise ValidationFailure(source, problems)
+    return out
+
+
+def column_layout(variables: list[Variable]) -> list[slice]:
+    """Columns of the draw matrix that belong to each variable."""
+    out, at = [], 0
+    for v in variables:
+        out.append(slice(at, at + v.columns))
+        at += v.columns
+    return out
+
+
+def cholesky(scenario: Scenario, variables: list[Variable]):
+    """(column indices, lower Cholesky factor) of the copula, or None."""
+    c = scenario.correlation
+    if c is None:
+        return None
+    layout = {v.name: sl.start for v, sl in zip(variables, column_layout(variables))}
+    cols = np.array([layout[n] for n in c.names])
+    m = np.array(c.matrix, float)
+    # A tiny ridge lets semi-definite (perfectly correlated) matrices factor.
+    return cols, np.linalg.cholesky(m + 1e-12 * np.eye(len(m)))
+
+
+def uniforms(seed: int, first_block: int, n_blocks: int, n_cols: int, copula) -> np.ndarray:
+    """Uniform draws ``(n_blocks * BLOCK, n_cols)``, block ``b`` from ``SeedSequence(seed, spawn_key=(b,))``."""
+    from scipy.special import ndtr
+
+    parts = []
+    for b in range(first_block, first_block + n_blocks):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(b,)))
+        parts.append(rng.standard_normal((BLOCK, n_cols)))
+    z = np.concatenate(parts) if parts else np.zeros((0, n_cols))
+    if copula is not None:
+        cols, chol = copula
+        z[:, cols] = z[:, cols] @ chol.T
+    return ndtr(z)
+
+
+def draw(variables: list[Variable], u: np.ndarray) -> np.ndarray:
+    """Variable values from uniforms, column by column."""
+    x = np.empty_like(u)
+    for v, sl in zip(variables, column_layout(variables)):
+        x[:, sl] = ppf(v.dist, u[:, sl])
+    return x
+
+
+def apply(inputs: Inputs, variables: list[Variable], x: np.ndarray) -> tuple[Inputs, dict[str, np.ndarray]]:
+    """Inputs with ``len(x)`` samples, each changed by its draws; plus draws for deal inputs."""
+    samples = inputs.with_samples(len(x))
+    deal: dict[str, np.ndarray] = {}
+    for v, sl in zip(variables, column_layout(variables)):
+        vals = x[:, sl]  # (n, 1) shared, or (n, matched) per tranche
+        for fields, op, idx in v.targets:
+            for f in fields:
+                arr = samples.p[f]
+                if op == "set":
+                    arr[:, idx] = vals
+                elif op == "add":
+                    arr[:, idx] += vals
+                else:
+                    arr[:, idx] *= vals
+        if v.deal_field:
+            deal[v.deal_field] = vals[:, 0]
+    if np.any(samples.p["gw_stated"] <= 0) or np.any(samples.p["pue"] < 1):
+        raise GigawattError("sampled inputs went out of range (GW <= 0 or PUE < 1); bound the distributions with low/high")
+    return samples, deal
