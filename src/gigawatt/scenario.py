@@ -472,6 +472,8 @@ def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, di
     own = [(source, lines, j) for j in range(len(scenario.deals))]
     if deals:
         scenario = scenario.model_copy(update={"deals": deals + scenario.deals})
+    scenario._origins = origins + own
+    _unique_deal_names(scenario, source)
     if uncertain:
         if scenario.correlation is not None:
             corrs.append(scenario.correlation)
@@ -484,7 +486,6 @@ def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, di
     scenario._origins = origins + own
     if not scenario.deals:
         raise ValidationFailure(source, [Problem("deals", "a scenario needs at least one deal (or an include)", lines.get(("deals",)))])
-    _unique_deal_names(scenario, source)
     return scenario, source, lines
 
 
