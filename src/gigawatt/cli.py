@@ -492,6 +492,98 @@ def _mc_tables(out: dict) -> None:
 
 
 @app.command()
+def sensitivity(
+    scenario: str = typer.Argument(..., help="Built-in scenario or a YAML file with an `uncertainty:` block."),
+    sobol_samples: int = typer.Option(1024, "--sobol-samples", help="Base samples for Sobol indices (a power of 2; 0 skips Sobol)."),
+    seed: int = typer.Option(0, "--seed"),
+    metric: str = typer.Option("npv_cost_usd", "--metric", help="Output to show: npv_cost_usd, capex_usd, energy_twh, gw_months_online, effective_eflop_months."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """Which inputs matter most: a tornado (P10/P90 one at a time) and Sobol indices (SALib)."""
+    from .api import evaluate
+    from .sensitivity import METRICS, sobol, tornado
+
+    if metric not in METRICS:
+        from .catalog import suggest
+
+        raise GigawattError(f"--metric: no metric {metric!r}{suggest(metric, METRICS)}")
+    result = evaluate(scenario, catalog_paths=catalog)
+    out = {"tornado": tornado(result)}
+    if sobol_samples:
+        out["sobol"] = sobol(result, sobol_samples, seed)
+    if as_json:
+        return _print_json(out)
+    from rich.table import Table
+
+    from . import fmt
+
+    con = _console()
+    tor = out["tornado"]["tornado"][metric]
+    show = fmt.usd if metric.endswith("usd") else (lambda x: f"{x:,.1f}")
+    t = Table(title=f"Tornado: {METRICS[metric]}, base {show(tor['base'])} (each input alone at its P10 and P90)", title_justify="left")
+    for col in ("Input", "P10 -> P90 input", "Output at P10", "Output at P90", "Swing"):
+        t.add_column(col, justify="left" if col == "Input" else "right")
+    for b in tor["bars"]:
+        t.add_row(b["variable"], f"{b['low_input']:,.3g} -> {b['high_input']:,.3g}", show(b["output_at_low"]), show(b["output_at_high"]), show(b["swing"]))
+    con.print(t)
+    if "sobol" in out:
+        so = out["sobol"]
+        st = Table(title=f"Sobol indices for {metric} ({so['evaluations']:,} evaluations; inputs independent)", title_justify="left")
+        for col in ("Input", "First order S1", "Total ST"):
+            st.add_column(col, justify="left" if col == "Input" else "right")
+        for name, v in sorted(so["indices"][metric].items(), key=lambda kv: -kv[1]["ST"]):
+            st.add_row(name, f"{v['S1']:.3f} ± {v['S1_conf']:.3f}", f"{v['ST']:.3f} ± {v['ST_conf']:.3f}")
+        con.print(st)
+
+
+@app.command()
+def optimize(
+    target: str = typer.Argument(..., help="A target file (offers, target, max_vendor_share) or a built-in target name, e.g. openai-compute-2029."),
+    share: Optional[float] = typer.Option(None, "--max-vendor-share", help="Override the file's maximum share per vendor (0-1]."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """Cheapest vendor mix (GW per product and quarter) for a compute target by a date: an LP solved by HiGHS."""
+    from .catalog import load_catalog
+    from .optimize import load_spec, solve
+
+    if share is not None and not 0 < share <= 1:
+        raise GigawattError(f"--max-vendor-share must be in (0, 1], got {share}")
+    spec, source = load_spec(target)
+    out = solve(spec, load_catalog(catalog), source, share)
+    if as_json:
+        return _print_json(out)
+    from rich.table import Table
+
+    from . import fmt
+
+    con = _console()
+    tgt = out["target"]
+    goal = f"{tgt['effective_eflops_bf16']:,.0f} EFLOP/s effective BF16" if "effective_eflops_bf16" in tgt else f"{tgt['gw']:g} GW"
+    con.print(f"[bold]{out['name']}[/]: {goal} online by {tgt['by']}, no vendor above {out['max_vendor_share']:.0%} of GW")
+    con.print(f"Cheapest plan: [bold]{fmt.usd(out['cost_usd'])}[/] ({out['cost_basis']})")
+    t = Table(title="Plan (GW delivered over each quarter)", title_justify="left")
+    for col in ("Quarter", "Product", "Vendor", "GW", "PV cost per GW", "EFLOP/s per GW at target"):
+        t.add_column(col, justify="left" if col in ("Product", "Vendor") else "right")
+    for row in sorted(out["plan"], key=lambda r: (r["quarter"], r["product"])):
+        t.add_row(row["quarter"], row["product"], row["vendor"], f"{row['gw']:.2f}", fmt.usd(row["usd_per_gw"]), f"{row['eflops_per_gw_at_target']:,.0f}")
+    con.print(t)
+    con.print("GW by vendor: " + ", ".join(f"{v} {g:.2f} ({out['vendor_shares'][v]:.0%})" for v, g in out["gw_by_vendor"].items())
+              + "; share of the target by vendor: " + ", ".join(f"{v} {c:.0%}" for v, c in out["coverage_by_vendor"].items()))
+    b = sorted(out["binding"], key=lambda r: r["shadow_price_usd"])
+    con.print(f"Binding constraints ({len(b)}): " + "; ".join(f"{r['constraint']} ({fmt.usd(-r['shadow_price_usd'])} per unit)" for r in b[:6])
+              + (" ..." if len(b) > 6 else ""))
+    d = out.get("diversification")
+    if d:
+        con.print(f"Diversification cap: single-sourcing allowed would save {fmt.usd(d['saving_if_unconstrained_usd'])} "
+                  f"({fmt.usd(d['shadow_price_usd_per_point_of_share'])} per percentage point of share); unconstrained, the "
+                  "target would depend on " + ", ".join(f"{v} {c:.0%}" for v, c in d["unconstrained_coverage_by_vendor"].items() if c))
+    singles = ", ".join(f"{v}: {fmt.usd(c) if c is not None else 'infeasible'}" for v, c in out["single_vendor_plans"].items())
+    con.print(f"Single-vendor plans: {singles}")
+
+
+@app.command()
 def scenarios(as_json: bool = JsonOpt):
     """List the built-in scenarios."""
     from .scenario import builtin_names, load
