@@ -125,8 +125,9 @@ def _warrant_samples(job: Job, inputs, npl, delivered_share: np.ndarray, deal_dr
     n_s = len(gw)
     vol = deal_draws.get("share_price_volatility", np.full(n_s, w["vol"]))
     spot = deal_draws.get("share_price_spot", np.full(n_s, w["spot"]))
-    rng = np.random.default_rng(np.random.SeedSequence(job.seed, spawn_key=(job.first_block, 1)))
-    z = rng.standard_normal((n_s, n))
+    # Price shocks per random block too (stream 1 of each block), so chunking never changes them.
+    z = np.concatenate([np.random.default_rng(np.random.SeedSequence(job.seed, spawn_key=(b, 1))).standard_normal((unc.BLOCK, n))
+                        for b in range(job.first_block, job.first_block + job.n_blocks)])[:n_s]
     step = (w["drift"] - w["q"] - 0.5 * vol[:, None] ** 2) * wm.MONTH_YEARS + vol[:, None] * np.sqrt(wm.MONTH_YEARS) * z
     prices = spot[:, None] * np.exp(np.concatenate([np.zeros((n_s, 1)), np.cumsum(step, axis=1)], axis=1))
     avg = wm.trailing_mean(prices, w["averaging"])

@@ -1,0 +1,125 @@
+"""Monte Carlo: reproducibility, invariance to chunking and workers, closed forms, the oracle."""
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+
+import gigawatt
+from gigawatt.engine import run_totals
+from gigawatt.mc import simulate
+from gigawatt.reference import NAMES, reference_npv, reference_totals
+from gigawatt.scenario import loads
+
+DELAY = textwrap.dedent("""
+    name: delay
+    horizon: {start: 2026-01, end: 2031-12}
+    deals: [{name: d, buyer: B, supplier: S, tranches: [{product: gb200, gw: 2, start: 2026-07, ramp_months: 12}]}]
+    uncertainty:
+      - {name: delay, dist: {type: uniform, low: 0, high: 12}, targets: [{field: start_delay_months}]}
+""")
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    return gigawatt.evaluate("openai-portfolio")
+
+
+def test_same_seed_same_answer(portfolio):
+    a = simulate(portfolio, samples=1000, seed=5)
+    b = simulate(portfolio, samples=1000, seed=5)
+    c = simulate(portfolio, samples=1000, seed=6)
+    assert a["percentiles"] == b["percentiles"] and a["fans"] == b["fans"]
+    assert a["percentiles"]["capex_usd"]["mean"] != c["percentiles"]["capex_usd"]["mean"]
+
+
+def test_chunk_size_does_not_change_results(portfolio):
+    a = simulate(portfolio, samples=1300, seed=1, chunk_size=256)
+    b = simulate(portfolio, samples=1300, seed=1, chunk_size=5000)
+    c = simulate(portfolio, samples=1300, seed=1, chunk_size=700)
+    for other in (b, c):
+        assert other["percentiles"] == a["percentiles"]
+        assert other["fans"] == a["fans"]
+        assert other["milestones"] == a["milestones"]
+
+
+def test_dask_workers_give_identical_results(portfolio):
+    pytest.importorskip("dask.distributed")
+    local = simulate(portfolio, samples=600, seed=2, chunk_size=256)
+    dist = simulate(portfolio, samples=600, seed=2, chunk_size=256, workers=2)
+    assert dist["percentiles"] == local["percentiles"]
+    assert dist["fans"] == local["fans"]
+
+
+def test_uniform_delay_percentiles_match_the_closed_form():
+    r = gigawatt.evaluate(loads(DELAY))
+    n = 50_000
+    out = simulate(r, samples=n, seed=3)
+    fan = out["fans"]["online_gw"]
+    start = r.months.index("2026-07")
+    for m in ("2027-01", "2027-06", "2027-12"):
+        i = r.months.index(m)
+        for q in (10, 50, 90):
+            d = 12 * (1 - q / 100)  # online falls with the delay: the q-th percentile of online is at the (1-q)-th of delay
+            expected = 2 * min(1.0, max(0.0, (i + 1 - start - d) / 12))
+            # Sampling error of a quantile of U(0, 12): 12 sqrt(q(1-q)/n) months, x 2 GW / 12 months; 4 sigma + bin width.
+            tol = 4 * 2 * np.sqrt(q / 100 * (1 - q / 100) / n) + 0.002
+            assert fan[f"p{q}"][i] == pytest.approx(expected, abs=tol), (m, q)
+    # Completion: first month with (m + 1 - start - d) / 12 >= 1, i.e. ceil(start + d + 11).
+    comp = out["percentiles"]["completion_month_index"]
+    assert comp["p10"] == pytest.approx(np.ceil(start + 1.2 + 11), abs=0.5)
+    assert comp["p90"] == pytest.approx(np.ceil(start + 10.8 + 11), abs=0.5)
+
+
+def test_all_fixed_equals_the_deterministic_run():
+    text = DELAY.replace("{type: uniform, low: 0, high: 12}", "{type: fixed, value: 0}")
+    r = gigawatt.evaluate(loads(text))
+    out = simulate(r, samples=300, seed=0)
+    h = r.horizon_sums()
+    for key, expected in (("capex_usd", h["capex_usd"]), ("opex_usd", h["opex_usd"]), ("npv_cost_usd", r.totals()["npv_cost_usd"]),
+                          ("energy_twh", h["energy_mwh"] / 1e6)):
+        row = out["percentiles"][key]
+        assert row["p5"] == pytest.approx(expected, rel=1e-12) and row["p95"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_engine_totals_match_the_naive_reference(portfolio):
+    inputs = portfolio.inputs.with_samples(3)
+    inputs.p["start_offset"][1] += 2.5          # a fractional delay
+    inputs.p["refresh"][2, :] = 1               # refresh everything in sample 2
+    inputs.p["ramp_months"][2] *= 1.5
+    inputs.p["discount_rate"][:] = 0.08
+    ref = reference_totals(inputs)
+    got, npl = run_totals(inputs, list(NAMES))
+    for name in NAMES:
+        assert got[name] == pytest.approx(np.array(ref[name]), rel=1e-9, abs=1e-3), name
+    assert npl["npv_cost_usd"].sum(axis=1) == pytest.approx(np.array(reference_npv(inputs)), rel=1e-9)
+
+
+def test_warrant_and_milestones_in_the_mc():
+    out = simulate(gigawatt.evaluate("openai-amd"), samples=2000, seed=4)
+    w = out["warrant"]
+    assert 0 <= w["prob_full_vest"] <= 1
+    assert w["value_usd"]["p10"] <= w["value_usd"]["p50"] <= w["value_usd"]["p90"]
+    ms = out["milestones"]
+    prob = np.array(ms["prob_delivered_by"])
+    assert np.all(np.diff(prob, axis=1) >= 0)   # more likely as time passes
+    assert np.all(np.diff(prob, axis=0) <= 0)   # less likely for a bigger milestone
+    assert ms["gw"][-1] == 6.0
+
+
+def test_mc_cli_json_and_errors(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from gigawatt.cli import app
+
+    res = CliRunner().invoke(app, ["mc", "openai-amd", "--samples", "500", "--seed", "7", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert {"p5", "p10", "p50", "p90", "p95"} <= set(d["fans"]["online_gw"]) and d["samples"] == 500
+    path = tmp_path / "plain.yaml"
+    path.write_text(DELAY.split("uncertainty:")[0])
+    res = CliRunner().invoke(app, ["mc", str(path)])
+    assert "no `uncertainty:` block" in str(res.exception)

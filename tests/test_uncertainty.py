@@ -1,0 +1,115 @@
+"""Distributions (against scipy.stats), the copula, and applying draws to inputs."""
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import gigawatt
+from gigawatt import uncertainty as unc
+from gigawatt.errors import GigawattError
+from gigawatt.scenario import Distribution, loads
+
+U = np.linspace(0.001, 0.999, 199)
+
+
+@pytest.mark.parametrize("spec,reference", [
+    ({"type": "uniform", "low": 2, "high": 5}, stats.uniform(2, 3).ppf),
+    ({"type": "triangular", "low": 0, "mode": 3, "high": 12}, stats.triang(0.25, 0, 12).ppf),
+    ({"type": "pert", "low": 58, "mode": 80, "high": 120}, stats.beta(1 + 4 * 22 / 62, 1 + 4 * 40 / 62, loc=58, scale=62).ppf),
+    ({"type": "normal", "mean": 1, "sd": 0.2}, stats.norm(1, 0.2).ppf),
+    ({"type": "normal", "mean": 1, "sd": 0.2, "low": 0.8, "high": 1.5}, stats.truncnorm(-1, 2.5, loc=1, scale=0.2).ppf),
+    ({"type": "lognormal", "median": 1, "sigma": 0.15}, stats.lognorm(0.15, scale=1).ppf),
+])
+def test_inverse_cdfs_match_scipy_stats(spec, reference):
+    assert unc.ppf(Distribution(**spec), U) == pytest.approx(reference(U), rel=1e-9, abs=1e-12)
+
+
+def test_truncated_lognormal_stays_in_bounds_and_keeps_the_shape():
+    d = Distribution(type="lognormal", median=1.0, sigma=0.5, low=0.7, high=1.8)
+    x = unc.ppf(d, U)
+    assert x.min() >= 0.7 and x.max() <= 1.8 and np.all(np.diff(x) > 0)
+    ref = stats.truncnorm((np.log(0.7)) / 0.5, np.log(1.8) / 0.5, scale=0.5)
+    assert np.log(x) == pytest.approx(ref.ppf(U), rel=1e-9, abs=1e-12)
+
+
+def test_discrete_and_fixed():
+    d = Distribution(type="discrete", values=[0, 6, 12], probs=[0.5, 0.3, 0.2])
+    x = unc.ppf(d, np.array([0.1, 0.49, 0.5, 0.79, 0.81, 0.999]))
+    assert x.tolist() == [0, 0, 6, 6, 12, 12]
+    assert unc.ppf(Distribution(type="fixed", value=3.5), U).tolist() == [3.5] * len(U)
+
+
+@pytest.mark.parametrize("spec,fragment", [
+    ({"type": "triangular", "low": 0, "high": 5}, "needs low, mode, high; missing mode"),
+    ({"type": "uniform", "low": 5, "high": 1}, "low (5) must be below high (1)"),
+    ({"type": "pert", "low": 0, "mode": 9, "high": 5}, "mode (9) must be between"),
+    ({"type": "discrete", "values": [1, 2], "probs": [0.5, 0.6]}, "add up to 1"),
+    ({"type": "normal", "mean": 0, "sd": -1}, "greater than 0"),
+])
+def test_bad_distributions(spec, fragment):
+    import re
+
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        Distribution(**spec)
+
+
+def test_copula_gives_the_stated_rank_correlation():
+    text = textwrap.dedent("""
+        name: c
+        horizon: {start: 2026-01, end: 2030-12}
+        deals: [{name: d, buyer: B, supplier: S, tranches: [{product: gb200, gw: 1, start: 2026-07}]}]
+        uncertainty:
+          - {name: a, dist: {type: uniform, low: 0, high: 1}, targets: [{field: start_delay_months}]}
+          - {name: b, dist: {type: uniform, low: 0, high: 1}, targets: [{field: capex_multiplier}]}
+        correlation: {names: [a, b], matrix: [[1, 0.8], [0.8, 1]]}
+    """)
+    r = gigawatt.evaluate(loads(text))
+    variables = unc.compile_variables(r.scenario, r.inputs)
+    u = unc.uniforms(3, 0, 200, 2, unc.cholesky(r.scenario, variables))
+    rho = stats.spearmanr(u[:, 0], u[:, 1])[0]
+    assert rho == pytest.approx(6 / np.pi * np.arcsin(0.8 / 2), abs=0.01)  # Gaussian-copula rank correlation
+
+
+def test_blocks_are_the_same_however_they_are_grouped():
+    a = unc.uniforms(7, 0, 4, 3, None)
+    b = np.concatenate([unc.uniforms(7, i, 1, 3, None) for i in range(4)])
+    assert np.array_equal(a, b)
+
+
+def test_unknown_field_and_unmatched_target_are_errors():
+    text = textwrap.dedent("""
+        name: c
+        horizon: {start: 2026-01, end: 2030-12}
+        deals: [{name: d, buyer: B, supplier: S, tranches: [{product: gb200, gw: 1, start: 2026-07}]}]
+        uncertainty:
+          - {name: a, dist: {type: uniform, low: 0, high: 1}, targets: [{field: start_delay_month}]}
+          - {name: b, dist: {type: uniform, low: 0, high: 1}, targets: [{field: capex_multiplier, product: mi450}]}
+    """)
+    r = gigawatt.evaluate(loads(text))
+    with pytest.raises(GigawattError) as e:
+        unc.compile_variables(r.scenario, r.inputs, "c.yaml")
+    msg = str(e.value)
+    assert "uncertainty[0].targets[0].field" in msg and "start_delay_months" in msg
+    assert "uncertainty[1].targets[0]: matches no tranche" in msg
+
+
+@pytest.mark.parametrize("block,fragment", [
+    ("correlation: {names: [a, zz], matrix: [[1, 0], [0, 1]]}", "not uncertainty variables"),
+    ("correlation: {names: [a, a], matrix: [[1, 0], [0, 1]]}", "names must be distinct"),
+    ("correlation: {names: [a, b], matrix: [[1, 1.5], [1.5, 1]]}", "entries in [-1, 1]"),
+])
+def test_bad_correlations(block, fragment):
+    text = textwrap.dedent("""
+        name: c
+        horizon: {start: 2026-01, end: 2030-12}
+        deals: [{name: d, buyer: B, supplier: S, tranches: [{product: gb200, gw: 1, start: 2026-07}]}]
+        uncertainty:
+          - {name: a, dist: {type: uniform, low: 0, high: 1}, targets: [{field: start_delay_months}]}
+          - {name: b, dist: {type: uniform, low: 0, high: 1}, targets: [{field: capex_multiplier}]}
+    """) + block + "\n"
+    with pytest.raises(GigawattError) as e:
+        loads(text)
+    assert fragment in str(e.value)
