@@ -401,7 +401,7 @@ def mc(
     scenario: str = typer.Argument(..., help="Built-in scenario or a YAML file with an `uncertainty:` block."),
     samples: int = typer.Option(10_000, "--samples", "-n", min=1, max=1_000_000_000, help="Number of samples."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same answer."),
-    chunk_size: int = typer.Option(4096, "--chunk-size", min=1, help="Samples per chunk (rounded up to 256). Memory is bounded by the chunk, not the sample count."),
+    chunk_size: int = typer.Option(1024, "--chunk-size", min=1, help="Samples per chunk (rounded up to 256). Memory is bounded by the chunk, not the sample count."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run on a local Dask cluster with N worker processes."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786."),
     catalog: Optional[List[Path]] = CatalogOpt,

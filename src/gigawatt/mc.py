@@ -136,14 +136,29 @@ def _warrant_samples(job: Job, inputs, npl, delivered_share: np.ndarray, deal_dr
             "warrant_value_usd": wm.warrant_value_usd(prices, vest, w["shares"], w["strike"], w["rate"])}
 
 
-def _merge(parts: list[Partial]) -> Partial:
-    out = Partial()
-    out.scalars = {k: np.concatenate([p.scalars[k] for p in parts]) for k in parts[0].scalars}
-    out.draws = np.concatenate([p.draws for p in parts])
-    out.hist = {k: sum(p.hist[k] for p in parts) for k in parts[0].hist}
-    out.clipped = {k: sum(p.clipped[k] for p in parts) for k in parts[0].clipped}
-    out.milestones = sum(p.milestones for p in parts)
-    return out
+class Accumulator:
+    """Merges partial results in job order as they arrive: counts are summed at once (memory stays
+    bounded), per-sample scalars are appended (8 bytes a sample each, for exact percentiles)."""
+
+    def __init__(self):
+        self.scalars: dict[str, list] = {}
+        self.draws: list = []
+        self.hist: dict[str, np.ndarray] = {}
+        self.clipped: dict[str, int] = {}
+        self.milestones = None
+
+    def add(self, p: Partial) -> None:
+        for k, v in p.scalars.items():
+            self.scalars.setdefault(k, []).append(v)
+        self.draws.append(p.draws)
+        for k, v in p.hist.items():
+            self.hist[k] = self.hist[k] + v if k in self.hist else v
+            self.clipped[k] = self.clipped.get(k, 0) + p.clipped[k]
+        self.milestones = p.milestones if self.milestones is None else self.milestones + p.milestones
+
+    def result(self) -> Partial:
+        return Partial(scalars={k: np.concatenate(v) for k, v in self.scalars.items()}, draws=np.concatenate(self.draws),
+                       hist=self.hist, clipped=self.clipped, milestones=self.milestones)
 
 
 def _hist_percentiles(hist: np.ndarray, lo: np.ndarray, hi: np.ndarray, qs) -> dict[str, np.ndarray]:
@@ -162,7 +177,7 @@ def _hist_percentiles(hist: np.ndarray, lo: np.ndarray, hi: np.ndarray, qs) -> d
     return out
 
 
-def simulate(result: Result, samples: int = 10_000, seed: int = 0, chunk_size: int = 4096, workers: int | None = None,
+def simulate(result: Result, samples: int = 10_000, seed: int = 0, chunk_size: int = 1024, workers: int | None = None,
              scheduler: str | None = None, progress=None, milestones_gw=None) -> dict:
     """Run the Monte Carlo and summarise it (the ``gigawatt mc --json`` object)."""
     if samples < 1:
@@ -190,18 +205,18 @@ def simulate(result: Result, samples: int = 10_000, seed: int = 0, chunk_size: i
         nb = min(per_chunk, n_blocks - first)
         last = min(samples, (first + nb) * unc.BLOCK) - first * unc.BLOCK
         jobs.append(Job(**{**base.__dict__, "edges": edges, "first_block": first, "n_blocks": nb, "n_samples": last}))
+    acc = Accumulator()
     if workers or scheduler:
-        parts = _run_dask(jobs, workers, scheduler)
+        _run_dask(jobs, workers, scheduler, acc)
     else:
-        parts = []
         for job in jobs:
-            parts.append(run_job(job))
+            acc.add(run_job(job))
             if progress is not None:
                 progress(job.n_samples)
-    return summarise(result, variables, _merge(parts), edges, samples, seed, per_chunk * unc.BLOCK, workers, scheduler, milestones_gw, warrant)
+    return summarise(result, variables, acc.result(), edges, samples, seed, per_chunk * unc.BLOCK, workers, scheduler, milestones_gw, warrant)
 
 
-def _run_dask(jobs: list[Job], workers: int | None, scheduler: str | None) -> list[Partial]:
+def _run_dask(jobs: list[Job], workers: int | None, scheduler: str | None, acc: Accumulator) -> None:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover
@@ -217,7 +232,9 @@ def _run_dask(jobs: list[Job], workers: int | None, scheduler: str | None) -> li
         client = Client(cluster)
     try:
         futures = client.map(run_job, jobs, pure=False)
-        return client.gather(futures)  # in submission order: merging is order-exact
+        for fut in futures:  # in submission order, so merging is order-exact; each result is freed once merged
+            acc.add(fut.result())
+            fut.release()
     finally:
         client.close()
         if cluster is not None:
