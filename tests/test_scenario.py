@@ -450,10 +450,10 @@ def test_include_with_schema_error_names_the_included_file(tmp_path):
     assert "main.yaml" in msg and "bad.yaml" in msg and "deals[0].tranches[0].gw" in msg
 
 
-def test_loads_refuses_include():
-    text = "name: t\n" + HORIZON + "include: [openai-amd]\n"
-    with pytest.raises(GigawattError, match="include works for scenario files only"):
-        loads(text)
+def test_loads_includes_builtins_but_not_files():
+    assert [d.name for d in loads("name: t\n" + HORIZON + "include: [openai-amd]\n").deals] == ["OpenAI-AMD"]
+    with pytest.raises(GigawattError, match="only built-in scenarios can be included here"):
+        loads("name: t\n" + HORIZON + "include: [other.yaml]\n")
 
 
 def test_catalog_error_in_included_file_names_that_file(tmp_path):

@@ -583,6 +583,60 @@ def optimize(
     con.print(f"Single-vendor plans: {singles}")
 
 
+def _scenario_text(scenario: str) -> str:
+    from .scenario import BUILTIN_DIR
+
+    path = Path(scenario)
+    if not path.exists():
+        path = BUILTIN_DIR / f"{scenario}.yaml"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+
+
+@app.command()
+def report(
+    scenario: str = typer.Argument(..., help="Built-in scenario name or a YAML file."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Write one self-contained HTML file (opens offline)."),
+    xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Write an Excel workbook (summary, monthly, deals, tranches, inputs, sources, scenario)."),
+    png: Optional[Path] = typer.Option(None, "--png", help="Write one PNG per chart into this folder."),
+    samples: int = typer.Option(0, "--samples", "-n", min=0, max=2_000_000, help="Add Monte Carlo fans with this many samples."),
+    seed: int = typer.Option(0, "--seed"),
+    catalog: Optional[List[Path]] = CatalogOpt,
+):
+    """Reports: an offline HTML file with interactive charts, an Excel workbook, static PNG figures."""
+    from .api import evaluate
+    from .report import Context
+    from .report.sections import build
+
+    if not (html or xlsx or png):
+        raise GigawattError("say what to write: --html FILE, --xlsx FILE and/or --png FOLDER")
+    result = evaluate(scenario, catalog_paths=catalog)
+    text = _scenario_text(scenario)
+    ctx = Context.build(result, text, samples, seed)
+    sections = build(ctx)
+    con = _console()
+    try:
+        if html:
+            from .report.html import render
+
+            html.write_text(render(sections, result.scenario.title or result.scenario.name), encoding="utf-8")
+            con.print(f"wrote {html}")
+        if xlsx:
+            from .report.xlsx import write
+
+            write(result, xlsx, text)
+            con.print(f"wrote {xlsx}")
+        if png:
+            from .report.png import write as write_png
+
+            paths = write_png(sections, png)
+            con.print(f"wrote {len(paths)} figures to {png}")
+    except OSError as exc:
+        raise GigawattError(f"cannot write the report: {exc.strerror or exc} ({exc.filename or ''})") from None
+
+
 @app.command()
 def scenarios(as_json: bool = JsonOpt):
     """List the built-in scenarios."""

@@ -452,6 +452,22 @@ def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, di
     found later against the catalog). Deals of ``include`` d scenarios come first.
     """
     scenario, source, lines, path = _read(name_or_path)
+    return _resolve(scenario, source, lines, path, _seen), source, lines
+
+
+def load_text(text: str, source: str = "<text>", base_dir: Path | None = None) -> tuple[Scenario, dict]:
+    """Parse scenario text (YAML or JSON), resolving ``include`` s: built-in names always,
+    file names relative to ``base_dir`` when one is given."""
+    data, lines = read_yaml(text, source)
+    scenario = parse(data, source, lines)
+    if base_dir is None and any(Path(n).suffix in (".yaml", ".yml") for n in scenario.include):
+        raise GigawattError(f"{source}: only built-in scenarios can be included here, not files")
+    anchor = (base_dir or Path.cwd()) / f"<{source}>"
+    return _resolve(scenario, source, lines, anchor, ()), lines
+
+
+def _resolve(scenario: Scenario, source: str, lines: dict, path: Path, _seen: tuple) -> Scenario:
+    """Bring in included scenarios' deals (with their site and finance) and uncertainty."""
     if path in _seen:
         raise GigawattError(f"{source}: include cycle through {' -> '.join(str(p) for p in (*_seen, path))}")
     deals, origins, uncertain, corrs = [], [], [], []
@@ -486,7 +502,7 @@ def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, di
     scenario._origins = origins + own
     if not scenario.deals:
         raise ValidationFailure(source, [Problem("deals", "a scenario needs at least one deal (or an include)", lines.get(("deals",)))])
-    return scenario, source, lines
+    return scenario
 
 
 def _read(name_or_path) -> tuple[Scenario, str, dict, Path]:
@@ -509,12 +525,5 @@ def _read(name_or_path) -> tuple[Scenario, str, dict, Path]:
 
 
 def loads(text: str, source: str = "<text>") -> Scenario:
-    """Parse a scenario from YAML (or JSON) text."""
-    data, lines = read_yaml(text, source)
-    scenario = parse(data, source, lines)
-    if scenario.include:
-        raise GigawattError(f"{source}: include works for scenario files only; load() them by path")
-    if not scenario.deals:
-        raise ValidationFailure(source, [Problem("deals", "a scenario needs at least one deal", lines.get(("deals",)))])
-    _unique_deal_names(scenario, source)
-    return scenario
+    """Parse a scenario from YAML (or JSON) text; built-in scenarios may be included."""
+    return load_text(text, source)[0]
