@@ -638,6 +638,20 @@ def report(
 
 
 @app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    db: Optional[Path] = typer.Option(None, "--db", help="SQLite file for saved scenarios (default: in the user's data directory)."),
+):
+    """The dashboard and API: http://127.0.0.1:8000 (OpenAPI at /docs)."""
+    from .server import serve as run_server
+    from .store import default_path
+
+    _console().print(f"gigawatt serving on http://{host}:{port}  (saved scenarios: {db or default_path()}; Ctrl-C stops)")
+    run_server(host, port, str(db) if db else None)
+
+
+@app.command()
 def scenarios(as_json: bool = JsonOpt):
     """List the built-in scenarios."""
     from .scenario import builtin_names, load
