@@ -116,4 +116,4 @@ def test_supply_json_contract(toy):
     d = json.loads(out.stdout)
     assert {"quarter", "hbm_gb", "hbm_share_of_world", "cowos_wafers", "cowos_share_of_world"} <= set(d["quarters"][0])
     assert d["binding"]["input"] in ("hbm_gb", "cowos_wafers")
-    assert set(d["slip_months"]) == {t.label for t in gigawatt.evaluate("openai-amd").tranches}
+    assert set(d["slip_months"]) == {f"{t.index}: {t.deal} / {t.label}" for t in gigawatt.evaluate("openai-amd").tranches}

@@ -153,7 +153,7 @@ def _plan_tables(result, monthly: bool, arg: str) -> None:
         ("Top-down / bottom-up", lambda r: f"{r['capex_ratio_topdown_to_bottomup']:.2f}"),
         ("Energy at full load-out", lambda r: f"{r['energy_twh_per_year']:.1f} TWh/yr"),
         ("Power: average / peak", lambda r: f"{r['average_mw']:,.0f} / {r['facility_mw']:,.0f} MW"),
-        ("CO2 at full load-out", lambda r: f"{r['co2_mt_per_year']:.1f} Mt/yr"),
+        ("CO2 at full load-out (location-based)", lambda r: f"{r['co2_mt_per_year']:.1f} Mt/yr"),
         ("Peak / effective BF16", lambda r: f"{fmt.flops(r['peak_pflops_bf16'])} / {fmt.flops(r['effective_pflops_bf16'])}"),
         ("HBM", lambda r: f"{r['hbm_gb'] / 1e6:,.1f} PB"),
         ("PV of capex + opex", lambda r: fmt.usd(r["npv_cost_usd"])),
@@ -169,7 +169,8 @@ def _plan_tables(result, monthly: bool, arg: str) -> None:
         i = tr.index
         npl = {k: float(v[0, i]) for k, v in result.nameplate.items()}
         ramp_m = int(result.inputs.p["ramp_months"][0, i])
-        tt.add_row(tr.label, f"{tr.product} / {tr.system}", tr.start, f"{ramp_m} mo", f"{npl['gw']:.2f} ({tr.basis})",
+        start = tr.start if tr.start == tr.requested_start else f"{tr.start} (asked {tr.requested_start})"
+        tt.add_row(tr.label, f"{tr.product} / {tr.system}", start, f"{ramp_m} mo", f"{npl['gw']:.2f} ({tr.basis})",
                    f"{npl['it_kw_per_accelerator']:.2f}", fmt.count(npl["accelerators"]), f"{npl['pue']:.2f}")
     con.print(tt)
 
@@ -177,16 +178,19 @@ def _plan_tables(result, monthly: bool, arg: str) -> None:
     months = result.months
     idx = list(range(len(months))) if monthly else [i for i, m in enumerate(months) if m.endswith("-12")]
     mt = Table(title="Month by month" if monthly else "End of each year (--monthly for every month)", title_justify="left")
-    for col in ("Month", "GW online", "Accelerators", "Capex to date", "Opex in year", "Energy TWh in year", "CO2 Mt in year"):
+    for col in ("Month", "GW online", "Accelerators", "Capex to date", "Opex in year", "Energy TWh in year", "CO2 Mt in year",
+                "CO2 Mt market-based", "Water Mm3"):
         mt.add_column(col, justify="right")
     cum_capex = np.cumsum(s["capex_usd"])
     for i in idx:
         lo = max(0, i - 11) if not monthly else i
         mt.add_row(months[i], f"{s['online_gw'][i]:.2f}", fmt.count(s["accelerators"][i]), fmt.usd(cum_capex[i]),
                    fmt.usd(s["opex_usd"][lo:i + 1].sum()), f"{s['energy_mwh'][lo:i + 1].sum() / 1e6:.2f}",
-                   f"{s['co2_t'][lo:i + 1].sum() / 1e6:.2f}")
+                   f"{s['co2_t'][lo:i + 1].sum() / 1e6:.2f}", f"{s['co2_market_t'][lo:i + 1].sum() / 1e6:.2f}",
+                   f"{s['water_m3'][lo:i + 1].sum() / 1e6:.2f}")
     if monthly:
         mt.columns[4].header, mt.columns[5].header, mt.columns[6].header = "Opex", "Energy TWh", "CO2 Mt"
+        mt.columns[7].header, mt.columns[8].header = "CO2 Mt market", "Water Mm3"
     con.print(mt)
     n_facts = {}
     for src in result.sources():
@@ -218,10 +222,18 @@ def deal(
     from .deals import PriceOptions, analyse, parse_price_path
     from .timeline import month_index, month_label
 
+    import math
+
     if volatility is not None and not 0 < volatility <= 3:
         raise GigawattError(f"--volatility must be in (0, 3], got {volatility}")
-    if spot is not None and spot <= 0:
-        raise GigawattError(f"--spot must be positive, got {spot}")
+    if spot is not None and not (spot > 0 and math.isfinite(spot)):
+        raise GigawattError(f"--spot must be a positive, finite price, got {spot}")
+    if drift is not None and not math.isfinite(drift):
+        raise GigawattError(f"--drift must be finite, got {drift}")
+    if (as_of is None) != (spot is None):
+        raise GigawattError("give --spot and --as-of together: a share price is an observation in a given month")
+    if price_path and (volatility is not None or drift is not None):
+        raise GigawattError("--volatility and --drift shape simulated prices; they mean nothing with --price-path")
     if as_of is not None:
         try:
             as_of = month_label(month_index(as_of))
@@ -269,6 +281,8 @@ def _deal_tables(out: dict) -> None:
                            f"${tr['price_hurdle']:,.0f}", tr["gw_milestone_month"] or "never", f"{tr['prob_vest']:.1%}",
                            tr["expected_vest_month"] or "-", "assumed" if tr["assumed"] else "public")
             con.print(tt)
+            for wmsg in w.get("warnings", []):
+                con.print(f"[yellow]warning:[/] {wmsg}")
         sup = d.get("supplier_economics")
         if sup:
             years = [y for y, v in sup["revenue_usd_by_year"].items() if v]
@@ -325,7 +339,7 @@ def supply(
     report = supply_report(result, case, share)
     if constrained:
         new, slips = run_constrained(result, case, share)
-        report["slip_months"] = {s["label"]: s["slip_months"] for s in slips}
+        report["slip_months"] = {f"{s['tranche']}: {s['deal']} / {s['label']}": s["slip_months"] for s in slips}
         report["slips"] = slips
         report["constrained_totals"] = {k: new.horizon_sums()[k] for k in ("capex_usd", "energy_mwh")}
         report["constrained_online_gw"] = {"month": new.months, "online_gw": new.monthly(["online_gw"])["online_gw"].tolist()}
@@ -346,7 +360,7 @@ def supply(
                   f"{q['cowos_wafers']:,.0f}", f"{q['cowos_share_of_world']:.1%}", f"{q['substrates'] / 1e3:,.0f}")
     con.print(t)
     b = report["binding"]
-    con.print(f"Binds first: [bold]{b['name']}[/] in {b['quarter']} ({b['share_of_world']:.0%} of world supply > {b['allocable_share']:.0%} allocable)"
+    con.print(f"Binds first: [bold]{b['name']}[/] in {b['month']} ({b['share_of_world']:.1%} of world supply > {b['allocable_share']:.1%} allocable)"
               if b else f"Nothing binds at an allocable share of {report['allocable_share']:.0%} (peak: "
               + ", ".join(f"{k} {v:.0%}" for k, v in report["peak_share_of_world"].items()) + ")")
     if constrained:
@@ -401,7 +415,7 @@ def mc(
     scenario: str = typer.Argument(..., help="Built-in scenario or a YAML file with an `uncertainty:` block."),
     samples: int = typer.Option(10_000, "--samples", "-n", min=1, max=1_000_000_000, help="Number of samples."),
     seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same answer."),
-    chunk_size: int = typer.Option(1024, "--chunk-size", min=1, help="Samples per chunk (rounded up to 256). Memory is bounded by the chunk, not the sample count."),
+    chunk_size: int = typer.Option(1024, "--chunk-size", min=1, help="Samples per chunk (rounded up to 256). Memory: one chunk of arrays plus ~100 bytes per sample (kept for exact percentiles)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run on a local Dask cluster with N worker processes."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786."),
     catalog: Optional[List[Path]] = CatalogOpt,
@@ -409,8 +423,10 @@ def mc(
 ):
     """Monte Carlo: percentiles (P5-P95) of capex, NPV, energy, completion, warrant value; fans by month.
 
-    Runs the same engine as `plan` with many samples, streamed in chunks, so memory stays
-    bounded at any --samples. Results are identical for any --chunk-size and any --workers.
+    Runs the same engine as `plan` with many samples, streamed in chunks: the big arrays live
+    for one chunk at a time; what grows with --samples is ~100 bytes a sample of scalars kept
+    for exact percentiles (1,000,000 samples of the portfolio stay well under 2 GiB).
+    Results are identical for any --chunk-size and any --workers.
     """
     from .api import evaluate
     from .mc import simulate
@@ -535,6 +551,13 @@ def sensitivity(
         for name, v in sorted(so["indices"][metric].items(), key=lambda kv: -kv[1]["ST"]):
             st.add_row(name, f"{v['S1']:.3f} ± {v['S1_conf']:.3f}", f"{v['ST']:.3f} ± {v['ST_conf']:.3f}")
         con.print(st)
+        if so["skipped_per_tranche_variables"]:
+            con.print(f"[yellow]not in the Sobol table:[/] per-tranche variables {', '.join(so['skipped_per_tranche_variables'])} "
+                      "(their tranches draw independently; the tornado moves them together)")
+    skipped = out["tornado"]["skipped_deal_variables"]
+    if skipped:
+        con.print(f"[dim]Deal-only variables ({', '.join(skipped)}) do not change these engine metrics; "
+                  "see `gigawatt mc` for their effect on the warrant.[/]")
 
 
 @app.command()

@@ -15,7 +15,7 @@ from .model import warrant as wm
 from .model.energy import HOURS_PER_MONTH
 from .result import Result
 from .scenario import Deal, Warrant
-from .timeline import month_index, month_label
+from .timeline import month_index, month_label, sum_by_period
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class PriceOptions:
 
 
 def parse_price_path(text: str) -> dict[str, float]:
-    """``"2026-12: 220, 2028-06: 400"`` → ``{"2026-12": 220.0, "2028-06": 400.0}``."""
+    """``"2026-12: 220, 2028-06: 400"`` → ``{"2026-12": 220.0, "2028-06": 400.0}`` (finite, positive)."""
     out = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         month, sep, price = part.partition(":")
@@ -43,32 +43,17 @@ def parse_price_path(text: str) -> dict[str, float]:
             value = float(price)
         except ValueError:
             raise GigawattError(f"--price-path: cannot read {part!r}; write e.g. '2026-12: 220, 2028-06: 400'") from None
-        if value <= 0:
-            raise GigawattError(f"--price-path: price must be positive in {part!r}")
+        if not (value > 0 and np.isfinite(value)):
+            raise GigawattError(f"--price-path: price must be a positive, finite number in {part!r}")
         out[label] = value
     if not out:
         raise GigawattError("--price-path is empty; write e.g. '2026-12: 220, 2028-06: 400'")
     return out
 
 
-def _by_period(months: list[str], values: np.ndarray, quarterly: bool = False) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for m, v in zip(months, values):
-        key = f"{m[:4]}-Q{(int(m[5:7]) - 1) // 3 + 1}" if quarterly else m[:4]
-        out[key] = out.get(key, 0.0) + float(v)
-    return out
-
-
 def _deal_series(result: Result, deal_index: int, name: str, products: list[str] | None = None) -> np.ndarray:
     idx = [t.index for t in result.tranches if t.deal_index == deal_index and (products is None or t.product in products)]
     return result.series[name][0, idx, :].sum(axis=0)
-
-
-def _on_grid(series: np.ndarray, engine_month0: int, first: int, n: int) -> np.ndarray:
-    """A cumulative engine series on months ``first .. first+n``: zero before, held after."""
-    months = np.arange(first, first + n + 1) - engine_month0
-    inside = np.clip(months, 0, len(series) - 1)
-    return np.where(months < 0, 0.0, series[..., inside])
 
 
 def warrant_analysis(result: Result, deal_index: int, w: Warrant, opts: PriceOptions) -> dict:
@@ -86,9 +71,14 @@ def warrant_analysis(result: Result, deal_index: int, w: Warrant, opts: PriceOpt
     n = expiry - as_of
     grid = [month_label(as_of + i) for i in range(n + 1)]
     delivered = np.stack([
-        _on_grid(_deal_series(result, deal_index, "delivered_gw", t.products), result.inputs.month0, as_of, n) for t in w.tranches
+        wm.on_grid(_deal_series(result, deal_index, "delivered_gw", t.products), result.inputs.month0, as_of, n) for t in w.tranches
     ])
+    warnings = _tranche_warnings(result, deal_index, w)
     if opts.path is not None:
+        early = [k for k in opts.path if month_index(k) <= as_of]
+        if early:
+            raise GigawattError(f"--price-path: {', '.join(early)} is not after the valuation month {month_label(as_of)}; "
+                                "the path starts at the spot price then")
         points = {month_index(k): v for k, v in opts.path.items()}
         prices = wm.interpolate_path(points, as_of, n, spot)
         mode = "given path"
@@ -96,11 +86,21 @@ def warrant_analysis(result: Result, deal_index: int, w: Warrant, opts: PriceOpt
         rng = np.random.default_rng(np.random.SeedSequence(opts.seed))
         prices = wm.gbm_paths(spot, vol, drift, u.dividend_yield, n, opts.samples, rng)
         mode = f"{opts.samples:,} simulated GBM paths (seed {opts.seed})"
+        if drift_in != "risk-neutral" and abs(drift - u.risk_free_rate) > 1e-12:
+            mode += (f"; real-world drift {drift:.1%}: the mean is an expected payoff discounted at the risk-free rate, "
+                     "not a market value")
     avg = wm.trailing_mean(prices, w.averaging_months)
     milestones = np.array([t.gw for t in w.tranches])
     hurdles = np.array([t.price_hurdle_usd for t in w.tranches])
     vest = wm.vest_months(delivered, avg, milestones, hurdles, n, w.deployment_condition, w.price_condition)
     value = wm.warrant_value_usd(prices, vest, [t.shares for t in w.tranches], w.strike_usd, u.risk_free_rate)
+    if opts.path is None and len(value) > 2:
+        # Antithetic pairs (path i and i + n/2) are not independent: the error comes from pair means.
+        half = len(value) // 2
+        pairs = 0.5 * (value[:half] + value[half:2 * half])
+        se = float(pairs.std(ddof=1) / np.sqrt(half))
+    else:
+        se = 0.0
     vested = vest >= 0
     shares = np.array([t.shares for t in w.tranches], float)
     prob = vested.mean(axis=0)
@@ -134,7 +134,7 @@ def warrant_analysis(result: Result, deal_index: int, w: Warrant, opts: PriceOpt
         "drift": drift if opts.path is None else None,
         "risk_free_rate": u.risk_free_rate,
         "value_usd": float(value.mean()),
-        "value_usd_se": float(value.std(ddof=1) / np.sqrt(len(value))) if len(value) > 1 else 0.0,
+        "value_usd_se": se,
         "value_usd_p10": float(np.percentile(value, 10)),
         "value_usd_p50": float(np.percentile(value, 50)),
         "value_usd_p90": float(np.percentile(value, 90)),
@@ -146,9 +146,23 @@ def warrant_analysis(result: Result, deal_index: int, w: Warrant, opts: PriceOpt
         "conditions": {"deployment": w.deployment_condition, "price": w.price_condition, "averaging_months": w.averaging_months},
         "source": w.source,
         "note": w.note,
+        "warnings": warnings,
         "_vested_shares_by_month": (by_month * shares[:, None]).sum(axis=0),  # for EPS dilution; removed from JSON
         "_grid": grid,
     }
+
+
+def _tranche_warnings(result: Result, deal_index: int, w: Warrant) -> list[str]:
+    """Warrant tranches that can never vest on this deal's deliveries."""
+    out = []
+    deal_products = {t.product for t in result.tranches if t.deal_index == deal_index}
+    deal_gw = float(sum(result.nameplate["gw"][0, t.index] for t in result.tranches if t.deal_index == deal_index))
+    for i, t in enumerate(w.tranches):
+        if t.products is not None and not set(t.products) & deal_products:
+            out.append(f"tranche {i + 1}: none of its products {t.products} is in the deal ({', '.join(sorted(deal_products))}); it can never vest")
+        elif t.gw > deal_gw + 1e-9:
+            out.append(f"tranche {i + 1}: its {t.gw:g} GW milestone is above the deal's {deal_gw:g} GW; it can never vest")
+    return out
 
 
 def investment_analysis(result: Result, deal_index: int, deal: Deal) -> dict:
@@ -161,10 +175,12 @@ def investment_analysis(result: Result, deal_index: int, deal: Deal) -> dict:
         "usd_per_gw": inv.usd_per_gw,
         "cap_usd": inv.cap_usd,
         "total_usd": total,
-        "usd_by_year": _by_period(result.months, monthly),
+        "usd_by_year": sum_by_period(result.months, monthly),
         "cap_reached_month": next((m for m, c in zip(result.months, cum) if c >= inv.cap_usd - 1e-6), None),
         "stake_pct_at_valuation": 100 * total / inv.valuation_usd if inv.valuation_usd else None,
         "valuation_usd": inv.valuation_usd,
+        "shares_bought": total / inv.price_per_share_usd if inv.price_per_share_usd else None,
+        "price_per_share_usd": inv.price_per_share_usd,
         "source": inv.source,
     }
 
@@ -179,8 +195,8 @@ def supplier_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict
     revenue = np.diff(delivered, prepend=0.0) * rev_per_gw
     gross = revenue * st.gross_margin
     net = revenue * (st.gross_margin - st.operating_expense_ratio) * (1 - st.tax_rate)
-    years = _by_period(result.months, revenue)
-    net_by_year = _by_period(result.months, net)
+    years = sum_by_period(result.months, revenue)
+    net_by_year = sum_by_period(result.months, net)
     # Warrant shares expected to have vested by each year end dilute the share count.
     dilution = {}
     if warrant is not None:
@@ -189,6 +205,14 @@ def supplier_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict
             ends = [i for i, m in enumerate(grid) if m[:4] <= y]
             dilution[y] = float(vested[ends[-1]]) if ends else 0.0
     eps = {y: net_by_year[y] / (st.diluted_shares + dilution.get(y, 0.0)) for y in years}
+    net_by_quarter = sum_by_period(result.months, net, "quarter")
+    q_dilution = {}
+    if warrant is not None:
+        grid, vested = warrant["_grid"], warrant["_vested_shares_by_month"]
+        for q in net_by_quarter:
+            ends = [i for i, m in enumerate(grid) if m[:4] < q[:4] or (m[:4] == q[:4] and (int(m[5:7]) - 1) // 3 + 1 <= int(q[-1]))]
+            q_dilution[q] = float(vested[ends[-1]]) if ends else 0.0
+    eps_q = {q: v / (st.diluted_shares + q_dilution.get(q, 0.0)) for q, v in net_by_quarter.items()}
     eps_undiluted = {y: net_by_year[y] / st.diluted_shares for y in years}
     return {
         "supplier": deal.supplier,
@@ -196,8 +220,10 @@ def supplier_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict
         "revenue_basis": "stated" if st.revenue_usd_per_gw is not None else "the deal's system + network capex (supplier content)",
         "revenue_usd_total": float(revenue.sum()),
         "revenue_usd_by_year": years,
-        "revenue_usd_by_quarter": _by_period(result.months, revenue, quarterly=True),
-        "gross_profit_usd_by_year": _by_period(result.months, gross),
+        "revenue_usd_by_quarter": sum_by_period(result.months, revenue, "quarter"),
+        "gross_profit_usd_by_year": sum_by_period(result.months, gross),
+        "gross_profit_usd_by_quarter": sum_by_period(result.months, gross, "quarter"),
+        "eps_usd_by_quarter": eps_q,
         "net_income_usd_by_year": net_by_year,
         "eps_usd_by_year": eps,
         "eps_usd_by_year_before_warrant_dilution": eps_undiluted,
@@ -267,6 +293,8 @@ def analyse(result: Result, opts: PriceOptions = PriceOptions()) -> dict:
     out["assumptions"] = {
         "price": "given path" if opts.path else "geometric Brownian motion, monthly steps, antithetic draws",
         "vesting": "a tranche vests in the first month its delivered-GW milestone is met and the averaged price is at or above its hurdle, before expiry",
+        "expected_vest_month": "the mean vest month over the paths on which the tranche vests",
+        "eps_dilution": "EPS divides by diluted shares plus the warrant shares expected (probability-weighted) to have vested by the period end",
         "value": "shares received at vesting, net of strike, discounted at the risk-free rate to the valuation month",
         "deliveries": "cumulative facility GW delivered, from the engine's deployment schedule",
         "assumed_tranches": [f"{d['name']}: tranche {i + 1}" for d in deals if "warrant" in d

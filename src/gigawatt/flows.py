@@ -80,7 +80,9 @@ def flows(result: Result, sample: int = 0) -> dict:
         by_vendor[t.vendor] = by_vendor.get(t.vendor, 0.0) + float(seg["accelerators"][t.index])
     hbm_makers = {}
     year = max(p.year for s in result.catalog.series.values() for p in s.points if s.resource.startswith("hbm_share"))
-    for sid, name in (("hbm_share_sk_hynix", "SK hynix"), ("hbm_share_samsung", "Samsung"), ("hbm_share_micron", "Micron")):
+    from .supply import HBM_VENDORS
+
+    for sid, name in HBM_VENDORS.items():
         if sid in result.catalog.series:
             share = next(p.x for p in result.catalog.series[sid].points if p.year == year)
             hbm_makers[name] = segments["hbm"] * share

@@ -6,11 +6,11 @@ def usd(x: float | None) -> str:
     """``1.898e11`` → ``'$189.8B'``."""
     if x is None:
         return "-"
-    a = abs(x)
+    sign, a = ("-" if x < 0 else ""), abs(x)
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if a >= div:
-            return f"${x / div:,.1f}{suffix}"
-    return f"${x:,.0f}"
+            return f"{sign}${a / div:,.1f}{suffix}"
+    return f"{sign}${a:,.0f}"
 
 
 def count(x: float) -> str:

@@ -39,8 +39,9 @@ class TrancheInfo:
     cooling: str
     region: str
     label: str
-    start: str
+    start: str  # the month deliveries start (after any grid wait)
     basis: str
+    requested_start: str = ""  # the tranche's own start
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Inputs:
 #: Unit of each per-tranche input array (reported with every run, so overrides are visible).
 INPUT_UNITS: dict[str, str] = {
     "gw_stated": "GW", "basis_facility": "1 = facility, 0 = IT", "pue": "", "start_offset": "months from horizon start",
+    "requested_offset": "months from horizon start (before any grid wait)", "grid_ready_offset": "months from horizon start",
     "ramp_months": "months", "shape": "0 linear, 1 s-curve, 2 step", "refresh": "1 = refresh at end of life",
     "it_life_months": "months", "facility_life_months": "months", "it_w_per_accel": "W (all-in IT)",
     "accelerators_per_system": "", "systems_per_rack": "", "rack_kw": "kW", "system_price_usd": "USD",
@@ -197,6 +199,8 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
             if end > h1:
                 problem(path + ("ramp_months",), f"ramps until {month_label(end)}, after the horizon end {scenario.horizon.end}; "
                         "extend horizon.end or shorten ramp_months")
+            requested = start
+            ready = -10**6  # no grid constraint
             if site.grid_lead_time_months is not None:
                 ready = month_index(site.grid_requested or scenario.horizon.start) + site.grid_lead_time_months
                 if start < ready:
@@ -226,7 +230,9 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
             trouble = fit_problem(catalog, cooling_id, system_id, system.cooling_required, rack_kw)
             if trouble and (cooling_id, system_id, rack_kw) not in reported:
                 reported.add((cooling_id, system_id, rack_kw))
-                problem(site_path + ("cooling",) if site.cooling else path + ("product",), trouble)
+                problem(site_path + ("cooling",) if site.cooling else path + ("product",),
+                        trouble if site.cooling else f"{trouble} (no cooling stated, so the site defaulted to "
+                        f"{cooling_id!r} for {system.cooling_required}-cooled {system_id!r}; set site.cooling)")
             pue = site.pue if site.pue is not None else cooling.pue_default.x
             price, co2_location, co2_market = energy_mix(site, region)
             for sec, key in (("accelerators", acc.id), ("systems", system_id), ("cooling", cooling_id), ("regions", region_id),
@@ -237,6 +243,8 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
                 basis_facility=1.0 if t.basis == "facility" else 0.0,
                 pue=pue,
                 start_offset=start - h0,
+                requested_offset=requested - h0,
+                grid_ready_offset=ready - h0,
                 ramp_months=t.ramp_months,
                 shape=ramp.SHAPES[t.shape],
                 refresh=1.0 if t.refresh else 0.0,
@@ -270,7 +278,7 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
             infos.append(TrancheInfo(
                 index=len(infos), deal_index=di, deal=deal.name, buyer=deal.buyer, supplier=deal.supplier, vendor=acc.vendor,
                 product=acc.id, system=system_id, software=software_id, cooling=cooling_id, region=region_id,
-                label=t.label or f"{acc.id} {t.start}", start=t.start, basis=t.basis,
+                label=t.label or f"{acc.id} {t.start}", start=month_label(start), basis=t.basis, requested_start=t.start,
             ))
     if problems:
         raise ValidationFailure(source, problems)

@@ -95,7 +95,7 @@ def run_job(job: Job) -> Partial:
         "energy_twh": totals["energy_mwh"].sum(axis=1) / 1e6,
         "co2_mt": totals["co2_t"].sum(axis=1) / 1e6,
         "accelerators": npl["accelerators"].sum(axis=1),
-        "gw_delivered": totals["delivered_gw"][:, -1],
+        "gw_delivered": totals["delivered_gw"][:, -1].copy(),  # a copy: a view would keep the chunk alive
         "completion_month_index": np.where(done.any(axis=1), np.argmax(done, axis=1), np.nan),
     }
     if job.warrant is not None:
@@ -118,18 +118,15 @@ def _warrant_samples(job: Job, inputs, npl, delivered_share: np.ndarray, deal_dr
     w = job.warrant
     gw = delivered_share * npl["gw"][..., None]  # (S, T, M)
     per_tranche = np.einsum("stm,jt->sjm", gw, w["masks"])  # (S, J, M) counted toward each warrant tranche
-    m0, n = inputs.month0, w["n"]
-    months = np.arange(w["as_of"], w["as_of"] + n + 1) - m0
-    inside = np.clip(months, 0, per_tranche.shape[-1] - 1)
-    d = np.where(months < 0, 0.0, per_tranche[..., inside])
+    n = w["n"]
+    d = wm.on_grid(per_tranche, inputs.month0, w["as_of"], n)
     n_s = len(gw)
     vol = deal_draws.get("share_price_volatility", np.full(n_s, w["vol"]))
     spot = deal_draws.get("share_price_spot", np.full(n_s, w["spot"]))
     # Price shocks per random block too (stream 1 of each block), so chunking never changes them.
     z = np.concatenate([np.random.default_rng(np.random.SeedSequence(job.seed, spawn_key=(b, 1))).standard_normal((unc.BLOCK, n))
                         for b in range(job.first_block, job.first_block + job.n_blocks)])[:n_s]
-    step = (w["drift"] - w["q"] - 0.5 * vol[:, None] ** 2) * wm.MONTH_YEARS + vol[:, None] * np.sqrt(wm.MONTH_YEARS) * z
-    prices = spot[:, None] * np.exp(np.concatenate([np.zeros((n_s, 1)), np.cumsum(step, axis=1)], axis=1))
+    prices = wm.gbm_paths(spot, vol, w["drift"], w["q"], n, n_s, normals=z)
     avg = wm.trailing_mean(prices, w["averaging"])
     vest = wm.vest_months(d, avg, w["milestones"], w["hurdles"], n, *w["conditions"])
     return {"warrant_shares_vested": (vest >= 0) @ w["shares"],

@@ -79,13 +79,45 @@ def _fields():
     return names
 
 
+def check(spec: Spec, catalog: Catalog, source: str, share: float) -> None:
+    """Problems the LP would otherwise report against its internal scenario, with their paths."""
+    from .catalog import suggest
+    from .errors import Problem
+
+    problems = []
+    h0, h1, by = month_index(spec.horizon.start), month_index(spec.horizon.end), month_index(spec.target.by)
+    if not h0 <= by <= h1:
+        problems.append(Problem("target.by", f"{spec.target.by} is outside the horizon {spec.horizon.start} to {spec.horizon.end}"))
+    for i, o in enumerate(spec.offers):
+        if o.product not in catalog.accelerators:
+            problems.append(Problem(f"offers[{i}].product", f"unknown product {o.product!r}{suggest(o.product, catalog.accelerators)}"))
+        elif o.system and o.system not in catalog.systems:
+            problems.append(Problem(f"offers[{i}].system", f"unknown system {o.system!r}{suggest(o.system, catalog.systems)}"))
+        if o.latest and month_index(o.latest) < month_index(o.earliest):
+            problems.append(Problem(f"offers[{i}].latest", f"{o.latest} is before earliest ({o.earliest})"))
+    vendors = {catalog.accelerators[o.product].vendor for o in spec.offers if o.product in catalog.accelerators}
+    if len(vendors) * share < 1 - 1e-9 and not problems:
+        problems.append(Problem("max_vendor_share", f"{share:g} x {len(vendors)} vendor(s) offered < 1: no plan can "
+                                f"keep every vendor under the cap; offer more vendors or raise it to at least {1 / len(vendors):.2f}"))
+    if problems:
+        raise ValidationFailure(source, problems)
+
+
+def grid_ready(spec: Spec) -> int | None:
+    """First month the site's grid connection allows deliveries (None if no lead time is stated)."""
+    if spec.site.grid_lead_time_months is None:
+        return None
+    return month_index(spec.site.grid_requested or spec.horizon.start) + spec.site.grid_lead_time_months
+
+
 def _candidates(spec: Spec) -> list[tuple[int, str, int]]:
     """(offer index, quarter label, start month) for every quarter an offer can deliver by the target date."""
     by = month_index(spec.target.by)
     h0 = month_index(spec.horizon.start)
+    ready = grid_ready(spec) or h0
     out = []
     for i, o in enumerate(spec.offers):
-        first = max(month_index(o.earliest), h0)
+        first = max(month_index(o.earliest), h0, ready)
         first += (-first) % 3  # next quarter start
         last = min(month_index(o.latest) if o.latest else by, by)
         for m in range(first, last - 2 + 1, 3):  # a quarter's deliveries must finish by the target month
@@ -123,33 +155,24 @@ def solve(spec: Spec, catalog: Catalog | None = None, source: str = "<target>", 
     from scipy.optimize import linprog
 
     catalog = catalog or load_catalog()
-    cands, result, cost, eff, gw_at = price_candidates(spec, catalog, source)
     share = spec.max_vendor_share if share is None else share
+    check(spec, catalog, source, share)
+    cands, result, cost, eff, gw_at = price_candidates(spec, catalog, source)
     vendors = [t.vendor for t in result.tranches]
     offer_of = [c[0] for c in cands]
     coverage = eff if spec.target.effective_eflops_bf16 is not None else gw_at
     goal = spec.target.effective_eflops_bf16 if spec.target.effective_eflops_bf16 is not None else spec.target.gw
 
-    def lp(vendor_share: float, only: str | None = None):
-        rows, b, names = [-coverage], [-goal], ["target"]
-        n = len(cands)
-        for v in dict.fromkeys(vendors):
-            if vendor_share < 1:
-                rows.append(np.array([1.0 if vendors[k] == v else 0.0 for k in range(n)]) - vendor_share)
-                b.append(0.0)
-                names.append(f"vendor share: {v}")
-        for i, o in enumerate(spec.offers):
-            if o.max_gw_total is not None:
-                rows.append(np.array([1.0 if offer_of[k] == i else 0.0 for k in range(n)]))
-                b.append(o.max_gw_total)
-                names.append(f"total cap: offer {i + 1} ({o.product})")
-        bounds = [(0, spec.offers[offer_of[k]].max_gw_per_quarter if (only is None or vendors[k] == only) else 0) for k in range(n)]
-        res = linprog(cost, A_ub=np.array(rows), b_ub=np.array(b), bounds=bounds, method="highs")
-        return res, names
+    def lp(vendor_share: float, only: str | None = None, maximise_coverage: bool = False):
+        rows, b, names, bounds = constraints(spec, offer_of, vendors, vendor_share, only)
+        if maximise_coverage:  # the most the offers can deliver: the same constraints, no target
+            return linprog(-coverage, A_ub=np.array(rows) if rows else None, b_ub=np.array(b) if b else None, bounds=bounds, method="highs"), names
+        return linprog(cost, A_ub=np.array([-coverage, *rows]), b_ub=np.array([-goal, *b]), bounds=bounds, method="highs"), ["target", *names]
 
     res, names = lp(share)
     if res.status == 2:
-        cap, _ = _max_coverage(cands, coverage, spec, vendors, share)
+        most, _ = lp(share, maximise_coverage=True)
+        cap = -most.fun
         raise GigawattError(f"{source}: the target of {goal:g} {'EFLOP/s' if spec.target.effective_eflops_bf16 else 'GW'} by "
                             f"{spec.target.by} cannot be met: the offers' caps and the {share:.0%} vendor share allow at most {cap:,.2f}")
     if res.status != 0:
@@ -178,6 +201,7 @@ def solve(spec: Spec, catalog: Catalog | None = None, source: str = "<target>", 
         "coverage_by_vendor": _coverage_by_vendor(x, coverage, vendors),
         "binding": binding,
         "candidates": len(cands),
+        "grid_ready": month_label(grid_ready(spec)) if grid_ready(spec) is not None else None,
     }
     if share < 1:
         free, _ = lp(1.0)
@@ -198,6 +222,24 @@ def solve(spec: Spec, catalog: Catalog | None = None, source: str = "<target>", 
     return out
 
 
+def constraints(spec: Spec, offer_of: list[int], vendors: list[str], vendor_share: float, only: str | None = None):
+    """Rows, right-hand sides, names and variable bounds of the LP, except the target row."""
+    n = len(offer_of)
+    rows, b, names = [], [], []
+    for v in dict.fromkeys(vendors):
+        if vendor_share < 1:
+            rows.append(np.array([1.0 if vendors[k] == v else 0.0 for k in range(n)]) - vendor_share)
+            b.append(0.0)
+            names.append(f"vendor share: {v}")
+    for i, o in enumerate(spec.offers):
+        if o.max_gw_total is not None:
+            rows.append(np.array([1.0 if offer_of[k] == i else 0.0 for k in range(n)]))
+            b.append(o.max_gw_total)
+            names.append(f"total cap: offer {i + 1} ({o.product})")
+    bounds = [(0, spec.offers[offer_of[k]].max_gw_per_quarter if (only is None or vendors[k] == only) else 0) for k in range(n)]
+    return rows, b, names, bounds
+
+
 def _shares(x, vendors):
     tot = float(np.sum(x))
     out: dict[str, float] = {}
@@ -212,17 +254,3 @@ def _coverage_by_vendor(x, coverage, vendors):
     for xi, c, v in zip(x, coverage, vendors):
         out[v] = out.get(v, 0.0) + float(xi * c) / tot
     return out
-
-
-def _max_coverage(cands, coverage, spec, vendors, share):
-    from scipy.optimize import linprog
-
-    n = len(cands)
-    rows, b = [], []
-    for v in dict.fromkeys(vendors):
-        if share < 1:
-            rows.append(np.array([1.0 if vendors[k] == v else 0.0 for k in range(n)]) - share)
-            b.append(0.0)
-    bounds = [(0, spec.offers[c[0]].max_gw_per_quarter) for c in cands]
-    res = linprog(-coverage, A_ub=np.array(rows) if rows else None, b_ub=np.array(b) if b else None, bounds=bounds, method="highs")
-    return -res.fun, res

@@ -170,6 +170,8 @@ class Warrant(Strict):
         problems = []
         if month_index(self.expiry) <= month_index(self.issued):
             problems.append(f"expiry ({self.expiry}) must be after issued ({self.issued})")
+        elif not month_index(self.issued) <= month_index(self.underlying.as_of) < month_index(self.expiry):
+            problems.append(f"underlying.as_of ({self.underlying.as_of}) must be from issued ({self.issued}) to before expiry ({self.expiry})")
         total = sum(t.shares for t in self.tranches)
         if total != self.shares:
             problems.append(f"tranche shares add up to {total:,}, not the warrant's {self.shares:,}")
@@ -191,6 +193,7 @@ class Investment(Strict):
     usd_per_gw: Annotated[float, quantity("USD/GW")] = Field(gt=0, le=1e12)
     cap_usd: Annotated[float, quantity("USD")] = Field(gt=0, le=1e13)
     valuation_usd: Annotated[float, quantity("USD")] | None = Field(None, gt=0, le=1e14, description="Buyer's valuation, for the stake bought.")
+    price_per_share_usd: float | None = Field(None, gt=0, le=1e7, description="Price per buyer share, for the shares bought.")
     source: str | None = None
 
 
@@ -272,7 +275,8 @@ class Uncertain(Strict):
 
 
 class Correlation(Strict):
-    """Gaussian copula: rank correlation structure between named variables."""
+    """Gaussian copula: the correlation of the variables' normal scores (a matrix entry of 0.4
+    gives a rank correlation of about 0.385, 6/pi asin(0.4/2))."""
 
     names: list[str] = Field(min_length=2)
     matrix: list[list[float]]
@@ -281,10 +285,11 @@ class Correlation(Strict):
     def _matrix(self):
         import numpy as np
 
-        m = np.array(self.matrix, float)
         n = len(self.names)
-        if m.shape != (n, n):
-            raise ValueError(f"matrix must be {n} x {n} for {n} names, got {m.shape[0]} rows")
+        if len(self.matrix) != n or any(len(row) != n for row in self.matrix):
+            shape = f"{len(self.matrix)} rows of {sorted({len(r) for r in self.matrix})} entries"
+            raise ValueError(f"matrix must be {n} x {n} for {n} names, got {shape}")
+        m = np.array(self.matrix, float)
         if not np.allclose(m, m.T) or not np.allclose(np.diag(m), 1) or np.any(np.abs(m) > 1):
             raise ValueError("matrix must be symmetric with ones on the diagonal and entries in [-1, 1]")
         if np.linalg.eigvalsh(m).min() < -1e-10:
@@ -344,20 +349,21 @@ class Scenario(Strict):
     def origin(self, deal_index: int) -> tuple[str, dict, int] | None:
         return self._origins[deal_index] if deal_index < len(self._origins) else None
 
-    @model_validator(mode="after")
-    def _uncertainty_names(self):
+    def uncertainty_problems(self) -> list[str]:
+        """Cross-checks of ``uncertainty`` and ``correlation``, run once includes are merged."""
         names = [u.name for u in self.uncertainty]
+        out = []
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"uncertainty names must be unique; repeated: {', '.join(dup)}")
+            out.append(f"uncertainty names must be unique; repeated: {', '.join(dup)}")
         if self.correlation is not None:
             unknown = [n for n in self.correlation.names if n not in names]
             if unknown:
-                raise ValueError(f"correlation names {unknown} are not uncertainty variables ({', '.join(names) or 'none'})")
+                out.append(f"correlation names {unknown} are not uncertainty variables ({', '.join(names) or 'none'})")
             per = [u.name for u in self.uncertainty if u.per_tranche and u.name in self.correlation.names]
             if per:
-                raise ValueError(f"per_tranche variables cannot be correlated: {', '.join(per)}")
-        return self
+                out.append(f"per_tranche variables cannot be correlated: {', '.join(per)}")
+        return out
 
     @field_validator("checked", mode="before")
     @classmethod
@@ -378,18 +384,26 @@ def merged(base, override):
 
 
 def _block_diagonal(corrs: list) -> dict | None:
-    """Correlations of included scenarios side by side (variables of different files uncorrelated)."""
+    """Merge correlation blocks (included scenarios' and the includer's) into one matrix.
+
+    Variables in different blocks are uncorrelated unless a block pairs them; a pair given
+    twice with different values is an error. Positive semi-definiteness is checked after.
+    """
     if not corrs:
         return None
-    names = [n for c in corrs for n in c.names]
-    matrix = [[0.0] * len(names) for _ in names]
-    at = 0
+    names = list(dict.fromkeys(n for c in corrs for n in c.names))
+    at = {n: i for i, n in enumerate(names)}
+    matrix = [[1.0 if i == j else None for j in range(len(names))] for i in range(len(names))]
     for c in corrs:
-        for i, row in enumerate(c.matrix):
-            for j, v in enumerate(row):
-                matrix[at + i][at + j] = v
-        at += len(c.names)
-    return {"names": names, "matrix": matrix}
+        for i, a in enumerate(c.names):
+            for j, b in enumerate(c.names):
+                if i == j:
+                    continue
+                old = matrix[at[a]][at[b]]
+                if old is not None and abs(old - c.matrix[i][j]) > 1e-12:
+                    raise GigawattError(f"correlation of {a} and {b} is given twice ({old:g} and {c.matrix[i][j]:g})")
+                matrix[at[a]][at[b]] = c.matrix[i][j]
+    return {"names": names, "matrix": [[0.0 if v is None else v for v in row] for row in matrix]}
 
 
 def _unique_deal_names(scenario: Scenario, source: str) -> None:
@@ -500,6 +514,9 @@ def _resolve(scenario: Scenario, source: str, lines: dict, path: Path, _seen: tu
         except ValidationError as exc:
             raise ValidationFailure(source, problems_from_pydantic(exc, {})) from None
     scenario._origins = origins + own
+    problems = scenario.uncertainty_problems()
+    if problems:
+        raise ValidationFailure(source, [Problem("uncertainty", p, lines.get(("uncertainty",))) for p in problems])
     if not scenario.deals:
         raise ValidationFailure(source, [Problem("deals", "a scenario needs at least one deal (or an include)", lines.get(("deals",)))])
     return scenario

@@ -33,6 +33,7 @@ def _metrics(inputs) -> dict[str, np.ndarray]:
 
 
 def _engine_variables(result: Result) -> list[unc.Variable]:
+    """Variables that change engine inputs; deal-only ones (share price) cannot move engine metrics."""
     variables = [v for v in unc.compile_variables(result.scenario, result.inputs, result.source) if v.targets]
     if not variables:
         raise GigawattError(f"scenario {result.scenario.name!r} has no uncertain engine inputs (an `uncertainty:` block); "
@@ -65,7 +66,13 @@ def tornado(result: Result, low_q: float = 0.1, high_q: float = 0.9) -> dict:
         bars.sort(key=lambda b: -b["swing"])
         out[m] = {"base": float(base[m][0]), "bars": bars}
     return {"scenario": result.scenario.name, "quantiles": [low_q, high_q], "metrics": METRICS, "tornado": out,
-            "note": "one variable at a time at its quantiles, every other input at the base case (the deterministic plan)"}
+            "skipped_deal_variables": _deal_only(result),
+            "note": "one variable at a time at its quantiles, every other input at the base case (the deterministic plan); "
+                    "a per-tranche variable moves all its tranches together here"}
+
+
+def _deal_only(result: Result) -> list[str]:
+    return [v.name for v in unc.compile_variables(result.scenario, result.inputs, result.source) if not v.targets]
 
 
 def sobol(result: Result, base_samples: int = 1024, seed: int = 0) -> dict:
@@ -103,4 +110,5 @@ def sobol(result: Result, base_samples: int = 1024, seed: int = 0) -> dict:
     skipped = [v.name for v in variables if v.columns != 1]
     return {"scenario": result.scenario.name, "evaluations": int(len(x)), "base_samples": base_samples, "indices": out,
             "skipped_per_tranche_variables": skipped,
+            "skipped_deal_variables": _deal_only(result),
             "note": "Sobol indices assume independent inputs: any correlation block is ignored here"}

@@ -15,7 +15,7 @@ from .engine import delivered_share, run
 from .errors import GigawattError
 from .model import ramp
 from .result import Result
-from .timeline import month_label
+from .timeline import month_label, quarter_label, sum_by_period
 
 CASES = ("low", "base", "high")
 RESOURCES = {"hbm_gb": "HBM (GB)", "cowos_wafers": "CoWoS wafers"}
@@ -53,18 +53,6 @@ def world_capacity(catalog: Catalog, month0: int, n_months: int, case: str = "ba
     return out
 
 
-def _quarter(label: str) -> str:
-    return f"{label[:4]}-Q{(int(label[5:7]) - 1) // 3 + 1}"
-
-
-def _by_quarter(months: list[str], arr: np.ndarray) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for m, v in zip(months, arr):
-        q = _quarter(m)
-        out[q] = out.get(q, 0.0) + float(v)
-    return out
-
-
 def supply_report(result: Result, case: str = "base", allocable_share: float | None = None) -> dict:
     """Quarterly demand, world capacity and shares; the first quarter an input binds."""
     cat = result.catalog
@@ -76,12 +64,21 @@ def supply_report(result: Result, case: str = "base", allocable_share: float | N
     demand = {r: result.series[k][0].sum(axis=0) for r, k in (("hbm_gb", "hbm_gb_bought"), ("cowos_wafers", "cowos_wafers"))}
     stacks = (result.series["accelerators_bought"][0] * result.inputs.p["hbm_stacks"][0][:, None]).sum(axis=0)
     packages = result.series["accelerators_bought"][0].sum(axis=0)
-    q_dem = {r: _by_quarter(months, v) for r, v in demand.items()}
-    q_cap = {r: _by_quarter(months, v) for r, v in cap.items()}
-    q_stacks, q_pkg = _by_quarter(months, stacks), _by_quarter(months, packages)
+    q_dem = {r: sum_by_period(months, v, "quarter") for r, v in demand.items()}
+    q_cap = {r: sum_by_period(months, v, "quarter") for r, v in cap.items()}
+    q_stacks, q_pkg = sum_by_period(months, stacks, "quarter"), sum_by_period(months, packages, "quarter")
     vendor_shares = {name: monthly_capacity(cat.series[sid], result.inputs.month0, len(months), "base")
                      for sid, name in HBM_VENDORS.items() if sid in cat.series}
-    quarters, binding = [], None
+    # Binding is tested month by month, as the constrained schedule allocates supply.
+    binding = None
+    over = {r: demand[r] / np.where(cap[r] > 0, cap[r] * share, np.inf) for r in RESOURCES}
+    for m in range(len(months)):
+        worst = max(RESOURCES, key=lambda r: over[r][m])
+        if over[worst][m] > 1 + 1e-9:
+            binding = {"input": worst, "name": RESOURCES[worst], "month": months[m], "quarter": quarter_label(months[m]),
+                       "share_of_world": float(over[worst][m] * share), "allocable_share": share}
+            break
+    quarters = []
     for q in q_dem["hbm_gb"]:
         row = {"quarter": q}
         for r in RESOURCES:
@@ -91,13 +88,8 @@ def supply_report(result: Result, case: str = "base", allocable_share: float | N
         row["hbm_stacks"] = q_stacks[q]
         row["substrates"] = q_pkg[q]
         quarters.append(row)
-        over = {r: row[f"{r.split('_')[0]}_share_of_world"] / share for r in RESOURCES if row[f"{r.split('_')[0]}_share_of_world"]}
-        worst = max(over, key=over.get) if over else None
-        if binding is None and worst is not None and over[worst] > 1 + 1e-9:
-            binding = {"input": worst, "name": RESOURCES[worst], "quarter": q, "share_of_world": over[worst] * share,
-                       "allocable_share": share}
     world_hbm_by_vendor = {
-        name: _by_quarter(months, cap["hbm_gb"] * sh) for name, sh in vendor_shares.items()
+        name: sum_by_period(months, cap["hbm_gb"] * sh, "quarter") for name, sh in vendor_shares.items()
     }
     peak = {r: max((row[f"{r.split('_')[0]}_share_of_world"] or 0.0) for row in quarters) for r in RESOURCES}
     return {
@@ -110,6 +102,7 @@ def supply_report(result: Result, case: str = "base", allocable_share: float | N
         "world_hbm_gb_by_vendor_by_quarter": world_hbm_by_vendor,
         "notes": [
             "demand counts hardware bought in the quarter, refreshes included; HBM in GB and stacks, CoWoS in wafers at the catalog's yield",
+            "HBM and packaging are counted in the month the hardware is delivered (no lead time); binding is tested month by month",
             "substrates are counted (one per package); no world substrate capacity series is in the catalog (T-glass/ABF limits are qualitative in the sources)",
             "world capacity after the last sourced year is extrapolated (labelled estimate) and held flat after the last point",
         ],

@@ -35,3 +35,18 @@ def month_index(value) -> int:
 def month_label(index: int) -> str:
     """``24318`` → ``'2026-07'``."""
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def quarter_label(month: str) -> str:
+    """``'2026-08'`` → ``'2026-Q3'``."""
+    return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+
+
+def sum_by_period(months: list[str], values, period: str = "year") -> dict[str, float]:
+    """Sum a monthly series by calendar ``year`` or ``quarter``."""
+    key = quarter_label if period == "quarter" else (lambda m: m[:4])
+    out: dict[str, float] = {}
+    for m, v in zip(months, values):
+        k = key(m)
+        out[k] = out.get(k, 0.0) + float(v)
+    return out

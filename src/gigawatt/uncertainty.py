@@ -20,7 +20,7 @@ BLOCK = 256  # samples per random block; chunk sizes are rounded up to a multipl
 
 #: Friendly names for common uncertain inputs: (engine fields, default operation).
 ALIASES: dict[str, tuple[tuple[str, ...], str]] = {
-    "start_delay_months": (("start_offset",), "add"),
+    "start_delay_months": (("requested_offset",), "add"),
     "capex_multiplier": (("system_price_usd", "facility_usd_per_mw_it", "land_usd_per_mw_it"), "multiply"),
     "system_price_multiplier": (("system_price_usd",), "multiply"),
     "electricity_price": (("usd_per_mwh",), "set"),
@@ -55,15 +55,22 @@ def ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
         cum = np.cumsum(dist.probs)
         idx = np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
         return np.asarray(dist.values, float)[idx]
-    # normal / lognormal: truncate in the normal space
+    # normal / lognormal: truncate in the normal space, on the side of the centre where the
+    # CDF keeps its precision (far upper tails are mirrored into lower tails).
     if t == "normal":
-        mu, sd, to_z = dist.mean, dist.sd, (lambda x: x)
+        mu, sd, to_z, back = dist.mean, dist.sd, (lambda x: x), (lambda z: z)
     else:
-        mu, sd, to_z = np.log(dist.median), dist.sigma, np.log
-    lo = ndtr((to_z(dist.low) - mu) / sd) if dist.low is not None and (t == "normal" or dist.low > 0) else 0.0
-    hi = ndtr((to_z(dist.high) - mu) / sd) if dist.high is not None else 1.0
-    z = mu + sd * ndtri(np.clip(lo + u * (hi - lo), 1e-16, 1 - 1e-16))
-    return z if t == "normal" else np.exp(z)
+        mu, sd, to_z, back = np.log(dist.median), dist.sigma, np.log, np.exp
+    a = (to_z(dist.low) - mu) / sd if dist.low is not None and (t == "normal" or dist.low > 0) else -np.inf
+    b = (to_z(dist.high) - mu) / sd if dist.high is not None else np.inf
+    if a > 0:  # both bounds above the centre: sample the mirror image
+        lo, hi = ndtr(-b), ndtr(-a)
+        z = -ndtri(np.clip(hi - u * (hi - lo), 1e-300, 1 - 1e-16))
+    else:
+        lo, hi = ndtr(a), ndtr(b)
+        z = ndtri(np.clip(lo + u * (hi - lo), 1e-300, 1 - 1e-16))
+    x = back(mu + sd * np.clip(z, a, b))
+    return x
 
 
 @dataclass
@@ -184,6 +191,30 @@ def apply(inputs: Inputs, variables: list[Variable], x: np.ndarray) -> tuple[Inp
                     arr[:, idx] *= vals
         if v.deal_field:
             deal[v.deal_field] = vals[:, 0]
-    if np.any(samples.p["gw_stated"] <= 0) or np.any(samples.p["pue"] < 1):
-        raise GigawattError("sampled inputs went out of range (GW <= 0 or PUE < 1); bound the distributions with low/high")
+    p = samples.p
+    p["start_offset"] = np.maximum(p["requested_offset"], p["grid_ready_offset"])  # a slip never beats the grid wait
+    _check_ranges(variables, p, deal)
     return samples, deal
+
+
+#: Valid ranges of sampled engine and deal inputs (inclusive unless noted by the check).
+RANGES: dict[str, tuple[float, float]] = {
+    "gw_stated": (1e-9, 500), "pue": (1.0, 3.0), "achievable": (1e-9, 1.0), "utilization": (1e-9, 1.0), "average_load": (1e-9, 1.0),
+    "it_life_months": (1, 600), "facility_life_months": (1, 1200), "ramp_months": (0, 600), "it_w_per_accel": (1.0, 1e6),
+    "system_price_usd": (0, 1e10), "facility_usd_per_mw_it": (0, 1e10), "land_usd_per_mw_it": (0, 1e10), "usd_per_mwh": (0, 1e5),
+    "gco2_per_kwh": (0, 5000), "gco2_market_per_kwh": (0, 5000), "discount_rate": (-0.05, 0.5), "maintenance_frac": (0, 1),
+    "requested_offset": (-1200, 1200), "share_price_volatility": (1e-6, 5.0), "share_price_spot": (1e-9, 1e7),
+}
+
+
+def _check_ranges(variables: list[Variable], p: dict, deal: dict) -> None:
+    for v in variables:
+        fields = [f for fs, _, _ in v.targets for f in fs] + ([v.deal_field] if v.deal_field else [])
+        for f in fields:
+            if f not in RANGES:
+                continue
+            lo, hi = RANGES[f]
+            vals = deal[f] if f in deal else p[f]
+            if np.any(vals < lo) or np.any(vals > hi):
+                raise GigawattError(f"uncertainty {v.name!r} makes {f} go to {float(vals.min()):.4g}..{float(vals.max()):.4g}, outside "
+                                    f"the valid {lo:g}..{hi:g}; bound its distribution with low/high")

@@ -30,7 +30,7 @@ def test_retirement_without_refresh():
 def test_refresh_keeps_online_and_buys_again():
     k = np.arange(0, 10)
     assert ramp.online_fraction(k, 2, LINEAR, 4, True).tolist() == pytest.approx([0.5] + [1] * 9)
-    buys = ramp.hardware_purchases_fraction(k, 2, LINEAR, 4, True, horizon_cycles=3)
+    buys = ramp.purchases_from_delivered(ramp.delivered_fraction(k, 2, LINEAR), 4, True, cycles=3)
     assert buys.tolist() == pytest.approx([0.5, 0.5, 0, 0, 0.5, 0.5, 0, 0, 0.5, 0.5])
 
 

@@ -95,8 +95,3 @@ def online_fraction(months_since_start, ramp_months, shape, life_months, refresh
     [0.5, 1.0, 1.0, 0.5, 0.0, 0.0]
     """
     return online_from_delivered(delivered_fraction(months_since_start, ramp_months, shape), life_months, refresh)
-
-
-def hardware_purchases_fraction(months_since_start, ramp_months, shape, life_months, refresh, horizon_cycles=10):
-    """Share of a tranche's hardware bought each month for a ramp [-], refreshes included."""
-    return purchases_from_delivered(delivered_fraction(months_since_start, ramp_months, shape), life_months, refresh, horizon_cycles)

@@ -10,20 +10,33 @@ import numpy as np
 MONTH_YEARS = 1.0 / 12.0
 
 
-def gbm_paths(spot_usd, volatility, drift, dividend_yield, n_months, n_paths, rng, antithetic=True):
+def gbm_paths(spot_usd, volatility, drift, dividend_yield, n_months, n_paths, rng=None, antithetic=True, normals=None):
     """Geometric Brownian motion, month-end prices shaped ``(n_paths, n_months + 1)`` [USD].
 
     Column 0 is the spot; column ``i`` is the price ``i`` months later:
-    S_i = S_0 exp(Σ (μ − q − σ²/2)Δ + σ√Δ Z), Δ = 1/12 year. ``antithetic`` pairs each
-    normal draw with its negative (half the draws, lower variance, same mean).
+    S_i = S_0 exp(Σ (μ − q − σ²/2)Δ + σ√Δ Z), Δ = 1/12 year. ``spot_usd`` and ``volatility``
+    may be arrays ``(n_paths,)`` (one per path). Normals come from ``rng`` (with antithetic
+    pairs: half the draws and their negatives) or are given as ``normals``.
     """
-    half = (n_paths + 1) // 2 if antithetic else n_paths
-    z = rng.standard_normal((half, n_months))
-    if antithetic:
-        z = np.concatenate([z, -z])[:n_paths]
-    step = (drift - dividend_yield - 0.5 * volatility**2) * MONTH_YEARS + volatility * np.sqrt(MONTH_YEARS) * z
+    if normals is None:
+        half = (n_paths + 1) // 2 if antithetic else n_paths
+        z = rng.standard_normal((half, n_months))
+        normals = np.concatenate([z, -z])[:n_paths] if antithetic else z
+    vol = np.asarray(volatility, float)
+    vol = vol[:, None] if vol.ndim else vol
+    step = (drift - dividend_yield - 0.5 * vol**2) * MONTH_YEARS + vol * np.sqrt(MONTH_YEARS) * normals
     log_path = np.concatenate([np.zeros((n_paths, 1)), np.cumsum(step, axis=1)], axis=1)
-    return spot_usd * np.exp(log_path)
+    spot = np.asarray(spot_usd, float)
+    return (spot[:, None] if spot.ndim else spot) * np.exp(log_path)
+
+
+def on_grid(cumulative, engine_month0: int, first: int, n: int):
+    """A cumulative engine series (last axis = engine months) on months ``first .. first+n``:
+    zero before the engine's first month, held after its last."""
+    cumulative = np.asarray(cumulative, float)
+    months = np.arange(first, first + n + 1) - engine_month0
+    inside = np.clip(months, 0, cumulative.shape[-1] - 1)
+    return np.where(months < 0, 0.0, cumulative[..., inside])
 
 
 def interpolate_path(points: dict[int, float], first_month: int, n_months: int, spot_usd: float):
