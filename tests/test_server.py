@@ -105,3 +105,25 @@ def test_page_and_offline_assets(client):
     js = client.get("/static/plotly.min.js")
     assert js.status_code == 200 and len(js.content) > 1_000_000
     assert client.get("/static/app.js").status_code == 200
+
+
+def test_concurrent_saves_through_the_api_lose_no_update(client):
+    import threading
+
+    assert client.put("/api/scenarios/race", json={"yaml": SMALL, "version": 0}).status_code == 200
+    codes, lock = [], threading.Lock()
+
+    def writer(gw):
+        r = client.put("/api/scenarios/race", json={"yaml": SMALL.replace("gw: 1", f"gw: {gw}"), "version": 1})
+        with lock:
+            codes.append((r.status_code, gw))
+
+    threads = [threading.Thread(target=writer, args=(g,)) for g in (2, 3, 4, 5, 6, 7)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    winners = [g for code, g in codes if code == 200]
+    assert len(winners) == 1 and sorted(code for code, _ in codes).count(409) == 5
+    saved = client.get("/api/scenarios/race").json()
+    assert saved["version"] == 2 and f"gw: {winners[0]}" in saved["yaml"]
