@@ -13,6 +13,11 @@ from gigawatt.errors import GigawattError
 from gigawatt.scenario import Distribution, loads
 
 U = np.linspace(0.001, 0.999, 199)
+ONE_TRANCHE = textwrap.dedent("""
+        name: c
+        horizon: {start: 2026-01, end: 2030-12}
+        deals: [{name: d, buyer: B, supplier: S, tranches: [{product: gb200, gw: 1, start: 2026-07}]}]
+""")
 
 
 @pytest.mark.parametrize("spec,reference", [
@@ -57,10 +62,7 @@ def test_bad_distributions(spec, fragment):
 
 
 def test_copula_gives_the_stated_rank_correlation():
-    text = textwrap.dedent("""
-        name: c
-        horizon: {start: 2026-01, end: 2030-12}
-        deals: [{name: d, buyer: B, supplier: S, tranches: [{product: gb200, gw: 1, start: 2026-07}]}]
+    text = ONE_TRANCHE + textwrap.dedent("""
         uncertainty:
           - {name: a, dist: {type: uniform, low: 0, high: 1}, targets: [{field: start_delay_months}]}
           - {name: b, dist: {type: uniform, low: 0, high: 1}, targets: [{field: capex_multiplier}]}
@@ -80,10 +82,7 @@ def test_blocks_are_the_same_however_they_are_grouped():
 
 
 def test_unknown_field_and_unmatched_target_are_errors():
-    text = textwrap.dedent("""
-        name: c
-        horizon: {start: 2026-01, end: 2030-12}
-        deals: [{name: d, buyer: B, supplier: S, tranches: [{product: gb200, gw: 1, start: 2026-07}]}]
+    text = ONE_TRANCHE + textwrap.dedent("""
         uncertainty:
           - {name: a, dist: {type: uniform, low: 0, high: 1}, targets: [{field: start_delay_month}]}
           - {name: b, dist: {type: uniform, low: 0, high: 1}, targets: [{field: capex_multiplier, product: mi450}]}
@@ -102,10 +101,7 @@ def test_unknown_field_and_unmatched_target_are_errors():
     ("correlation: {names: [a, b], matrix: [[1, 1.5], [1.5, 1]]}", "entries in [-1, 1]"),
 ])
 def test_bad_correlations(block, fragment):
-    text = textwrap.dedent("""
-        name: c
-        horizon: {start: 2026-01, end: 2030-12}
-        deals: [{name: d, buyer: B, supplier: S, tranches: [{product: gb200, gw: 1, start: 2026-07}]}]
+    text = ONE_TRANCHE + textwrap.dedent("""
         uncertainty:
           - {name: a, dist: {type: uniform, low: 0, high: 1}, targets: [{field: start_delay_months}]}
           - {name: b, dist: {type: uniform, low: 0, high: 1}, targets: [{field: capex_multiplier}]}

@@ -193,11 +193,12 @@ def _plan_tables(result, monthly: bool, arg: str) -> None:
         mt.columns[7].header, mt.columns[8].header = "CO2 Mt market", "Water Mm3"
     con.print(mt)
     n_facts = {}
-    for src in result.sources():
+    sources = result.sources()
+    for src in sources:
         for f in src["facts"].values():
             n_facts[f.get("kind", "none")] = n_facts.get(f.get("kind", "none"), 0) + 1
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(n_facts.items()))
-    con.print(f"Sources: {len(result.sources())} catalog entries ({kinds} numbers); `gigawatt plan {arg} --json` lists them.")
+    con.print(f"Sources: {len(sources)} catalog entries ({kinds} numbers); `gigawatt plan {arg} --json` lists them.")
     for c in result.inputs.constraints:
         con.print(f"[yellow]constraint:[/] {c['label']} ({c['deal']}) starts {c['start']}, not {c['requested_start']}: "
                   f"{c['constraint']} ({c['slip_months']} months)")

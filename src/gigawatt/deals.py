@@ -62,7 +62,7 @@ def warrant_analysis(result: Result, deal_index: int, w: Warrant, opts: PriceOpt
     as_of = month_index(opts.as_of) if opts.as_of else month_index(u.as_of)
     vol = opts.volatility if opts.volatility is not None else u.volatility
     drift_in = opts.drift if opts.drift is not None else u.drift
-    drift = u.risk_free_rate if drift_in == "risk-neutral" else float(drift_in)
+    drift = u.drift_rate(drift_in)
     expiry = month_index(w.expiry)
     if spot <= 0 or not 0 < vol <= 3:
         raise GigawattError("spot must be positive and volatility in (0, 3]")

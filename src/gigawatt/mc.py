@@ -70,7 +70,7 @@ def _warrant_config(result: Result) -> dict | None:
                 "milestones": np.array([t.gw for t in w.tranches]), "hurdles": np.array([t.price_hurdle_usd for t in w.tranches]),
                 "shares": np.array([t.shares for t in w.tranches], float), "strike": w.strike_usd, "spot": u.spot_usd,
                 "vol": u.volatility, "rate": u.risk_free_rate, "q": u.dividend_yield,
-                "drift": u.risk_free_rate if u.drift == "risk-neutral" else float(u.drift),
+                "drift": u.drift_rate(),
                 "averaging": w.averaging_months, "conditions": (w.deployment_condition, w.price_condition)}
     return None
 
@@ -238,6 +238,13 @@ def _run_dask(jobs: list[Job], workers: int | None, scheduler: str | None, acc: 
             cluster.close()
 
 
+def _first_month(prob: np.ndarray, level: float, months: list[str]) -> list[str | None]:
+    """Per milestone row, the first month its probability reaches ``level`` (None if never)."""
+    reached = prob >= level
+    first = np.argmax(reached, axis=1)
+    return [months[i] if ok else None for i, ok in zip(first, reached.any(axis=1))]
+
+
 def summarise(result: Result, variables, part: Partial, edges, samples, seed, chunk, workers, scheduler, milestones_gw, warrant) -> dict:
     months = result.months
     sc = part.scalars
@@ -273,8 +280,7 @@ def summarise(result: Result, variables, part: Partial, edges, samples, seed, ch
         "percentiles": pct,
         "fans": fans,
         "milestones": {"gw": milestones_gw.tolist(), "month": months, "prob_delivered_by": prob.tolist(),
-                       "first_month_p50": [next((months[i] for i in range(len(months)) if row[i] >= 0.5), None) for row in prob],
-                       "first_month_p90": [next((months[i] for i in range(len(months)) if row[i] >= 0.9), None) for row in prob]},
+                       "first_month_p50": _first_month(prob, 0.5, months), "first_month_p90": _first_month(prob, 0.9, months)},
         "deterministic": {k: v for k, v in result.totals().items() if k in ("gw", "accelerators", "capex_usd", "capex_topdown_usd", "npv_cost_usd")},
         "notes": [f"fans from {BINS}-bin histograms per month (resolution (max-min)/{BINS} of a 256-sample probe, with 50% headroom; "
                   "values outside count in the end bins: see clipped_share)",

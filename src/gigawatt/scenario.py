@@ -140,6 +140,11 @@ class Underlying(Strict):
     dividend_yield: Ratio = Field(0.0, ge=0, le=0.5)
     drift: Ratio | Literal["risk-neutral"] = Field("risk-neutral", description="Annual drift of the simulated price, or risk-neutral (= risk-free rate).")
 
+    def drift_rate(self, override=None) -> float:
+        """The annual drift to simulate with: ``override`` or the stated one; risk-neutral means the risk-free rate."""
+        drift = self.drift if override is None else override
+        return self.risk_free_rate if drift == "risk-neutral" else float(drift)
+
 
 class WarrantTranche(Strict):
     shares: int = Field(gt=0)
