@@ -141,12 +141,12 @@ def test_unknown_key_typo_names_path_line_and_suggestion(tmp_path):
 def test_negative_gw_is_refused(tmp_path):
     msg = str(load_error(write(tmp_path, scenario_text(gw=-1))))
     assert "deals[0].tranches[0].gw" in msg
-    assert "greater than 0" in msg
+    assert "must be at least 1e-06" in msg
 
 
 def test_zero_gw_is_refused(tmp_path):
     msg = str(load_error(write(tmp_path, scenario_text(gw='"0 GW"'))))
-    assert "deals[0].tranches[0].gw" in msg and "greater than 0" in msg
+    assert "deals[0].tranches[0].gw" in msg and "at least 1e-06" in msg
 
 
 def test_absurd_gw_is_refused_with_the_limit(tmp_path):
@@ -185,7 +185,7 @@ def test_pue_below_one_is_refused(tmp_path):
     msg = str(load_error(write(tmp_path, text)))
     assert "site.pue" in msg
     assert f"(line {line_of(text, 'pue:')})" in msg
-    assert "greater than or equal to 1" in msg and "0.9" in msg
+    assert "must be at least 1" in msg and "0.9" in msg
 
 
 def test_fractional_ramp_months_is_refused(tmp_path):
@@ -452,7 +452,7 @@ def test_include_with_schema_error_names_the_included_file(tmp_path):
 
 def test_loads_includes_builtins_but_not_files():
     assert [d.name for d in loads("name: t\n" + HORIZON + "include: [openai-amd]\n").deals] == ["OpenAI-AMD"]
-    with pytest.raises(GigawattError, match="only built-in scenarios can be included here"):
+    with pytest.raises(GigawattError, match="only built-in and saved scenarios can be included here"):
         loads("name: t\n" + HORIZON + "include: [other.yaml]\n")
 
 

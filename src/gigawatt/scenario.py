@@ -8,15 +8,17 @@ may be written with units (``"700 MW"``); it is stored as a float in the field's
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from .bounds import bound
 from .errors import GigawattError, Problem, ValidationFailure
 from .timeline import month_index, month_label
 from .units import to_canonical
-from .yaml_io import problems_from_pydantic, read_yaml, read_yaml_file
+from .yaml_io import problems_from_pydantic, read_text_file, read_yaml
 
 BUILTIN_DIR = Path(__file__).parent / "scenarios"
 
@@ -36,16 +38,17 @@ Ratio = Annotated[float, quantity("")]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN and infinity are never valid input (pydantic accepts them in float fields by default).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class PowerSource(Strict):
     """One source of a site's electricity: the grid, a PPA, or on-site generation."""
 
     source: Literal["grid", "ppa", "onsite"]
-    share: Ratio = Field(gt=0, le=1, description="Share of the site's energy.")
-    price: Annotated[float, quantity("USD/MWh")] | None = Field(None, ge=0, le=2000, description="Default for grid: the region's.")
-    carbon: Annotated[float, quantity("g/kWh")] | None = Field(None, ge=0, le=1500, description="Default for grid: the region's.")
+    share: Ratio = Field(**bound("ratio_positive"), description="Share of the site's energy.")
+    price: Annotated[float, quantity("USD/MWh")] | None = Field(None, **bound("electricity_price"), description="Default for grid: the region's.")
+    carbon: Annotated[float, quantity("g/kWh")] | None = Field(None, **bound("carbon"), description="Default for grid: the region's.")
 
     @model_validator(mode="after")
     def _priced(self):
@@ -58,15 +61,15 @@ class Site(Strict):
     """Where and how the hardware runs. Unset fields fall back to the catalog."""
 
     cooling: str | None = Field(None, description="Cooling type id (air, dlc, immersion).")
-    pue: Annotated[float, quantity("")] | None = Field(None, ge=1.0, le=3.0, description="Facility/IT power; default from cooling.")
+    pue: Annotated[float, quantity("")] | None = Field(None, **bound("pue"), description="Facility/IT power; default from cooling.")
     region: str | None = Field(None, description="Region id for electricity price and grid carbon.")
-    electricity_price: Annotated[float, quantity("USD/MWh")] | None = Field(None, ge=0, le=2000)
-    grid_carbon: Annotated[float, quantity("g/kWh")] | None = Field(None, ge=0, le=1500)
-    average_load: Ratio | None = Field(None, gt=0, le=1, description="Average draw / capacity.")
-    utilization: Ratio | None = Field(None, gt=0, le=1)
+    electricity_price: Annotated[float, quantity("USD/MWh")] | None = Field(None, **bound("electricity_price"))
+    grid_carbon: Annotated[float, quantity("g/kWh")] | None = Field(None, **bound("carbon"))
+    average_load: Ratio | None = Field(None, **bound("ratio_positive"), description="Average draw / capacity.")
+    utilization: Ratio | None = Field(None, **bound("ratio_positive"))
     power: list[PowerSource] | None = Field(None, description="Energy mix; shares must add up to 1. Default: all grid.")
     grid_requested: Month | None = Field(None, description="When the grid connection was requested (default: horizon start).")
-    grid_lead_time_months: int | None = Field(None, ge=0, le=240, description="Months from request to energisation; no tranche starts before.")
+    grid_lead_time_months: int | None = Field(None, **bound("lead_time_months"), description="Months from request to energisation; no tranche starts before.")
 
     @model_validator(mode="after")
     def _shares(self):
@@ -81,33 +84,33 @@ class Site(Strict):
 
 
 class Finance(Strict):
-    discount_rate: Ratio | None = Field(None, ge=-0.05, le=0.5, description="Per year, e.g. 0.08 or '8 %'.")
-    it_life_years: Annotated[float, quantity("year")] | None = Field(None, ge=1 / 12, le=30, description="At least one month.")
-    facility_life_years: Annotated[float, quantity("year")] | None = Field(None, ge=1 / 12, le=60)
-    topdown_usd_per_gw: Annotated[float, quantity("USD/GW")] | None = Field(None, gt=0, le=1e12)
+    discount_rate: Ratio | None = Field(None, **bound("discount_rate"), description="Per year, e.g. 0.08 or '8 %'.")
+    it_life_years: Annotated[float, quantity("year")] | None = Field(None, **bound("it_life_years"), description="At least one month.")
+    facility_life_years: Annotated[float, quantity("year")] | None = Field(None, **bound("facility_life_years"))
+    topdown_usd_per_gw: Annotated[float, quantity("USD/GW")] | None = Field(None, **bound("usd_per_gw"))
 
 
 class Params(Strict):
     """Per-tranche overrides of a parameterised product (``custom-asic``)."""
 
-    bf16_dense_tflops: float | None = Field(None, gt=0, le=1e6)
-    fp8_dense_tflops: float | None = Field(None, gt=0, le=1e6)
-    fp4_dense_tflops: float | None = Field(None, gt=0, le=1e6)
-    memory_gb: float | None = Field(None, gt=0, le=10_000)
-    hbm_stacks: float | None = Field(None, gt=0, le=64)
-    tdp_w: Annotated[float, quantity("W")] | None = Field(None, gt=0, le=20_000)
-    accelerators_per_system: float | None = Field(None, ge=1, le=10_000)
-    system_power_kw: Annotated[float, quantity("kW")] | None = Field(None, gt=0, le=5_000)
-    price_usd: Annotated[float, quantity("USD")] | None = Field(None, gt=0, le=1e9)
+    bf16_dense_tflops: float | None = Field(None, **bound("dense_tflops"))
+    fp8_dense_tflops: float | None = Field(None, **bound("dense_tflops"))
+    fp4_dense_tflops: float | None = Field(None, **bound("dense_tflops"))
+    memory_gb: float | None = Field(None, **bound("memory_gb"))
+    hbm_stacks: float | None = Field(None, **bound("hbm_stacks"))
+    tdp_w: Annotated[float, quantity("W")] | None = Field(None, **bound("tdp_w"))
+    accelerators_per_system: float | None = Field(None, **bound("accelerators_per_system"))
+    system_power_kw: Annotated[float, quantity("kW")] | None = Field(None, **bound("system_power_kw"))
+    price_usd: Annotated[float, quantity("USD")] | None = Field(None, **bound("price_usd"))
     software: Literal["cuda", "rocm", "other"] | None = None
 
 
 class Tranche(Strict):
     product: str = Field(description="Accelerator id from the catalog.")
-    gw: GW = Field(gt=0, le=100, description="Power of this tranche; see `basis`.")
+    gw: GW = Field(**bound("gw"), description="Power of this tranche; see `basis`.")
     basis: Literal["facility", "it"] = Field("facility", description="Whether `gw` is facility (grid) or critical IT power.")
     start: Month = Field(description="First month of deliveries, e.g. 2026-07 or '2H 2026'.")
-    ramp_months: int = Field(12, ge=0, le=240, description="Months from first delivery to full GW.")
+    ramp_months: int = Field(12, **bound("ramp_months"), description="Months from first delivery to full GW.")
     shape: Literal["linear", "s-curve", "step"] = "linear"
     system: str | None = Field(None, description="System id; default: the product's default system.")
     refresh: bool = Field(False, description="Replace hardware at end of life (same power, same product).")
@@ -132,13 +135,22 @@ class Tranche(Strict):
 class Underlying(Strict):
     """The supplier's share price: a spot observation and the process that moves it."""
 
-    spot_usd: float = Field(gt=0, le=1e6)
+    spot_usd: float = Field(**bound("share_price_usd"))
     as_of: Month = Field(description="Month of the spot price; valuation is as of this month.")
     source: str | None = None
-    volatility: Ratio = Field(gt=0, le=3, description="Annual volatility, e.g. 0.5 or '50 %'.")
-    risk_free_rate: Ratio = Field(0.04, ge=-0.05, le=0.5)
-    dividend_yield: Ratio = Field(0.0, ge=0, le=0.5)
+    volatility: Ratio = Field(**bound("volatility"), description="Annual volatility, e.g. 0.5 or '50 %'.")
+    risk_free_rate: Ratio = Field(0.04, **bound("rate"))
+    dividend_yield: Ratio = Field(0.0, **bound("dividend_yield"))
     drift: Ratio | Literal["risk-neutral"] = Field("risk-neutral", description="Annual drift of the simulated price, or risk-neutral (= risk-free rate).")
+
+    @field_validator("drift")
+    @classmethod
+    def _drift_in_bounds(cls, v):
+        if v != "risk-neutral":
+            lo, hi = bound("drift")["ge"], bound("drift")["le"]
+            if not lo <= v <= hi:
+                raise ValueError(f"drift must be from {lo:g} to {hi:g} per year, or risk-neutral")
+        return v
 
     def drift_rate(self, override=None) -> float:
         """The annual drift to simulate with: ``override`` or the stated one; risk-neutral means the risk-free rate."""
@@ -147,9 +159,9 @@ class Underlying(Strict):
 
 
 class WarrantTranche(Strict):
-    shares: int = Field(gt=0)
-    gw: GW = Field(ge=0, le=100, description="Cumulative delivered GW (facility basis) that vests this tranche.")
-    price_hurdle_usd: float = Field(ge=0, le=1e6, description="Share price at or above which (averaged) the tranche vests.")
+    shares: int = Field(**bound("shares"))
+    gw: GW = Field(**bound("gw_milestone"), description="Cumulative delivered GW (facility basis) that vests this tranche.")
+    price_hurdle_usd: float = Field(**bound("hurdle_usd"), description="Share price at or above which (averaged) the tranche vests.")
     products: list[str] | None = Field(None, description="Count only deliveries of these products toward `gw` (default: the whole deal).")
     assumed: bool = Field(False, description="True where the tranche is an assumption, not public terms.")
 
@@ -157,12 +169,12 @@ class WarrantTranche(Strict):
 class Warrant(Strict):
     """A warrant vesting on delivered GW and share-price hurdles (the AMD-OpenAI structure)."""
 
-    shares: int = Field(gt=0, description="Shares under the warrant.")
-    strike_usd: float = Field(ge=0, le=1e6)
+    shares: int = Field(**bound("shares"), description="Shares under the warrant.")
+    strike_usd: float = Field(**bound("hurdle_usd"))
     issued: Month
     expiry: Month
-    shares_outstanding: float = Field(gt=0, description="Issuer's basic shares outstanding before the warrant.")
-    averaging_months: int = Field(1, ge=1, le=24, description="Months the price is averaged over for the hurdle test.")
+    shares_outstanding: float = Field(**bound("shares"), description="Issuer's basic shares outstanding before the warrant.")
+    averaging_months: int = Field(1, **bound("averaging_months"), description="Months the price is averaged over for the hurdle test.")
     deployment_condition: bool = Field(True, description="Switch off to vest on price alone.")
     price_condition: bool = Field(True, description="Switch off to vest on deliveries alone.")
     underlying: Underlying
@@ -195,10 +207,10 @@ class Warrant(Strict):
 class Investment(Strict):
     """Vendor equity investment in the buyer as GW are deployed (NVIDIA's $10B per GW)."""
 
-    usd_per_gw: Annotated[float, quantity("USD/GW")] = Field(gt=0, le=1e12)
-    cap_usd: Annotated[float, quantity("USD")] = Field(gt=0, le=1e13)
-    valuation_usd: Annotated[float, quantity("USD")] | None = Field(None, gt=0, le=1e14, description="Buyer's valuation, for the stake bought.")
-    price_per_share_usd: float | None = Field(None, gt=0, le=1e7, description="Price per buyer share, for the shares bought.")
+    usd_per_gw: Annotated[float, quantity("USD/GW")] = Field(**bound("usd_per_gw"))
+    cap_usd: Annotated[float, quantity("USD")] = Field(**bound("usd_total"))
+    valuation_usd: Annotated[float, quantity("USD")] | None = Field(None, **bound("valuation_usd"), description="Buyer's valuation, for the stake bought.")
+    price_per_share_usd: float | None = Field(None, **bound("share_price_usd"), description="Price per buyer share, for the shares bought.")
     source: str | None = None
 
 
@@ -206,19 +218,23 @@ class SupplierTerms(Strict):
     """The supplier's side: revenue per GW, margins and share count, for revenue and EPS."""
 
     revenue_usd_per_gw: Annotated[float, quantity("USD/GW")] | None = Field(
-        None, gt=0, le=1e12, description="Supplier content per delivered facility GW; default: the deal's system + network capex.")
-    gross_margin: Ratio = Field(ge=-1, le=1)
-    operating_expense_ratio: Ratio = Field(0.0, ge=0, le=1, description="Incremental operating expense as a share of revenue.")
-    tax_rate: Ratio = Field(ge=0, le=0.6)
-    diluted_shares: float = Field(gt=0)
+        None, **bound("usd_per_gw"), description="Supplier content per delivered facility GW; default: the deal's system + network capex.")
+    gross_margin: Ratio = Field(**bound("margin"))
+    operating_expense_ratio: Ratio = Field(0.0, **bound("share"), description="Incremental operating expense as a share of revenue.")
+    tax_rate: Ratio = Field(**bound("tax_rate"))
+    diluted_shares: float = Field(**bound("shares"))
     source: str | None = None
 
 
 class BuyerTerms(Strict):
     """The buyer's side: what a GW earns, for payback."""
 
-    revenue_usd_per_gw_year: Annotated[float, quantity("USD/GW")] | None = Field(None, gt=0, le=1e12)
+    revenue_usd_per_gw_year: Annotated[float, quantity("USD/GW")] | None = Field(None, **bound("usd_per_gw"))
     source: str | None = None
+
+
+DistValue = Annotated[float, Field(**bound("distribution_value"))]
+PositiveDistValue = Annotated[float, Field(gt=0, le=bound("distribution_value")["le"])]
 
 
 class Distribution(Strict):
@@ -230,16 +246,16 @@ class Distribution(Strict):
     """
 
     type: Literal["fixed", "uniform", "triangular", "normal", "lognormal", "pert", "discrete"]
-    value: float | None = None
-    low: float | None = None
-    high: float | None = None
-    mode: float | None = None
-    mean: float | None = None
-    sd: float | None = Field(None, gt=0)
-    median: float | None = Field(None, gt=0)
-    sigma: float | None = Field(None, gt=0)
-    values: list[float] | None = None
-    probs: list[float] | None = None
+    value: DistValue | None = None
+    low: DistValue | None = None
+    high: DistValue | None = None
+    mode: DistValue | None = None
+    mean: DistValue | None = None
+    sd: PositiveDistValue | None = None
+    median: PositiveDistValue | None = None
+    sigma: float | None = Field(None, gt=0, le=10, description="Standard deviation of the log; 10 already spans 1e-9..1e9 at 2 sigma.")
+    values: list[DistValue] | None = Field(None, max_length=1000)
+    probs: list[Annotated[float, Field(ge=0, le=1)]] | None = Field(None, max_length=1000)
 
     @model_validator(mode="after")
     def _params(self):
@@ -452,6 +468,79 @@ def builtin_names() -> list[str]:
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
 
 
+def builtin_text(name: str) -> str | None:
+    """The text of the built-in scenario ``name``, or None. Only listed names are opened."""
+    return read_text_file(BUILTIN_DIR / f"{name}.yaml") if name in builtin_names() else None
+
+
+#: A scenario name as the server and the store know it: no path separators, no leading dot.
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+#: Tranches one scenario may state, includes merged (a budget for memory and time, not a physical limit).
+MAX_TRANCHES = 256
+#: Nesting of includes (an include of an include ...).
+MAX_INCLUDE_DEPTH = 8
+
+
+def _looks_like_path(name: str) -> bool:
+    return Path(name).suffix in (".yaml", ".yml", ".json") or "/" in name or "\\" in name or name.startswith(".")
+
+
+class Includes:
+    """Where the names in ``include:`` may come from.
+
+    :meth:`fetch` returns the text of one include, its label for messages and a key for
+    cycle detection, plus the policy for *its* includes.
+    """
+
+    def fetch(self, name: str) -> tuple[str, str, object, "Includes"]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class FileIncludes(Includes):
+    """The command line's rule: a name with a suffix or a slash is a file, relative to the
+    including file's folder; anything else is a built-in scenario."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def fetch(self, name):
+        if _looks_like_path(name):
+            path = self.folder / name
+            return read_text_file(path), str(path), path.resolve(), FileIncludes(path.resolve().parent)
+        text = builtin_text(name)
+        if text is None:
+            from .catalog import suggest
+
+            raise GigawattError(f"no built-in scenario named {name!r}{suggest(name, builtin_names())}; "
+                                "a file to include needs its .yaml suffix")
+        return text, f"built-in scenario {name!r}", ("builtin", name), self
+
+
+class NamedIncludes(Includes):
+    """The server's rule: built-in or saved scenarios, by name only. A path is refused
+    without being opened, so a request can never read, or probe for, a file.
+
+    ``lookup(name)`` returns a saved scenario's text or None.
+    """
+
+    def __init__(self, lookup=None):
+        self.lookup = lookup
+
+    def fetch(self, name):
+        if _looks_like_path(name) or not NAME_PATTERN.match(name):
+            raise GigawattError("not a scenario name: only built-in and saved scenarios can be included here, by name "
+                                "(lower-case letters, digits, '.', '_' or '-'; no paths or file names)")
+        text = self.lookup(name) if self.lookup is not None else None
+        if text is not None:
+            return text, f"saved scenario {name!r}", ("saved", name), self
+        text = builtin_text(name)
+        if text is not None:
+            return text, f"built-in scenario {name!r}", ("builtin", name), self
+        from .catalog import suggest
+
+        raise GigawattError(f"no built-in or saved scenario named {name!r}{suggest(name, builtin_names())}")
+
+
 def parse(data, source: str, lines: dict | None = None) -> Scenario:
     """Validate already-parsed data (dict) as a scenario; errors name ``source``."""
     lines = lines or {}
@@ -465,38 +554,49 @@ def parse(data, source: str, lines: dict | None = None) -> Scenario:
 
 
 def load(name_or_path: str | Path, _seen: tuple = ()) -> tuple[Scenario, str, dict]:
-    """Load a built-in scenario by name, or a scenario file by path.
+    """Load a built-in scenario by name, or a scenario file by path (the command line's way).
 
     Returns the scenario, the source label used in messages, and the line map (for errors
-    found later against the catalog). Deals of ``include`` d scenarios come first.
+    found later against the catalog). Deals of ``include`` d scenarios come first; a file
+    include is relative to the including file's folder.
     """
-    scenario, source, lines, path = _read(name_or_path)
-    return _resolve(scenario, source, lines, path, _seen), source, lines
+    text, source, key, includes = _read(name_or_path)
+    data, lines = read_yaml(text, source)
+    return _resolve(parse(data, source, lines), source, lines, key, _seen, includes), source, lines
 
 
-def load_text(text: str, source: str = "<text>", base_dir: Path | None = None) -> tuple[Scenario, dict]:
-    """Parse scenario text (YAML or JSON), resolving ``include`` s: built-in names always,
-    file names relative to ``base_dir`` when one is given."""
+def load_text(text: str, source: str = "<text>", base_dir: Path | None = None, lookup=None) -> tuple[Scenario, dict]:
+    """Parse scenario text (YAML or JSON) and resolve its ``include`` s.
+
+    With ``base_dir``, includes follow the command line's rule (files relative to it, or
+    built-in names); without, only built-in names and, through ``lookup(name) -> text | None``,
+    saved scenarios — the rule for text from a request.
+    """
     data, lines = read_yaml(text, source)
     scenario = parse(data, source, lines)
-    if base_dir is None and any(Path(n).suffix in (".yaml", ".yml") for n in scenario.include):
-        raise GigawattError(f"{source}: only built-in scenarios can be included here, not files")
-    anchor = (base_dir or Path.cwd()) / f"<{source}>"
-    return _resolve(scenario, source, lines, anchor, ()), lines
+    includes = FileIncludes(base_dir) if base_dir is not None else NamedIncludes(lookup)
+    return _resolve(scenario, source, lines, ("text", source), (), includes), lines
 
 
-def _resolve(scenario: Scenario, source: str, lines: dict, path: Path, _seen: tuple) -> Scenario:
+def scenario_text(name_or_path: str | Path) -> str:
+    """The text of a scenario file or built-in scenario, read like :func:`load` reads it."""
+    return _read(name_or_path)[0]
+
+
+def _resolve(scenario: Scenario, source: str, lines: dict, key, _seen: tuple, includes: Includes) -> Scenario:
     """Bring in included scenarios' deals (with their site and finance) and uncertainty."""
-    if path in _seen:
-        raise GigawattError(f"{source}: include cycle through {' -> '.join(str(p) for p in (*_seen, path))}")
+    if key in _seen:
+        raise GigawattError(f"{source}: include cycle through {' -> '.join(str(k[-1] if isinstance(k, tuple) else k) for k in (*_seen, key))}")
+    if len(_seen) >= MAX_INCLUDE_DEPTH:
+        raise GigawattError(f"{source}: includes nested more than {MAX_INCLUDE_DEPTH} deep")
     deals, origins, uncertain, corrs = [], [], [], []
     for i, name in enumerate(scenario.include):
-        # A file name is relative to the including file; anything else is a built-in name.
-        target = path.parent / name if Path(name).suffix in (".yaml", ".yml") else name
         try:
-            included = load(target, (*_seen, path))[0]
+            text, inc_source, inc_key, inc_includes = includes.fetch(name)
+            data, inc_lines = read_yaml(text, inc_source)
+            included = _resolve(parse(data, inc_source, inc_lines), inc_source, inc_lines, inc_key, (*_seen, key), inc_includes)
         except GigawattError as exc:
-            raise GigawattError(f"{source}: include[{i}] {name!r}: {exc}") from None
+            raise GigawattError(f"{source}: include[{i}] {name[:80]!r}: {exc}") from None
         # Included deals keep the site and finance their own scenario gave them.
         deals.extend(d.model_copy(update={"site": merged(included.site, d.site), "finance": merged(included.finance, d.finance)})
                      for d in included.deals)
@@ -504,7 +604,13 @@ def _resolve(scenario: Scenario, source: str, lines: dict, path: Path, _seen: tu
         uncertain.extend(included.uncertainty)
         if included.correlation is not None:
             corrs.append(included.correlation)
+        if sum(len(d.tranches) for d in deals) > MAX_TRANCHES:
+            break  # reported below, before any more is read
     own = [(source, lines, j) for j in range(len(scenario.deals))]
+    n_tranches = sum(len(d.tranches) for d in deals + scenario.deals)
+    if n_tranches > MAX_TRANCHES:
+        raise ValidationFailure(source, [Problem("deals", f"{n_tranches:,} tranches{' with includes' if deals else ''}, over the "
+                                                 f"limit of {MAX_TRANCHES}; merge tranches or split the scenario", lines.get(("deals",)))])
     if deals:
         scenario = scenario.model_copy(update={"deals": deals + scenario.deals})
     scenario._origins = origins + own
@@ -527,23 +633,19 @@ def _resolve(scenario: Scenario, source: str, lines: dict, path: Path, _seen: tu
     return scenario
 
 
-def _read(name_or_path) -> tuple[Scenario, str, dict, Path]:
+def _read(name_or_path) -> tuple[str, str, object, Includes]:
+    """Text, source label, cycle key and include rule of a file or built-in scenario."""
     text_path = Path(name_or_path)
     if text_path.suffix in (".yaml", ".yml", ".json") or text_path.exists():
-        data, lines = read_yaml_file(text_path)
-        source = str(text_path)
-        path = text_path.resolve()
-    else:
-        path = BUILTIN_DIR / f"{name_or_path}.yaml"
-        if not path.exists():
-            from .catalog import suggest
+        return read_text_file(text_path), str(text_path), text_path.resolve(), FileIncludes(text_path.resolve().parent)
+    text = builtin_text(str(name_or_path))
+    if text is None:
+        from .catalog import suggest
 
-            raise GigawattError(
-                f"no scenario file or built-in scenario named {str(name_or_path)!r}{suggest(str(name_or_path), builtin_names())}"
-            )
-        data, lines = read_yaml_file(path)
-        source = f"built-in scenario {name_or_path!r}"
-    return parse(data, source, lines), source, lines, path
+        raise GigawattError(
+            f"no scenario file or built-in scenario named {str(name_or_path)!r}{suggest(str(name_or_path), builtin_names())}"
+        )
+    return text, f"built-in scenario {name_or_path!r}", ("builtin", str(name_or_path)), FileIncludes(BUILTIN_DIR)
 
 
 def loads(text: str, source: str = "<text>") -> Scenario:
