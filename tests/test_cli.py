@@ -175,12 +175,12 @@ def test_size_energy_instead_of_power_is_a_user_error(monkeypatch, capsys):
 
 def test_size_absurd_power_is_a_user_error(monkeypatch, capsys):
     code, out, err = run_main(monkeypatch, capsys, "size", "--product", "mi450", "--gw", "1000")
-    assert_user_error(code, out, err, "--gw", "at most 100 GW")
+    assert_user_error(code, out, err, "--gw", "to 100 GW")
 
 
 def test_size_pue_below_one_is_a_user_error(monkeypatch, capsys):
     code, out, err = run_main(monkeypatch, capsys, "size", "--product", "mi450", "--gw", "1", "--pue", "0.5")
-    assert_user_error(code, out, err, "pue", "1.0", "3.0")
+    assert_user_error(code, out, err, "pue", "from 1 to 3", "0.5")
 
 
 def test_size_bad_basis_lists_the_valid_ones(monkeypatch, capsys):

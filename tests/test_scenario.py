@@ -141,12 +141,12 @@ def test_unknown_key_typo_names_path_line_and_suggestion(tmp_path):
 def test_negative_gw_is_refused(tmp_path):
     msg = str(load_error(write(tmp_path, scenario_text(gw=-1))))
     assert "deals[0].tranches[0].gw" in msg
-    assert "must be at least 1e-06" in msg
+    assert "must be at least 0.000001" in msg
 
 
 def test_zero_gw_is_refused(tmp_path):
     msg = str(load_error(write(tmp_path, scenario_text(gw='"0 GW"'))))
-    assert "deals[0].tranches[0].gw" in msg and "at least 1e-06" in msg
+    assert "deals[0].tranches[0].gw" in msg and "at least 0.000001" in msg
 
 
 def test_absurd_gw_is_refused_with_the_limit(tmp_path):

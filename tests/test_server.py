@@ -11,7 +11,7 @@ from gigawatt.server import MAX_BODY, create_app
 
 @pytest.fixture
 def client(tmp_path):
-    return TestClient(create_app(tmp_path / "api.db"), raise_server_exceptions=False)
+    return TestClient(create_app(tmp_path / "api.db"), base_url="http://localhost", raise_server_exceptions=False)
 
 
 SMALL = """name: small

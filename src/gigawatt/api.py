@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .catalog import Catalog, load_catalog
+from .bounds import check
 from .errors import GigawattError
 from .inputs import DEFAULT_REGION, compile_inputs, default_cooling, fit_problem
 from .scenario import Scenario
@@ -71,8 +72,8 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
     reg_id = region or DEFAULT_REGION
     if reg_id not in catalog.regions:
         raise GigawattError(f"unknown region {reg_id!r}{suggest(reg_id, catalog.regions)}")
-    if pue is not None and not 1.0 <= float(pue) <= 3.0:
-        raise GigawattError(f"pue must be between 1.0 and 3.0, got {pue}")
+    if pue is not None:
+        check("pue", float(pue), "pue")
     trouble = fit_problem(catalog, cool_id, system_id, sysm.cooling_required, sysm.system_power_kw.x * sysm.systems_per_rack.x)
     if trouble:
         raise GigawattError(trouble)
@@ -91,8 +92,7 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
             gw_val = to_canonical(gw, "GW")
         except ValueError as exc:
             raise GigawattError(f"--gw: {exc}") from None
-        if not 0 < gw_val <= 100:
-            raise GigawattError(f"--gw must be above 0 and at most 100 GW, got {gw_val:g}")
+        check("gw", gw_val, "--gw")
         budget_w = float(sizing.it_gw_from_stated_gw(gw_val, basis == "facility", pue_used)) * sizing.W_PER_GW
         systems = float(sizing.whole_systems_for_power(budget_w, it_w_acc, per_sys))
         if systems == 0:

@@ -14,7 +14,7 @@ import math
 
 BOUNDS: dict[str, tuple[float, float, str, str]] = {
     # Power and sizing
-    "gw": (1e-6, 100.0, "GW", "power of one tranche (1 kW to 100 GW)"),
+    "gw": (1e-6, 100.0, "GW", "power of one tranche"),
     "gw_total": (1e-6, 500.0, "GW", "power of a whole plan or target"),
     "gw_milestone": (0.0, 100.0, "GW", "cumulative delivered GW that vests a warrant tranche"),
     "pue": (1.0, 3.0, "", "facility power / IT power"),
@@ -83,7 +83,19 @@ def check(name: str, value: float, label: str) -> float:
 def describe(name: str) -> str:
     """``'from 0.0001 to 3 1/year (annual volatility of the share price)'``."""
     lo, hi, unit, what = BOUNDS[name]
-    return f"from {lo:,.6g} to {hi:,.6g}{' ' + unit if unit else ''} ({what})"
+    return f"from {plain_number(lo)} to {plain_number(hi)}{' ' + unit if unit else ''} ({what})"
+
+
+def plain_number(x: float) -> str:
+    """A number as people write it, never in scientific notation: 1e-06 → ``0.000001``, 1e12 → ``1,000,000,000,000``.
+
+    >>> plain_number(1e-6), plain_number(2.5), plain_number(1e12), plain_number(-0.05)
+    ('0.000001', '2.5', '1,000,000,000,000', '-0.05')
+    """
+    if x == int(x) and abs(x) < 1e18:
+        return f"{int(x):,}"
+    text = f"{x:,.12f}".rstrip("0").rstrip(".")
+    return text
 
 
 def first_non_finite(obj, path: str = "") -> str | None:

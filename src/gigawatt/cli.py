@@ -8,12 +8,27 @@ from typing import List, Optional
 
 import typer
 
+from .bounds import BOUNDS
 from .errors import GigawattError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Model multi-gigawatt AI compute build-outs: sizing, timeline, capex/opex, sources.")
 catalog_app = typer.Typer(no_args_is_help=True, help="List, show and check the catalog.")
 app.add_typer(catalog_app, name="catalog")
+
+def _print_version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        sys.stdout.write(f"gigawatt {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Model multi-gigawatt AI compute build-outs: sizing, timeline, capex/opex, sources."""
+
 
 CatalogOpt = typer.Option(None, "--catalog", "-c", help="Extra catalog file or directory (repeatable; also $GIGAWATT_CATALOG).")
 JsonOpt = typer.Option(False, "--json", help="Print one JSON object instead of tables.")
@@ -29,7 +44,20 @@ def _console():
 
 
 def _print_json(obj) -> None:
-    sys.stdout.write(json.dumps(obj, indent=2, allow_nan=False, default=str) + "\n")
+    from .bounds import check_finite
+
+    sys.stdout.write(json.dumps(check_finite(obj), indent=2, allow_nan=False, default=str) + "\n")
+
+
+def _warn(message: str) -> None:
+    """A warning, on stderr: stdout stays a clean table or JSON document."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    Console(stderr=True, width=160 if not sys.stderr.isatty() else None).print(f"[yellow]warning:[/] {escape(message)}")
+
+
+SeedOpt = typer.Option(0, "--seed", min=int(BOUNDS["seed"][0]), max=int(BOUNDS["seed"][1]), help="Random seed, 0 or more: the same seed gives the same answer.")
 
 
 @app.command()
@@ -83,7 +111,7 @@ def size(
 
 def _notes(con, warnings, overrides):
     for w in warnings:
-        con.print(f"[yellow]warning:[/] {w}")
+        _warn(w)
     for o in overrides:
         verb = "added" if o["new"] else f"overrode {', '.join(o['fields'])}"
         con.print(f"[cyan]catalog:[/] {o['file']} {verb} in {o['section']}.{o['id']}")
@@ -210,7 +238,7 @@ def deal(
     scenario: str = typer.Argument(..., help="Built-in scenario (openai-amd, openai-portfolio, ...) or a YAML file with deal terms."),
     price_path: Optional[str] = typer.Option(None, "--price-path", help="Given share-price path instead of simulation, e.g. '2026-12: 220, 2028-06: 400, 2030-01: 650'."),
     samples: int = typer.Option(100_000, "--samples", "-n", min=1, max=2_000_000, help="Simulated price paths."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same answer)."),
+    seed: int = SeedOpt,
     spot: Optional[float] = typer.Option(None, "--spot", help="Share price at the valuation month (default: the scenario's)."),
     as_of: Optional[str] = typer.Option(None, "--as-of", help="Valuation month for --spot, e.g. 2026-11."),
     volatility: Optional[float] = typer.Option(None, "--volatility", help="Annual volatility, e.g. 0.5."),
@@ -223,14 +251,12 @@ def deal(
     from .deals import PriceOptions, analyse, parse_price_path
     from .timeline import month_index, month_label
 
-    import math
+    from .bounds import check
 
-    if volatility is not None and not 0 < volatility <= 3:
-        raise GigawattError(f"--volatility must be in (0, 3], got {volatility}")
-    if spot is not None and not (spot > 0 and math.isfinite(spot)):
-        raise GigawattError(f"--spot must be a positive, finite price, got {spot}")
-    if drift is not None and not math.isfinite(drift):
-        raise GigawattError(f"--drift must be finite, got {drift}")
+    for value, bound_name, option in ((volatility, "volatility", "--volatility"), (spot, "share_price_usd", "--spot"),
+                                      (drift, "drift", "--drift")):
+        if value is not None:
+            check(bound_name, value, option)
     if (as_of is None) != (spot is None):
         raise GigawattError("give --spot and --as-of together: a share price is an observation in a given month")
     if price_path and (volatility is not None or drift is not None):
@@ -283,7 +309,7 @@ def _deal_tables(out: dict) -> None:
                            tr["expected_vest_month"] or "-", "assumed" if tr["assumed"] else "public")
             con.print(tt)
             for wmsg in w.get("warnings", []):
-                con.print(f"[yellow]warning:[/] {wmsg}")
+                _warn(wmsg)
         sup = d.get("supplier_economics")
         if sup:
             years = [y for y, v in sup["revenue_usd_by_year"].items() if v]
@@ -408,14 +434,14 @@ def flows(
     con.print("Opex over the horizon: " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in o.items())
               + f"; hardware refresh capex {fmt.usd(out['capex_refresh_over_horizon_usd'])}")
     for w in out["warnings"]:
-        con.print(f"[yellow]warning:[/] {w}")
+        _warn(w)
 
 
 @app.command()
 def mc(
     scenario: str = typer.Argument(..., help="Built-in scenario or a YAML file with an `uncertainty:` block."),
     samples: int = typer.Option(10_000, "--samples", "-n", min=1, max=1_000_000_000, help="Number of samples."),
-    seed: int = typer.Option(0, "--seed", help="Random seed: the same seed gives the same answer."),
+    seed: int = SeedOpt,
     chunk_size: int = typer.Option(1024, "--chunk-size", min=1, help="Samples per chunk (rounded up to 256). Memory: one chunk of arrays plus ~100 bytes per sample (kept for exact percentiles)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run on a local Dask cluster with N worker processes."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786."),
@@ -512,7 +538,7 @@ def _mc_tables(out: dict) -> None:
 def sensitivity(
     scenario: str = typer.Argument(..., help="Built-in scenario or a YAML file with an `uncertainty:` block."),
     sobol_samples: int = typer.Option(1024, "--sobol-samples", help="Base samples for Sobol indices (a power of 2; 0 skips Sobol)."),
-    seed: int = typer.Option(0, "--seed"),
+    seed: int = SeedOpt,
     metric: str = typer.Option("npv_cost_usd", "--metric", help="Output to show: npv_cost_usd, capex_usd, energy_twh, gw_months_online, effective_eflop_months."),
     catalog: Optional[List[Path]] = CatalogOpt,
     as_json: bool = JsonOpt,
@@ -607,16 +633,18 @@ def optimize(
     con.print(f"Single-vendor plans: {singles}")
 
 
-def _scenario_text(scenario: str) -> str:
-    from .scenario import BUILTIN_DIR
-
-    path = Path(scenario)
-    if not path.exists():
-        path = BUILTIN_DIR / f"{scenario}.yaml"
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
+def _check_output_path(path: Path, option: str, folder: bool = False) -> None:
+    """Refuse, before any work, an output path that cannot be written."""
+    if folder:
+        if path.exists() and not path.is_dir():
+            raise GigawattError(f"{option} {path}: exists and is not a folder")
+        parent = path.parent
+    else:
+        if path.is_dir():
+            raise GigawattError(f"{option} {path}: is a folder; give a file name")
+        parent = path.parent
+    if not parent.is_dir():
+        raise GigawattError(f"{option} {path}: the folder {parent} does not exist")
 
 
 @app.command()
@@ -626,7 +654,7 @@ def report(
     xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Write an Excel workbook (summary, monthly, deals, tranches, inputs, sources, scenario)."),
     png: Optional[Path] = typer.Option(None, "--png", help="Write one PNG per chart into this folder."),
     samples: int = typer.Option(0, "--samples", "-n", min=0, max=2_000_000, help="Add Monte Carlo fans with this many samples."),
-    seed: int = typer.Option(0, "--seed"),
+    seed: int = SeedOpt,
     catalog: Optional[List[Path]] = CatalogOpt,
 ):
     """Reports: an offline HTML file with interactive charts, an Excel workbook, static PNG figures."""
@@ -634,10 +662,15 @@ def report(
     from .report import Context
     from .report.sections import build
 
+    from .scenario import scenario_text
+
     if not (html or xlsx or png):
         raise GigawattError("say what to write: --html FILE, --xlsx FILE and/or --png FOLDER")
+    for path, option, folder in ((html, "--html", False), (xlsx, "--xlsx", False), (png, "--png", True)):
+        if path is not None:
+            _check_output_path(path, option, folder)
     result = evaluate(scenario, catalog_paths=catalog)
-    text = _scenario_text(scenario)
+    text = scenario_text(scenario)
     ctx = Context.build(result, text, samples, seed)
     sections = build(ctx)
     con = _console()
@@ -657,22 +690,40 @@ def report(
 
             paths = write_png(sections, png)
             con.print(f"wrote {len(paths)} figures to {png}")
-    except OSError as exc:
-        raise GigawattError(f"cannot write the report: {exc.strerror or exc} ({exc.filename or ''})") from None
+    except Exception as exc:  # OSError, or a writer library's own error for an unwritable file
+        if isinstance(exc, GigawattError):
+            raise
+        if not isinstance(exc, OSError) and "FileCreateError" not in type(exc).__name__:
+            raise
+        detail = f"{exc.strerror} ({exc.filename or ''})" if isinstance(exc, OSError) else str(exc)
+        raise GigawattError(f"cannot write the report: {detail}") from None
 
 
 @app.command()
 def serve(
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default; anything else exposes the server)."),
     port: int = typer.Option(8000, "--port", min=1, max=65535),
     db: Optional[Path] = typer.Option(None, "--db", help="SQLite file for saved scenarios (default: in the user's data directory)."),
+    token: Optional[str] = typer.Option(None, "--token", envvar="GIGAWATT_TOKEN",
+                                        help="Require 'Authorization: Bearer TOKEN' on every API call (also $GIGAWATT_TOKEN)."),
+    allow_host: Optional[List[str]] = typer.Option(None, "--allow-host",
+                                                   help="Host name clients may use besides loopback names (repeatable), e.g. gpu-box.lan."),
+    workers: int = typer.Option(2, "--heavy-workers", min=1, max=64, help="Monte Carlo requests run at once (others get 503)."),
 ):
     """The dashboard and API: http://127.0.0.1:8000 (OpenAPI at /docs)."""
-    from .server import serve as run_server
+    from .server import is_loopback, serve as run_server
     from .store import default_path
 
-    _console().print(f"gigawatt serving on http://{host}:{port}  (saved scenarios: {db or default_path()}; Ctrl-C stops)")
-    run_server(host, port, str(db) if db else None)
+    if token is not None and len(token) < 8:
+        raise GigawattError("--token must be at least 8 characters")
+    if not is_loopback(host):
+        _warn(f"binding to {host} exposes the server to your network: anyone who can reach port {port} can use it"
+              + ("" if token else "; set --token (or GIGAWATT_TOKEN) to require a bearer token")
+              + ("" if allow_host else "; and name the host clients will use with --allow-host"))
+    shown = "localhost" if host in ("0.0.0.0", "::") else host
+    url = f"http://{shown}:{port}/" + (f"#token={token}" if token else "")
+    _console().print(f"gigawatt serving on {url}  (saved scenarios: {db or default_path()}; Ctrl-C stops)")
+    run_server(host, port, str(db) if db else None, token=token, allowed_hosts=list(allow_host or []), heavy_workers=workers)
 
 
 @app.command()

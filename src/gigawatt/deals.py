@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .bounds import check
 from .errors import GigawattError
 from .model import warrant as wm
 from .model.energy import HOURS_PER_MONTH
@@ -43,8 +44,9 @@ def parse_price_path(text: str) -> dict[str, float]:
             value = float(price)
         except ValueError:
             raise GigawattError(f"--price-path: cannot read {part!r}; write e.g. '2026-12: 220, 2028-06: 400'") from None
-        if not (value > 0 and np.isfinite(value)):
-            raise GigawattError(f"--price-path: price must be a positive, finite number in {part!r}")
+        check("share_price_usd", value, f"--price-path: the price in {part!r}")
+        if label in out:
+            raise GigawattError(f"--price-path: {label} is given twice; give each month once")
         out[label] = value
     if not out:
         raise GigawattError("--price-path is empty; write e.g. '2026-12: 220, 2028-06: 400'")
@@ -64,8 +66,9 @@ def warrant_analysis(result: Result, deal_index: int, w: Warrant, opts: PriceOpt
     drift_in = opts.drift if opts.drift is not None else u.drift
     drift = u.drift_rate(drift_in)
     expiry = month_index(w.expiry)
-    if spot <= 0 or not 0 < vol <= 3:
-        raise GigawattError("spot must be positive and volatility in (0, 3]")
+    check("share_price_usd", spot, "the share price")
+    check("volatility", vol, "the volatility")
+    check("drift", drift, "the drift")
     if expiry <= as_of:
         raise GigawattError(f"valuation month {month_label(as_of)} is not before the warrant's expiry {w.expiry}")
     n = expiry - as_of

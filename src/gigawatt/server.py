@@ -1,25 +1,89 @@
 """``gigawatt serve``: a local web app (FastAPI) over the same API as the CLI.
 
 Endpoints under ``/api`` (OpenAPI at ``/docs``): catalog, built-in and saved scenarios
-(versioned saves: a stale version is refused with 409), evaluate, compare, a small Monte
-Carlo, and a quick edit of one field. ``/`` serves the page, which works offline (Plotly is
-served from the installed package). User mistakes are 4xx with a message, never a 500.
+(versioned saves: a stale version is refused with 409), evaluate, compare, a Monte Carlo,
+and a quick edit of one field. ``/`` serves the page, which works offline (Plotly is served
+from the installed package).
+
+Safety model (see the README): a request never makes the server touch the filesystem
+(scenarios come from the request body, the saved-scenario store or the built-ins, by name);
+every input is bounded (body size, YAML size/aliases/depth, numeric ranges, tranches, Monte
+Carlo work); heavy requests run in a small pool with a time limit and stop when cancelled;
+the Host header must name this server (DNS rebinding), an optional bearer token guards
+``/api``, and pages are sent with a Content-Security-Policy. User mistakes are 4xx with a
+message, never a 500.
 """
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import json
+import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from .bounds import BOUNDS, check_finite
 from .errors import GigawattError, ValidationFailure
 from .store import Store, StoreError
 
 MAX_BODY = 256 * 1024
 WEB_DIR = Path(__file__).parent / "web"
+#: Monte Carlo work one request may ask for: samples x tranches x months (~4 s here at the cap).
+MC_BUDGET_CELLS = 50_000_000
+#: Seconds a heavy request may run before it is stopped (504).
+HEAVY_TIME_LIMIT_S = 60.0
+#: Nesting allowed in a JSON value sent to /api/edit.
+MAX_VALUE_DEPTH = 16
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+       "frame-ancestors 'none'")
+# /docs loads FastAPI's Swagger UI from a CDN with an inline bootstrap script; it gets its own, looser policy.
+DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' "
+            "https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'")
+SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"), (b"cross-origin-opener-policy", b"same-origin")]
+
+
+class ErrorBody(BaseModel):
+    """Every 4xx: a message, and for a scenario with mistakes, one entry per problem."""
+
+    error: str
+    problems: list[dict] = []
+
+
+ERRORS = {code: {"model": ErrorBody, "description": text} for code, text in (
+    (400, "Bad request (e.g. a Host header that does not name this server)"), (401, "Missing or wrong bearer token"),
+    (404, "No such scenario or catalog entry"), (409, "The saved scenario changed meanwhile (stale version)"),
+    (413, "Request body or requested work over its limit"), (422, "Invalid input: the problems say where"),
+    (503, "Too many heavy requests running; retry shortly"), (504, "The request ran over its time limit and was stopped"))}
+
+
+def _responses(*codes: int) -> dict:
+    return {c: ERRORS[c] for c in (400, 401, 413, 422, *codes)}
+
+
+def _depth(value, limit: int) -> int:
+    """Nesting depth of a JSON value, counted iteratively (stops once over ``limit``)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > limit:
+            return deepest
+        if isinstance(v, dict):
+            stack.extend((x, d + 1) for x in v.values())
+        elif isinstance(v, list):
+            stack.extend((x, d + 1) for x in v)
+    return deepest
 
 
 class Source(BaseModel):
@@ -31,13 +95,27 @@ class Source(BaseModel):
 
 class SaveBody(BaseModel):
     yaml: str = Field(max_length=MAX_BODY)
-    version: int = Field(0, ge=0, description="The version this save is based on (0 for a new scenario).")
+    version: int = Field(0, ge=0, le=2**62, description="The version this save is based on (0 for a new scenario).")
 
 
 class EditBody(BaseModel):
     yaml: str = Field(max_length=MAX_BODY)
     path: list[str | int] = Field(min_length=1, max_length=12, description="e.g. [\"deals\", 0, \"tranches\", 1, \"gw\"]")
     value: Any
+
+    @field_validator("path")
+    @classmethod
+    def _short_keys(cls, v):
+        if any(isinstance(p, str) and len(p) > 64 for p in v) or any(isinstance(p, int) and not 0 <= p < 10_000 for p in v):
+            raise ValueError("path entries are field names (up to 64 characters) or list positions 0..9999")
+        return v
+
+    @field_validator("value")
+    @classmethod
+    def _shallow(cls, v):
+        if _depth(v, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH:
+            raise ValueError(f"value is nested more than {MAX_VALUE_DEPTH} levels deep")
+        return v
 
 
 class CompareBody(BaseModel):
@@ -47,22 +125,55 @@ class CompareBody(BaseModel):
 
 class McBody(Source):
     samples: int = Field(2000, ge=1, le=20_000)
-    seed: int = 0
+    seed: int = Field(0, ge=int(BOUNDS["seed"][0]), le=int(BOUNDS["seed"][1]), description="Random seed, 0 or more.")
 
 
-class BodyLimit:
-    """Refuse request bodies over ``MAX_BODY`` bytes with 413, declared or streamed."""
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
+    if host.strip("[]") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
-    def __init__(self, app):
-        self.app = app
+
+def _host_name(header: str) -> str:
+    """``'[::1]:8000'`` → ``'::1'``; ``'Example.com:80'`` → ``'example.com'``."""
+    h = header.strip().lower()
+    if h.startswith("["):
+        return h[1:h.find("]")] if "]" in h else h
+    return h.rsplit(":", 1)[0] if h.count(":") == 1 else h
+
+
+class Guard:
+    """ASGI middleware in front of everything: body limit (413), Host check against DNS
+    rebinding (400), bearer token on ``/api`` (401), and security headers on every response."""
+
+    def __init__(self, app, token: str | None, hosts: set[str]):
+        self.app, self.token, self.hosts = app, token, hosts
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        declared = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        host = _host_name(headers.get(b"host", b"").decode("latin-1"))
+        if not (host in self.hosts or is_loopback(host)):
+            return await _reply(send, 400, "this server answers only to its own host names (loopback or --allow-host); "
+                                           "the Host header named another")
+        path = scope.get("path", "")
+        if self.token is not None and path.startswith("/api"):
+            auth = headers.get(b"authorization", b"").decode("latin-1")
+            given = auth[7:] if auth[:7].lower() == "bearer " else ""
+            if not secrets.compare_digest(given.encode(), self.token.encode()):
+                return await _reply(send, 401, "this server needs a token: send 'Authorization: Bearer TOKEN' "
+                                               "(the page takes it from the URL that `gigawatt serve` printed)",
+                                    [(b"www-authenticate", b"Bearer")])
+        declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
-            return await _too_large(send)
+            return await _reply(send, 413, f"request body over {MAX_BODY // 1024} KiB")
         seen = 0
+        csp = (DOCS_CSP if path in ("/docs", "/redoc") else CSP).encode()
 
         async def counted():
             nonlocal seen
@@ -72,29 +183,86 @@ class BodyLimit:
                 raise _TooLarge()
             return message
 
+        async def secured(message):
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), (b"content-security-policy", csp), *SECURITY_HEADERS]}
+            await send(message)
+
         try:
-            await self.app(scope, counted, send)
+            await self.app(scope, counted, secured)
         except _TooLarge:
-            await _too_large(send)
+            await _reply(send, 413, f"request body over {MAX_BODY // 1024} KiB")
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _too_large(send):
-    body = json.dumps({"error": f"request body over {MAX_BODY // 1024} KiB"}).encode()
-    await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"application/json")]})
+async def _reply(send, status: int, message: str, extra: list | None = None):
+    body = json.dumps({"error": message, "problems": []}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-security-policy", CSP.encode()),
+                            *SECURITY_HEADERS, *(extra or [])]})
     await send({"type": "http.response.body", "body": body})
 
 
-def create_app(db_path: str | Path | None = None) -> FastAPI:
+class _Cancelled(Exception):
+    """Raised inside a heavy job when its request timed out or its client left."""
+
+
+class HeavyPool:
+    """A small pool for heavy requests, so they never starve the light ones, with a time
+    limit and cooperative cancellation (the job checks its flag between chunks)."""
+
+    def __init__(self, workers: int, time_limit_s: float):
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gigawatt-heavy")
+        self.slots = threading.BoundedSemaphore(workers)
+        self.time_limit_s = time_limit_s
+
+    async def run(self, request: Request, job):
+        """Run ``job(cancelled)`` in the pool; ``cancelled()`` raises once the request is abandoned."""
+        if not self.slots.acquire(blocking=False):
+            raise StoreError(503, "the server is busy with other Monte Carlo requests; retry in a few seconds")
+        stop = threading.Event()
+
+        def cancelled():
+            if stop.is_set():
+                raise _Cancelled()
+
+        def work():
+            try:
+                return job(cancelled)
+            finally:
+                self.slots.release()
+
+        future = asyncio.wrap_future(self.pool.submit(work))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.time_limit_s
+        try:
+            while True:
+                done, _ = await asyncio.wait({future}, timeout=0.25)
+                if done:
+                    return future.result()
+                if loop.time() > deadline:
+                    raise StoreError(504, f"the request ran over its {self.time_limit_s:g} s limit and was stopped; "
+                                          "ask for fewer samples, or run `gigawatt mc` on the command line")
+                if await request.is_disconnected():
+                    raise StoreError(499, "the client left")
+        finally:
+            stop.set()  # a timed-out or abandoned job stops at its next chunk
+
+
+def create_app(db_path: str | Path | None = None, token: str | None = None, allowed_hosts=None, heavy_workers: int = 2,
+               heavy_time_limit_s: float = HEAVY_TIME_LIMIT_S) -> FastAPI:
+    """The app. ``token``: require ``Authorization: Bearer token`` on ``/api``; ``allowed_hosts``:
+    Host names accepted besides loopback ones; heavy requests run ``heavy_workers`` at a time."""
     from .store import default_path
 
     store = Store(db_path or default_path())
+    heavy = HeavyPool(heavy_workers, heavy_time_limit_s)
     app = FastAPI(title="gigawatt", version=__import__("gigawatt").__version__,
                   description="Model multi-gigawatt AI compute build-outs: evaluate, compare and save scenarios.")
-    app.add_middleware(BodyLimit)
+    app.add_middleware(Guard, token=token, hosts={_host_name(h) for h in (allowed_hosts or [])})
 
     @app.exception_handler(GigawattError)
     async def _user_error(request: Request, exc: GigawattError):
@@ -103,30 +271,57 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
 
     @app.exception_handler(StoreError)
     async def _store_error(request: Request, exc: StoreError):
-        return JSONResponse({"error": str(exc)}, status_code=exc.status)
+        return JSONResponse({"error": str(exc), "problems": []}, status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError):
+        from .errors import format_path
+
+        problems = []
+        for e in exc.errors():
+            loc = tuple(e.get("loc", ()))
+            if loc and loc[0] in ("body", "query", "path"):
+                loc = loc[1:]
+            msg = e.get("msg", "invalid")
+            problems.append({"path": format_path(loc), "message": msg[len("Value error, "):] if msg.startswith("Value error, ") else msg,
+                             "line": None})
+        text = "; ".join(f"{p['path'] or '(request)'}: {p['message']}" for p in problems[:5])
+        return JSONResponse({"error": f"invalid request: {text}", "problems": problems}, status_code=422)
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError):
+        return JSONResponse({"error": "the request is nested too deeply", "problems": []}, status_code=422)
+
+    def lookup_saved(name: str) -> str | None:
+        try:
+            return store.get(name).yaml
+        except StoreError:
+            return None
+
+    def load(text: str, source: str):
+        from .scenario import load_text
+
+        return load_text(text, source, lookup=lookup_saved)[0]
 
     def scenario_of(src: Source):
-        from .scenario import BUILTIN_DIR, load_text
+        from .scenario import builtin_text
 
         if (src.yaml is None) == (src.name is None):
             raise GigawattError("give either `yaml` or `name`")
         if src.yaml is not None:
-            return load_text(src.yaml, "the scenario")[0], src.yaml
+            return load(src.yaml, "the scenario"), src.yaml
         Store.check_name(src.name)
-        try:
-            saved = store.get(src.name)
-            return load_text(saved.yaml, f"saved scenario {src.name!r}")[0], saved.yaml
-        except StoreError as exc:
-            if exc.status != 404:
-                raise
-        path = BUILTIN_DIR / f"{src.name}.yaml"
-        if not path.exists():
+        saved = lookup_saved(src.name)
+        if saved is not None:
+            return load(saved, f"saved scenario {src.name!r}"), saved
+        text = builtin_text(src.name)
+        if text is None:
             raise StoreError(404, f"no saved or built-in scenario {src.name!r}")
-        text = path.read_text(encoding="utf-8")
-        return load_text(text, f"built-in scenario {src.name!r}")[0], text
+        return load(text, f"built-in scenario {src.name!r}"), text
 
     def evaluate_payload(src: Source) -> dict:
         from .api import evaluate
+        from .flows import flows
         from .report import Context
         from .report.plotly_spec import figure
         from .report.sections import capacity, capex, energy, headline
@@ -134,12 +329,10 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
         scenario, text = scenario_of(src)
         result = evaluate(scenario)
         ctx = Context(result, text)
-        from .flows import flows
-
         ctx.flows = flows(result)
         sections = [capacity(ctx), capex(ctx), energy(ctx)]
         head = headline(ctx)
-        return {
+        return check_finite({
             "name": scenario.name, "title": scenario.title, "totals": result.totals(), "deals": result.groups("deal"),
             "headline": [[str(a), str(b)] for a, b in head.tables[0].rows],
             "tranches": [{"deal": t.deal_index, "tranche": i, "label": t.label, "product": t.product, "gw": tr.gw, "start": tr.start,
@@ -147,69 +340,69 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
                          for t, (i, tr) in zip(result.tranches, [(j, tr) for d in scenario.deals for j, tr in enumerate(d.tranches)])],
             "charts": [{"id": c.id, **figure(c)} for s in sections for c in s.charts],
             "warnings": result.warnings, "constraints": result.inputs.constraints,
-        }
+        })
 
     @app.get("/api/health")
     def health():
         return {"ok": True}
 
-    @app.get("/api/catalog")
+    @app.get("/api/catalog", responses=_responses())
     def catalog_list():
         from .catalog import SECTIONS, load_catalog
 
         cat = load_catalog()
         return {s: [{"id": e.id, "name": e.name} for e in cat.section(s).values()] for s in SECTIONS}
 
-    @app.get("/api/catalog/{entry_id}")
+    @app.get("/api/catalog/{entry_id}", responses=_responses(404))
     def catalog_entry(entry_id: str):
         from .catalog import load_catalog
 
         cat = load_catalog()
         try:
-            section, entry = cat.find(entry_id)
+            section, entry = cat.find(entry_id[:200])
         except GigawattError as exc:
             raise StoreError(404, str(exc)) from None
         return {"section": section, **entry.model_dump(exclude_none=True), **{k: f.public() for k, f in entry.facts().items()}}
 
-    @app.get("/api/scenarios")
+    @app.get("/api/scenarios", responses=_responses())
     def scenarios():
         from .scenario import builtin_names
 
         return {"builtin": builtin_names(), "saved": store.list()}
 
-    @app.get("/api/scenarios/{name}")
+    @app.get("/api/scenarios/{name}", responses=_responses(404))
     def scenario_get(name: str):
-        from .scenario import BUILTIN_DIR
+        from .scenario import builtin_text
 
         Store.check_name(name)
         try:
             s = store.get(name)
             return {"name": s.name, "yaml": s.yaml, "version": s.version, "builtin": False}
         except StoreError as exc:
-            if exc.status != 404 or not (BUILTIN_DIR / f"{name}.yaml").exists():
+            text = builtin_text(name) if exc.status == 404 else None
+            if text is None:
                 raise
-        return {"name": name, "yaml": (BUILTIN_DIR / f"{name}.yaml").read_text(encoding="utf-8"), "version": 0, "builtin": True}
+        return {"name": name, "yaml": text, "version": 0, "builtin": True}
 
-    @app.put("/api/scenarios/{name}")
+    @app.put("/api/scenarios/{name}", responses=_responses(409))
     def scenario_save(name: str, body: SaveBody):
         from .api import evaluate
-        from .scenario import load_text
 
         Store.check_name(name)
-        evaluate(load_text(body.yaml, "the scenario")[0])  # only valid scenarios are saved
+        check_finite(evaluate(load(body.yaml, "the scenario")).totals())  # only valid scenarios are saved
         s = store.save(name, body.yaml, body.version)
         return {"name": s.name, "version": s.version}
 
-    @app.delete("/api/scenarios/{name}")
-    def scenario_delete(name: str, version: int):
+    @app.delete("/api/scenarios/{name}", status_code=204, responses=_responses(404, 409))
+    def scenario_delete(name: str, version: int = Query(ge=1, le=2**62, description="The version being deleted (as last read).")):
         store.delete(name, version)
         return Response(status_code=204)
 
-    @app.post("/api/evaluate")
+    @app.post("/api/evaluate", responses=_responses(404))
     def evaluate_endpoint(src: Source):
         return evaluate_payload(src)
 
-    @app.post("/api/compare")
+    @app.post("/api/compare", responses=_responses(404))
     def compare(body: CompareBody):
         a, b = evaluate_payload(body.a), evaluate_payload(body.b)
         keys = ["gw", "gw_it", "accelerators", "capex_usd", "capex_topdown_usd", "energy_twh_per_year", "effective_pflops_bf16", "npv_cost_usd"]
@@ -217,23 +410,41 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
                 "b": {"name": b["name"], "totals": {k: b["totals"][k] for k in keys}, "charts": b["charts"][:1]},
                 "difference": {k: b["totals"][k] - a["totals"][k] for k in keys}}
 
-    @app.post("/api/mc")
-    def mc(body: McBody):
+    @app.post("/api/mc", responses=_responses(404, 503, 504))
+    async def mc(body: McBody, request: Request):
+        """A Monte Carlo run, within a work budget (samples x tranches x months) and a time limit."""
+        from starlette.concurrency import run_in_threadpool
+
         from .api import evaluate
-        from .mc import simulate
 
-        scenario, _ = scenario_of(body)
-        if not scenario.uncertainty:
-            raise GigawattError("this scenario has no `uncertainty:` block")
-        out = simulate(evaluate(scenario), samples=body.samples, seed=body.seed)
-        return {k: out[k] for k in ("samples", "seed", "percentiles", "fans", "milestones")}
+        def prepare():
+            scenario, _ = scenario_of(body)
+            if not scenario.uncertainty:
+                raise GigawattError("this scenario has no `uncertainty:` block")
+            result = evaluate(scenario)
+            cells = body.samples * len(result.tranches) * result.inputs.n_months
+            if cells > MC_BUDGET_CELLS:
+                raise StoreError(413, f"{body.samples:,} samples x {len(result.tranches)} tranches x {result.inputs.n_months} months "
+                                      f"is {cells:,} cells, over this server's budget of {MC_BUDGET_CELLS:,}; ask for fewer samples, "
+                                      "or run bigger jobs with `gigawatt mc SCENARIO --samples N` (it streams in chunks; "
+                                      "--workers or --scheduler spread it over cores or a Dask cluster)")
+            return result
 
-    @app.post("/api/edit")
+        result = await run_in_threadpool(prepare)
+
+        def job(cancelled):
+            from .mc import simulate
+
+            out = simulate(result, samples=body.samples, seed=body.seed, progress=lambda _n: cancelled())
+            return check_finite({k: out[k] for k in ("samples", "seed", "percentiles", "fans", "milestones")})
+
+        return await heavy.run(request, job)
+
+    @app.post("/api/edit", responses=_responses())
     def edit(body: EditBody):
         """Set one field (e.g. a tranche's gw) and return the new YAML (comments are not kept)."""
         import yaml as _yaml
 
-        from .scenario import load_text
         from .yaml_io import read_yaml
 
         data, _ = read_yaml(body.yaml, "the scenario")
@@ -247,7 +458,7 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
         except (KeyError, IndexError, TypeError, ValueError):
             raise GigawattError(f"no field {'.'.join(map(str, body.path))} in the scenario") from None
         text = _yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
-        load_text(text, "the edited scenario")  # refuse an edit that breaks the scenario
+        load(text, "the edited scenario")  # refuse an edit that breaks the scenario
         return {"yaml": text}
 
     @app.get("/", include_in_schema=False)
@@ -258,6 +469,10 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
     def app_js():
         return FileResponse(WEB_DIR / "app.js", media_type="text/javascript")
 
+    @app.get("/static/app.css", include_in_schema=False)
+    def app_css():
+        return FileResponse(WEB_DIR / "app.css", media_type="text/css")
+
     @app.get("/static/plotly.min.js", include_in_schema=False)
     def plotly_js():
         import plotly
@@ -267,7 +482,12 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
     return app
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None, token: str | None = None, allowed_hosts=None,
+          heavy_workers: int = 2) -> None:
     import uvicorn
 
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    hosts = list(allowed_hosts or [])
+    if not is_loopback(host) and host not in ("0.0.0.0", "::"):
+        hosts.append(host)  # a specific address the user bound to is a name clients will use
+    uvicorn.run(create_app(db, token=token, allowed_hosts=hosts, heavy_workers=heavy_workers), host=host, port=port,
+                log_level="warning")

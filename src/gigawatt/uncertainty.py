@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .bounds import BOUNDS
 from .catalog import suggest
 from .errors import GigawattError, Problem, ValidationFailure
 from .inputs import INPUT_UNITS, Inputs
@@ -197,24 +198,25 @@ def apply(inputs: Inputs, variables: list[Variable], x: np.ndarray) -> tuple[Inp
     return samples, deal
 
 
-#: Valid ranges of sampled engine and deal inputs (inclusive unless noted by the check).
-RANGES: dict[str, tuple[float, float]] = {
-    "gw_stated": (1e-9, 500), "pue": (1.0, 3.0), "achievable": (1e-9, 1.0), "utilization": (1e-9, 1.0), "average_load": (1e-9, 1.0),
-    "it_life_months": (1, 600), "facility_life_months": (1, 1200), "ramp_months": (0, 600), "it_w_per_accel": (1.0, 1e6),
-    "system_price_usd": (0, 1e10), "facility_usd_per_mw_it": (0, 1e10), "land_usd_per_mw_it": (0, 1e10), "usd_per_mwh": (0, 1e5),
-    "gco2_per_kwh": (0, 5000), "gco2_market_per_kwh": (0, 5000), "discount_rate": (-0.05, 0.5), "maintenance_frac": (0, 1),
-    "requested_offset": (-1200, 1200), "share_price_volatility": (1e-6, 5.0), "share_price_spot": (1e-9, 1e7),
+#: Which bound (see :mod:`gigawatt.bounds`) each sampled engine or deal input must keep.
+SAMPLED_BOUNDS: dict[str, str] = {
+    "gw_stated": "gw", "pue": "pue", "achievable": "ratio_positive", "utilization": "ratio_positive",
+    "average_load": "ratio_positive", "it_life_months": "it_life_months", "facility_life_months": "facility_life_months",
+    "ramp_months": "ramp_months", "it_w_per_accel": "it_w_per_accel", "system_price_usd": "system_price_usd",
+    "facility_usd_per_mw_it": "usd_per_mw", "land_usd_per_mw_it": "usd_per_mw", "usd_per_mwh": "electricity_price",
+    "gco2_per_kwh": "carbon", "gco2_market_per_kwh": "carbon", "discount_rate": "discount_rate",
+    "maintenance_frac": "maintenance_frac", "requested_offset": "offset_months", "share_price_volatility": "volatility",
+    "share_price_spot": "share_price_usd",
 }
+RANGES: dict[str, tuple[float, float]] = {f: tuple(BOUNDS[b][:2]) for f, b in SAMPLED_BOUNDS.items()}
 
 
 def _check_ranges(variables: list[Variable], p: dict, deal: dict) -> None:
     for v in variables:
         fields = [f for fs, _, _ in v.targets for f in fs] + ([v.deal_field] if v.deal_field else [])
         for f in fields:
-            if f not in RANGES:
-                continue
-            lo, hi = RANGES[f]
+            lo, hi = RANGES.get(f, (-1e15, 1e15))  # unlisted inputs: finite, and far from overflow
             vals = deal[f] if f in deal else p[f]
-            if np.any(vals < lo) or np.any(vals > hi):
+            if not np.all(np.isfinite(vals)) or np.any(vals < lo) or np.any(vals > hi):
                 raise GigawattError(f"uncertainty {v.name!r} makes {f} go to {float(vals.min()):.4g}..{float(vals.max()):.4g}, outside "
                                     f"the valid {lo:g}..{hi:g}; bound its distribution with low/high")

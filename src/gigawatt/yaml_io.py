@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .bounds import plain_number
 from .errors import GigawattError, Problem, ValidationFailure, format_path
 
 
@@ -232,7 +233,7 @@ def problems_from_pydantic(exc, lines: dict[tuple, int], prefix: tuple = (), kno
             msg = "required field is missing"
         elif err["type"] in _LIMITS:
             word, key = _LIMITS[err["type"]]
-            msg = f"must be {word} {err['ctx'][key]:,.6g}"
+            msg = f"must be {word} {plain_number(err['ctx'][key])}"
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
         if "input" in err and err["type"] not in ("missing", "extra_forbidden") and not isinstance(err["input"], (dict, list)):
