@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from .bounds import bound
 from .catalog import Catalog, load_catalog
 from .errors import GigawattError, ValidationFailure
 from .scenario import Finance, Horizon, Month, Params, Site, Strict, quantity
@@ -24,8 +25,8 @@ BUILTIN_DIR = Path(__file__).parent / "targets"
 
 
 class Target(Strict):
-    effective_eflops_bf16: float | None = Field(None, gt=0, description="Effective BF16 EFLOP/s online at `by`.")
-    gw: Annotated[float, quantity("GW")] | None = Field(None, gt=0, le=500, description="Facility GW online at `by`.")
+    effective_eflops_bf16: float | None = Field(None, gt=0, le=1e6, description="Effective BF16 EFLOP/s online at `by`.")
+    gw: Annotated[float, quantity("GW")] | None = Field(None, **bound("gw_total"), description="Facility GW online at `by`.")
     by: Month
 
     @model_validator(mode="after")
@@ -40,8 +41,8 @@ class Offer(Strict):
     system: str | None = None
     earliest: Month
     latest: Month | None = None
-    max_gw_per_quarter: Annotated[float, quantity("GW")] = Field(gt=0, le=100)
-    max_gw_total: Annotated[float, quantity("GW")] | None = Field(None, gt=0, le=500)
+    max_gw_per_quarter: Annotated[float, quantity("GW")] = Field(**bound("gw"))
+    max_gw_total: Annotated[float, quantity("GW")] | None = Field(None, **bound("gw_total"))
     params: Params | None = None
 
 
@@ -52,8 +53,8 @@ class Spec(Strict):
     site: Site = Site()
     finance: Finance = Finance()
     target: Target
-    max_vendor_share: float = Field(1.0, gt=0, le=1, description="Largest share of bought GW any one vendor may have.")
-    offers: list[Offer] = Field(min_length=1)
+    max_vendor_share: float = Field(1.0, **bound("ratio_positive"), description="Largest share of bought GW any one vendor may have.")
+    offers: list[Offer] = Field(min_length=1, max_length=64)
 
 
 def load_spec(name_or_path: str) -> tuple[Spec, str]:
