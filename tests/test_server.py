@@ -127,3 +127,65 @@ def test_concurrent_saves_through_the_api_lose_no_update(client):
     assert len(winners) == 1 and sorted(code for code, _ in codes).count(409) == 5
     saved = client.get("/api/scenarios/race").json()
     assert saved["version"] == 2 and f"gw: {winners[0]}" in saved["yaml"]
+
+
+def test_a_heavy_request_over_its_time_limit_is_stopped(tmp_path):
+    """504 at the limit, and the job stops at its next chunk: the pool's one slot is free again."""
+    import time
+
+    app = create_app(tmp_path / "t.db", heavy_workers=1, heavy_time_limit_s=0.3)
+    client = TestClient(app, base_url="http://localhost", raise_server_exceptions=False)
+    r = client.post("/api/mc", json={"name": "openai-portfolio", "samples": 20_000})
+    assert r.status_code == 504 and "limit" in r.json()["error"]
+    for _ in range(100):  # the job notices the flag within one chunk (1,024 samples, well under a second)
+        r2 = client.post("/api/mc", json={"name": "openai-amd", "samples": 256})
+        if r2.status_code != 503:
+            break
+        time.sleep(0.05)
+    assert r2.status_code in (200, 504), r2.text  # not 503: the stopped job gave its slot back
+
+
+def test_mc_work_budget_names_the_cli_for_bigger_jobs(client):
+    tranches = "\n".join(f"      - {{product: mi450, gw: 0.1, start: 2026-07, ramp_months: 6, label: t{i}}}" for i in range(100))
+    text = ("name: big\nhorizon: {start: 2026-01, end: 2075-12}\ndeals:\n  - name: D\n    buyer: B\n    supplier: AMD\n    tranches:\n"
+            + tranches + "\nuncertainty:\n  - name: slip\n    dist: {type: uniform, low: 0, high: 6}\n"
+            "    targets: [{field: start_delay_months}]\n")
+    r = client.post("/api/mc", json={"yaml": text, "samples": 20_000})
+    assert r.status_code == 413
+    assert "gigawatt mc" in r.json()["error"] and "--scheduler" in r.json()["error"]
+
+
+def test_too_many_tranches_are_refused(client):
+    tranches = "\n".join(f"      - {{product: mi450, gw: 0.1, start: 2026-07, label: t{i}}}" for i in range(300))
+    text = "name: big\nhorizon: {start: 2026-01, end: 2030-12}\ndeals:\n  - name: D\n    buyer: B\n    supplier: AMD\n    tranches:\n" + tranches
+    r = client.post("/api/evaluate", json={"yaml": text})
+    assert r.status_code == 422 and "over the limit of 256" in r.json()["error"]
+
+
+@pytest.mark.parametrize("host,status", [("localhost:8000", 200), ("127.0.0.1:8000", 200), ("[::1]:8000", 200),
+                                         ("evil.example", 400), ("evil.example:8000", 400), ("", 400), ("box.lan", 200)])
+def test_host_header_must_name_this_server(tmp_path, host, status):
+    client = TestClient(create_app(tmp_path / "h.db", allowed_hosts=["box.lan"]), raise_server_exceptions=False)
+    assert client.get("/api/health", headers={"host": host}).status_code == status
+
+
+def test_token_guards_the_api_not_the_page(tmp_path):
+    client = TestClient(create_app(tmp_path / "k.db", token="s3cret-token"), base_url="http://localhost", raise_server_exceptions=False)
+    assert client.get("/api/scenarios").status_code == 401
+    assert client.get("/api/scenarios", headers={"authorization": "Bearer wrong-token"}).status_code == 401
+    assert client.get("/api/scenarios", headers={"authorization": "Bearer s3cret-token"}).status_code == 200
+    assert client.get("/").status_code == 200
+
+
+def test_every_response_carries_the_content_security_policy(client):
+    for path in ("/", "/api/health", "/api/scenarios/nope"):
+        csp = client.get(path).headers["content-security-policy"]
+        script = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+        assert "'self'" in script and "unsafe-inline" not in script and "http" not in script
+
+
+def test_errors_are_declared_in_the_openapi_document(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"409", "413", "422"} <= set(paths["/api/scenarios/{name}"]["put"]["responses"])
+    assert {"404", "413", "422", "503", "504"} <= set(paths["/api/mc"]["post"]["responses"])
+    assert "404" in paths["/api/scenarios/{name}"]["delete"]["responses"]
