@@ -1,28 +1,36 @@
 """Real-browser tests: headless Chromium (Debian's, installed by .ci/run) driven by Playwright.
 
-Skipped where Chromium or Playwright is missing; CI installs both.
+Skipped where Chromium or Playwright is missing; CI installs both. The page is also checked
+under the Content-Security-Policy the server sends (added here to the page's response, so the
+check does not depend on the server), with saved scenarios whose free-text fields carry script
+payloads, and behind ``gigawatt serve --token``. Set GIGAWATT_SHOTS=DIR to keep the screenshots.
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (apt-get install chromium)")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="module")
 def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -36,44 +44,112 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
+def _serve(tmp_path, *extra):
+    """Start ``gigawatt serve`` on a free port; yield its URL."""
     port = _free_port()
     exe = Path(sys.executable).with_name("gigawatt")
-    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--db", str(tmp_path / "ui.db")],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ})
+    env = {k: v for k, v in os.environ.items() if k != "GIGAWATT_TOKEN"}
+    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--db", str(tmp_path / "ui.db"), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
+    up = False
     for _ in range(100):
+        if proc.poll() is not None:  # exited, e.g. an unknown option
+            break
         try:
             urllib.request.urlopen(url + "/api/health", timeout=1)
-            break
+            up = True
+        except urllib.error.HTTPError:  # e.g. 401 behind --token: it is up
+            up = True
         except OSError:
             time.sleep(0.1)
-    else:
+            continue
+        break
+    if not up:
         proc.kill()
-        pytest.fail("gigawatt serve did not start: " + proc.stdout.read().decode()[-2000:])
+        proc.wait(10)
+        pytest.fail(f"gigawatt serve {' '.join(extra)} did not start: " + proc.stdout.read().decode()[-2000:])
     yield url
     proc.terminate()
     proc.wait(10)
 
 
+@pytest.fixture
+def server(tmp_path):
+    yield from _serve(tmp_path)
+
+
+TOKEN = "t0k3n-t0k3n"  # the CLI wants 8 characters or more
+
+
+@pytest.fixture
+def token_server(tmp_path):
+    yield from _serve(tmp_path, "--token", TOKEN)
+
+
+# What the server sends on every response (server.py); added here too so the page is checked under it.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; "
+       "font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+NEEDS_TOKEN = "this server needs a token: open the URL that `gigawatt serve` printed"
+
+
+def _shot(page, tmp_path, name):
+    d = Path(os.environ.get("GIGAWATT_SHOTS") or tmp_path)
+    d.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(d / name), full_page=True)
+
+
+def _strict_page(context, csp=True):
+    """A page recording CSP violations, script errors and dialogs; with ``csp``, its document is served with ``CSP``."""
+    page = context.new_page()
+
+    def add_csp(route):
+        resp = route.fetch()
+        route.fulfill(response=resp, headers={**resp.headers, "content-security-policy": CSP})
+
+    if csp:
+        page.route(lambda url: urlparse(url).path == "/", add_csp)
+    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                         "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));")
+    page.dialogs = []
+
+    def on_dialog(d):
+        page.dialogs.append(d.message)
+        d.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    return page
+
+
+def _csp_in_force(page) -> bool:
+    """An inline script added now must not run."""
+    before = len(page.evaluate("window.__csp"))
+    ran = page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.__inline = 1'; "
+                        "document.body.append(s); s.remove(); return window.__inline === 1; }")
+    page.wait_for_function(f"() => window.__csp.length > {before}")
+    page.evaluate(f"window.__csp.splice({before})")
+    return not ran
+
+
 def test_edit_save_reload_in_the_page(browser, server, tmp_path):
     page = browser.new_page()
     page.goto(server)
-    page.wait_for_function("document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
     assert page.locator("#chart-gw_by_vendor .main-svg").count() > 0
     first = page.locator("input.tranche-gw").first
     first.fill("2")
     first.dispatch_event("change")
-    page.wait_for_function("document.getElementById('total-gw').textContent === '7.00'")
+    page.wait_for_function("() => document.getElementById('total-gw').textContent === '7.00'")
     page.fill("#name", "my-amd")
     page.click("#save-btn")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('saved my-amd v1')")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('saved my-amd v1')")
     page.reload()
-    page.wait_for_function("document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
     page.select_option("#scenario-select", "my-amd")
     page.click("#load-btn")
-    page.wait_for_function("document.getElementById('total-gw').textContent === '7.00'")
+    page.wait_for_function("() => document.getElementById('total-gw').textContent === '7.00'")
     assert page.locator("#version").text_content() == "1"
     page.screenshot(path=str(tmp_path / "page.png"))
 
@@ -81,10 +157,10 @@ def test_edit_save_reload_in_the_page(browser, server, tmp_path):
 def test_validation_errors_show_inline(browser, server):
     page = browser.new_page()
     page.goto(server)
-    page.wait_for_function("document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
     page.fill("#yaml", page.input_value("#yaml").replace("product: mi450", "product: mi45", 1))
     page.click("#evaluate-btn")
-    page.wait_for_function("document.getElementById('errors').textContent.includes('unknown product')")
+    page.wait_for_function("() => document.getElementById('errors').textContent.includes('unknown product')")
     assert "closest: mi450" in page.text_content("#errors")
 
 
@@ -101,10 +177,153 @@ def test_html_report_renders_offline(browser, tmp_path):
     requests = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(out.as_uri())
-    page.wait_for_function("window.Plotly && document.querySelectorAll('.main-svg').length > 0")
+    page.wait_for_function("() => window.Plotly && document.querySelectorAll('.main-svg').length > 0")
     charts = page.locator(".chart")
     assert charts.count() >= 8
     assert page.locator(".chart .main-svg").count() >= charts.count()  # every chart drew
     assert all(u.startswith(("file:", "data:", "blob:")) for u in requests)
     page.screenshot(path=str(tmp_path / "report.png"), full_page=False)
+    context.close()
+
+
+WEB = Path(__file__).resolve().parents[1] / "src" / "gigawatt" / "web"
+
+
+def test_page_builds_no_html_from_strings():
+    """app.js makes nodes and text only; index.html has no inline script or handler (CSP: script-src 'self')."""
+    js = (WEB / "app.js").read_text(encoding="utf-8")
+    for pattern in [r"\.innerHTML", r"\.outerHTML", r"insertAdjacentHTML", r"document\.write", r"\beval\s*\(", r"\bnew\s+Function\b",
+                    r"\bset(Timeout|Interval)\s*\(\s*[\"'`]", r"createContextualFragment", r"\bDOMParser\b", r"\bsrcdoc\b",
+                    r"setAttribute\(\s*[\"'`]on"]:
+        assert not re.search(pattern, js), pattern
+    code = re.sub(r"(^|\s)//.*$", "", js, flags=re.MULTILINE)  # comments off
+    strings = re.findall(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`", code)
+    assert len(strings) > 50 and not [t for t in strings if re.search(r"<[a-zA-Z/!]", t)]  # no markup in any string
+    page = (WEB / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # every script is a file
+    assert not re.search(r"\son[a-z]+\s*=", page) and "javascript:" not in page and " style=" not in page
+
+
+P_IMG = '<img src=x onerror="window.__xss=1">'
+P_SCRIPT = "<script>window.__xss=1</script>"
+P_SVG = '"><svg onload=window.__xss=1>'
+HOSTILE = {"name": "x" + P_SVG + P_IMG, "title": P_IMG + " " + P_SCRIPT + " " + P_SVG, "description": P_SCRIPT,
+           "horizon": {"start": "2026-01", "end": "2033-12"}, "site": {"cooling": "dlc", "region": "us-average"},
+           "deals": [{"name": P_SCRIPT, "buyer": P_IMG, "supplier": P_SVG, "tranches": [
+               {"label": p, "product": "mi450", "gw": "1 GW", "start": "2027-01", "ramp_months": 12} for p in (P_IMG, P_SCRIPT, P_SVG)]}]}
+
+
+def _api(url, method, path, body=None, token=None):
+    req = urllib.request.Request(url + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                                 headers={"content-type": "application/json", **({"authorization": "Bearer " + token} if token else {})})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status, json.loads(r.read() or b"{}")
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["as-served", "with-csp"])
+def test_script_payloads_in_a_saved_scenario_are_only_text(browser, server, tmp_path, strict):
+    import yaml
+
+    status, saved = _api(server, "PUT", "/api/scenarios/xss-test", {"yaml": yaml.safe_dump(HOSTILE, sort_keys=False), "version": 0})
+    assert status == 200 and saved["version"] == 1
+    context = browser.new_context()
+    page = _strict_page(context, csp=strict)
+    page.goto(server)
+    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.select_option("#scenario-select", "xss-test")
+    page.click("#load-btn")
+    page.wait_for_function("() => document.getElementById('total-gw').textContent === '3.00'")
+    assert page.text_content("#title") == HOSTILE["title"]
+    assert page.locator("#tranches td:first-child").all_text_contents() == [P_IMG, P_SCRIPT, P_SVG]
+    page.evaluate("document.getElementById('status').textContent = ''")
+    page.click("#evaluate-btn")
+    page.wait_for_function("() => document.getElementById('status').textContent !== ''")
+    assert page.text_content("#errors") == ""
+    page.select_option("#compare-select", "xss-test")
+    page.click("#compare-btn")
+    page.wait_for_selector("#compare-table")
+    page.wait_for_selector("#compare-b .gtitle")
+    assert page.locator("#compare-table th").nth(2).text_content() == HOSTILE["name"]
+    assert page.text_content("#compare-b .gtitle").startswith(HOSTILE["name"] + ": ")
+    assert page.locator("#chart-gw_by_vendor .main-svg").count() > 0 and page.locator("#compare-a .main-svg").count() > 0
+    _shot(page, tmp_path, f"xss-{'csp' if strict else 'served'}.png")
+    assert page.evaluate("window.__xss") is None
+    assert page.dialogs == [] and page.errors == []
+    assert page.evaluate("document.querySelectorAll('img, script:not([src]), [onerror], [onload]').length") == 0
+    if strict:
+        assert _csp_in_force(page)
+    assert page.evaluate("window.__csp") == []  # nothing the page does is refused by the policy
+    context.close()
+
+
+def test_page_styles_load_under_csp(browser, server):
+    context = browser.new_context()
+    page = _strict_page(context)
+    page.goto(server)
+    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    assert page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor") == "rgb(31, 41, 55)"  # /static/app.css
+    assert page.evaluate("window.__csp") == [] and page.errors == []
+    context.close()
+
+
+def test_token_from_the_url(browser, token_server, tmp_path):
+    for path in ("/", "/static/app.js", "/static/plotly.min.js"):  # the page itself needs no token
+        assert urllib.request.urlopen(token_server + path, timeout=30).status == 200
+    with pytest.raises(urllib.error.HTTPError) as exc:
+        _api(token_server, "GET", "/api/scenarios")
+    assert exc.value.code == 401
+    assert _api(token_server, "GET", "/api/scenarios", token=TOKEN)[0] == 200
+    context = browser.new_context()
+    page = _strict_page(context)
+    page.goto(f"{token_server}/#token={TOKEN}")
+    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    assert page.evaluate("location.hash") == "" and TOKEN not in page.url
+    assert page.evaluate("sessionStorage.getItem('gigawatt-token')") == TOKEN
+    _shot(page, tmp_path, "token.png")
+    page.reload()  # the token stays for this tab's session
+    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.fill("#name", "with-token")
+    page.click("#save-btn")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('saved with-token v1')")
+    assert page.evaluate("window.__csp") == [] and page.errors == [] and page.text_content("#errors") == ""
+    context.close()
+
+
+def test_missing_or_wrong_token_says_how_to_get_in(browser, token_server, tmp_path):
+    context = browser.new_context()
+    page = _strict_page(context)
+    page.goto(token_server)
+    page.wait_for_function("() => document.getElementById('errors').textContent.includes('needs a token')")
+    assert page.text_content("#errors") == NEEDS_TOKEN
+    assert "needs a token" in page.text_content("#status")
+    _shot(page, tmp_path, "token-missing.png")
+    page.goto(f"{token_server}/#token=wrong")  # same document: the page picks the token up from the new fragment
+    page.wait_for_function("() => document.getElementById('errors').textContent.includes('refused')")
+    assert page.evaluate("sessionStorage.getItem('gigawatt-token')") is None and page.evaluate("location.hash") == ""
+    page.goto(f"{token_server}/#token={TOKEN}")
+    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    assert page.text_content("#errors") == "" and page.evaluate("location.hash") == ""
+    context.close()
+
+
+def test_html_report_with_script_payloads_runs_none(browser, tmp_path):
+    import yaml
+    from typer.testing import CliRunner
+
+    from gigawatt.cli import app
+
+    src, out = tmp_path / "hostile.yaml", tmp_path / "hostile.html"
+    src.write_text(yaml.safe_dump(HOSTILE, sort_keys=False), encoding="utf-8")
+    res = CliRunner().invoke(app, ["report", str(src), "--html", str(out)])
+    assert res.exit_code == 0, res.output
+    context = browser.new_context()
+    context.set_offline(True)
+    page = _strict_page(context, csp=False)
+    page.goto(out.as_uri())
+    page.wait_for_function("() => window.Plotly && document.querySelectorAll('.main-svg').length > 0")
+    assert page.text_content("h1") == HOSTILE["title"]
+    assert page.evaluate("window.__xss") is None and page.dialogs == [] and page.errors == []
+    assert page.evaluate("document.querySelectorAll('img, [onerror], [onload]').length") == 0
+    assert page.evaluate("[...document.querySelectorAll('.chart')].every(c => c.querySelector('.main-svg'))")  # the script ran to the end
+    _shot(page, tmp_path, "report-xss.png")
     context.close()

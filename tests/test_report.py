@@ -55,3 +55,75 @@ def test_png_figures(outputs):
 def test_report_needs_an_output():
     res = CliRunner().invoke(app, ["report", "openai-amd"])
     assert "say what to write" in str(res.exception)
+
+
+# Free-text fields of a scenario (name, title, description, deal names, tranche labels) are user
+# input: the HTML report must show them as text and never let them close a <script> or open markup.
+PAYLOADS = ["</script><script>window.__x=1</script>", "<img src=x onerror=window.__x=1>", "<!--<script>window.__x=1</script>",
+            "\"><svg onload=window.__x=1>", "'><b id='x'>&amp;"]
+
+
+def _hostile_scenario_text() -> str:
+    import yaml
+
+    from gigawatt.scenario import BUILTIN_DIR
+
+    data = yaml.safe_load((BUILTIN_DIR / "openai-amd.yaml").read_text(encoding="utf-8"))
+    data["name"], data["title"], data["description"] = PAYLOADS[0], PAYLOADS[1], " ".join(PAYLOADS)
+    deal = data["deals"][0]
+    old = deal["name"]
+    deal["name"], deal["buyer"], deal["supplier"] = PAYLOADS[0] + PAYLOADS[1], PAYLOADS[3], PAYLOADS[2]
+    for tr, p in zip(deal["tranches"], PAYLOADS):
+        tr["label"] = p
+    for u in data.get("uncertainty", []):
+        for t in u.get("targets", []):
+            if t.get("deal") == old:
+                t["deal"] = deal["name"]
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def test_html_report_escapes_free_text():
+    import re
+
+    from gigawatt.api import evaluate
+    from gigawatt.report import Context
+    from gigawatt.report.html import render
+    from gigawatt.report.sections import build
+    from gigawatt.scenario import load_text
+
+    text = _hostile_scenario_text()
+    scenario = load_text(text, "hostile")[0]
+    result = evaluate(scenario)
+    sections = build(Context.build(result, text))
+    assert any(s.id == "warrant" and PAYLOADS[0] in s.title for s in sections)  # the deal name reaches a section title
+    out = render(sections, scenario.title)
+    for p in PAYLOADS:
+        assert p not in out
+    assert "window.__x" in out  # the text is there, escaped
+    assert "&lt;/script&gt;&lt;script&gt;window.__x=1&lt;/script&gt;" in out
+    assert "&lt;img src=x onerror=window.__x=1&gt;" in out
+    # Exactly the two script elements the report writes (Plotly, then the charts); nothing else opens one.
+    assert len(re.findall(r"<script", out, re.IGNORECASE)) == 2
+    assert len(re.findall(r"</script", out, re.IGNORECASE)) == 2
+    ours = out[:out.index("<script>")] + out[out.index("</script>"):]  # all but plotly.js itself
+    assert "<!--" not in ours and "<img" not in ours.lower() and "<svg" not in ours.lower()
+    charts = out[out.rindex("<script>"):]
+    assert "<" not in charts[len("<script>"):-len("</script></body></html>")]  # JSON in the script carries no '<'
+    assert out.endswith("</script></body></html>")
+
+
+def test_html_render_escapes_section_ids_chart_ids_and_chart_json():
+    from gigawatt.report import Chart, Section, Table
+    from gigawatt.report.html import render
+
+    p = PAYLOADS[0]
+    section = Section("x'><script>window.__x=1</script>", p, p, [Table(p, [p], [[p], [1.5], [PAYLOADS[1] + "\nline 2"]])],
+                      [Chart("c'><img src=x onerror=window.__x=1>", p, [p, "b"], {p: [1, 2]}, "line", p, p)])
+    out = render([section], p)
+    ours = out[:out.index("<script>")] + out[out.index("</script>"):]
+    assert p not in out and PAYLOADS[1] not in out
+    assert ours.lower().count("<script") == 1 and ours.lower().count("</script") == 2  # ours: the charts' script only
+    assert "<img" not in ours and "x'>" not in ours and "c'>" not in ours
+    charts = ours[ours.rindex("<script>") + len("<script>"):ours.rindex("</script>")]
+    assert "<" not in charts and ">" not in charts and "\\u003c/script\\u003e" in charts
+    assert "id='chart-c&#x27;&gt;&lt;img src=x onerror=window.__x=1&gt;'" in ours

@@ -1,12 +1,96 @@
 // The gigawatt page: every number comes from the API; this file only moves data around.
+//
+// Safety rules (the page runs under a strict Content-Security-Policy, script-src 'self'):
+// no HTML is ever built from strings. Every node is made with document.createElement and
+// filled with text (names, titles, labels and products of saved scenarios are free text and
+// are always shown literally), attributes come from a short allow-list, and there are no
+// inline handlers and no eval. Strings handed to Plotly (which reads a little HTML in titles)
+// are entity-escaped first.
+"use strict";
+
 const $ = (id) => document.getElementById(id);
+const TOKEN_KEY = "gigawatt-token";
+const NEEDS_TOKEN = "this server needs a token: open the URL that `gigawatt serve` printed";
+const REFUSED_TOKEN = "this server needs a token and refused the one this page had: open the URL that `gigawatt serve` printed";
 let current = {name: null, version: 0, builtin: true};
 
+// -- the bearer token: from #token=... once, then from sessionStorage ----------------------
+let token = null;
+
+function storedToken() {
+  try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+}
+
+function storeToken(value) {
+  try {
+    if (value) sessionStorage.setItem(TOKEN_KEY, value); else sessionStorage.removeItem(TOKEN_KEY);
+  } catch (e) { /* storage disabled: the token lives in this page only */ }
+}
+
+// Take `token=...` out of the fragment (keeping anything else there) and out of the address
+// bar and history. Returns true when the fragment carried a token.
+function takeTokenFromHash() {
+  const hash = location.hash.replace(/^#/, "");
+  if (!hash) return false;
+  let found = null;
+  const rest = [];
+  for (const part of hash.split("&")) {
+    if (part.startsWith("token=")) found = part.slice("token=".length);
+    else if (part) rest.push(part);
+  }
+  if (found === null) return false;
+  try { found = decodeURIComponent(found); } catch (e) { /* not %-encoded: use as given */ }
+  token = found || null;
+  storeToken(token);
+  history.replaceState(history.state, "", location.pathname + location.search + (rest.length ? "#" + rest.join("&") : ""));
+  return true;
+}
+
+// -- DOM helpers: nodes and text only ----------------------------------------------------
+const ATTRIBUTES = new Set(["id", "type", "step", "min", "size", "value", "placeholder"]);
+
+function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(props || {})) {
+    if (k === "class") node.className = v;
+    else if (k === "data") for (const [dk, dv] of Object.entries(v)) node.dataset[dk] = String(dv);
+    else if (ATTRIBUTES.has(k)) node.setAttribute(k, String(v));
+    else throw new Error("attribute not allowed: " + k);
+  }
+  node.append(...children.map((c) => (c instanceof Node ? c : String(c))));  // strings become text nodes
+  return node;
+}
+
+// Plotly reads a few HTML-like tags and entities in titles and trace names; escape free text.
+function plotlyText(s) {
+  return String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+function purgeCharts(container) {
+  for (const div of container.querySelectorAll(".js-plotly-plot")) Plotly.purge(div);
+}
+
+// -- the API ------------------------------------------------------------------------------
 async function api(method, path, body) {
-  const res = await fetch(path, {method, headers: {"content-type": "application/json"}, body: body ? JSON.stringify(body) : undefined});
-  const data = res.status === 204 ? {} : await res.json();
+  const headers = {"content-type": "application/json"};
+  if (token) headers["authorization"] = "Bearer " + token;
+  const res = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+                                 credentials: "same-origin", cache: "no-store"});
+  let data = {};
+  if (res.status !== 204) {
+    const text = await res.text();
+    try { data = text ? JSON.parse(text) : {}; } catch (e) { data = {error: text}; }
+    if (!data || typeof data !== "object") data = {};
+  }
+  if (res.status === 401) {
+    const err = new Error(token ? REFUSED_TOKEN : NEEDS_TOKEN);
+    if (token) { token = null; storeToken(null); }
+    err.status = 401; err.problems = [];
+    throw err;
+  }
   if (!res.ok) {
-    const err = new Error(data.error || (data.detail && JSON.stringify(data.detail)) || res.statusText);
+    const detail = typeof data.detail === "string" ? data.detail : data.detail && JSON.stringify(data.detail);
+    const err = new Error(data.error || detail || res.statusText || "HTTP " + res.status);
     err.status = res.status; err.problems = data.problems || [];
     throw err;
   }
@@ -14,9 +98,8 @@ async function api(method, path, body) {
 }
 
 function showError(e) {
-  const lines = [e.message];
-  $("errors").textContent = lines.join("\n");
-  $("status").textContent = e.status === 409 ? "conflict: reload before saving" : "error";
+  $("errors").textContent = e.message;
+  $("status").textContent = e.status === 401 ? e.message : e.status === 409 ? "conflict: reload before saving" : "error";
 }
 
 function fmtUsd(x) {
@@ -25,11 +108,15 @@ function fmtUsd(x) {
   return "$" + x.toFixed(0);
 }
 
+function prec(x) {
+  return typeof x === "number" ? x.toPrecision(4) : String(x);
+}
+
 async function refreshList(select) {
   const s = await api("GET", "/api/scenarios");
   for (const sel of [$("scenario-select"), $("compare-select")]) {
     const keep = sel.value;
-    sel.innerHTML = "";
+    sel.replaceChildren();
     for (const n of s.builtin) sel.add(new Option("built-in: " + n, n));
     for (const n of s.saved) sel.add(new Option("saved: " + n.name + " (v" + n.version + ")", n.name));
     if (keep) sel.value = keep;
@@ -46,6 +133,10 @@ async function load(name) {
   await evaluate();
 }
 
+function trancheInput(cls, x, field, props) {
+  return el("input", {class: cls, value: x[field], data: {deal: x.deal, tranche: x.tranche, field}, ...props});
+}
+
 function render(r) {
   $("errors").textContent = "";
   $("title").textContent = r.title || r.name;
@@ -55,23 +146,28 @@ function render(r) {
     ["Capex, bottom-up", fmtUsd(t.capex_usd), "total-capex"], ["Capex, top-down", fmtUsd(t.capex_topdown_usd), "total-capex-topdown"],
     ["Energy at full build-out", t.energy_twh_per_year.toFixed(1) + " TWh/yr", "total-energy"],
     ["PV of capex + opex", fmtUsd(t.npv_cost_usd), "total-npv"]];
-  $("headline").innerHTML = rows.map(([k, v, id]) => `<tr><th>${k}</th><td class="num" id="${id}">${v}</td></tr>`).join("");
-  const tr = $("tranches");
-  tr.innerHTML = "<tr><th>Tranche</th><th>Product</th><th>GW</th><th>Start</th><th>Ramp (months)</th></tr>";
+  $("headline").replaceChildren(el("tbody", {}, ...rows.map(([k, v, id]) => el("tr", {}, el("th", {}, k), el("td", {class: "num", id}, v)))));
+
+  const head = el("tr", {}, ...["Tranche", "Product", "GW", "Start", "Ramp (months)"].map((h) => el("th", {}, h)));
+  const body = el("tbody", {}, head);
   for (const x of r.tranches) {
-    const row = tr.insertRow();
-    row.innerHTML = `<td>${x.label}</td><td>${x.product}</td>` +
-      `<td><input class="tranche-gw" type="number" step="0.1" min="0.01" value="${x.gw}" data-deal="${x.deal}" data-tranche="${x.tranche}" data-field="gw"></td>` +
-      `<td><input class="tranche-start" value="${x.start}" size="8" data-deal="${x.deal}" data-tranche="${x.tranche}" data-field="start"></td>` +
-      `<td><input class="tranche-ramp" type="number" min="0" value="${x.ramp_months}" data-deal="${x.deal}" data-tranche="${x.tranche}" data-field="ramp_months"></td>`;
+    body.append(el("tr", {},
+      el("td", {}, x.label == null ? "" : x.label),
+      el("td", {}, x.product),
+      el("td", {}, trancheInput("tranche-gw", x, "gw", {type: "number", step: "0.1", min: "0.01"})),
+      el("td", {}, trancheInput("tranche-start", x, "start", {size: 8})),
+      el("td", {}, trancheInput("tranche-ramp", x, "ramp_months", {type: "number", min: "0"}))));
   }
+  const tr = $("tranches");
+  tr.replaceChildren(body);
   for (const input of tr.querySelectorAll("input")) input.addEventListener("change", quickEdit);
+
   const charts = $("charts");
-  charts.innerHTML = "";
+  purgeCharts(charts);
+  charts.replaceChildren();
   for (const c of r.charts) {
-    const div = document.createElement("div");
-    div.className = "chart"; div.id = "chart-" + c.id;
-    charts.appendChild(div);
+    const div = el("div", {class: "chart", id: "chart-" + c.id});
+    charts.append(div);
     Plotly.newPlot(div, c.data, c.layout, {responsive: true, displaylogo: false});
   }
   $("status").textContent = (r.warnings || []).length ? "warnings: " + r.warnings.join("; ") : "ok";
@@ -84,11 +180,11 @@ async function evaluate() {
 }
 
 async function quickEdit(ev) {
-  const el = ev.target;
-  let value = el.value;
-  if (el.dataset.field !== "start") value = Number(value);
+  const input = ev.target;
+  let value = input.value;
+  if (input.dataset.field !== "start") value = Number(value);
   try {
-    const r = await api("POST", "/api/edit", {yaml: $("yaml").value, path: ["deals", Number(el.dataset.deal), "tranches", Number(el.dataset.tranche), el.dataset.field], value});
+    const r = await api("POST", "/api/edit", {yaml: $("yaml").value, path: ["deals", Number(input.dataset.deal), "tranches", Number(input.dataset.tranche), input.dataset.field], value});
     $("yaml").value = r.yaml;
     await evaluate();
   } catch (e) { showError(e); }
@@ -106,20 +202,40 @@ async function save() {
   } catch (e) { showError(e); }
 }
 
+function compareChart(div, chart, prefix) {
+  if (!chart) return;
+  const layout = chart.layout || {};
+  const title = (layout.title && layout.title.text) || "";
+  Plotly.newPlot(div, chart.data, {...layout, title: {text: plotlyText(prefix) + ": " + title}}, {displaylogo: false});
+}
+
 async function compare() {
   try {
     const r = await api("POST", "/api/compare", {a: {yaml: $("yaml").value}, b: {name: $("compare-select").value}});
     const keys = Object.keys(r.a.totals);
-    $("compare").innerHTML = "<table id='compare-table'><tr><th></th><th>this</th><th>" + r.b.name + "</th><th>difference</th></tr>" +
-      keys.map(k => `<tr><th>${k}</th><td class="num">${r.a.totals[k].toPrecision(4)}</td><td class="num">${r.b.totals[k].toPrecision(4)}</td>` +
-        `<td class="num">${r.difference[k].toPrecision(4)}</td></tr>`).join("") + "</table><div class='chart' id='compare-a'></div><div class='chart' id='compare-b'></div>";
-    Plotly.newPlot("compare-a", r.a.charts[0].data, {...r.a.charts[0].layout, title: {text: "this: " + r.a.charts[0].layout.title.text}});
-    Plotly.newPlot("compare-b", r.b.charts[0].data, {...r.b.charts[0].layout, title: {text: r.b.name + ": " + r.b.charts[0].layout.title.text}});
+    const table = el("table", {id: "compare-table"}, el("tbody", {},
+      el("tr", {}, el("th", {}), el("th", {}, "this"), el("th", {}, r.b.name), el("th", {}, "difference")),
+      ...keys.map((k) => el("tr", {}, el("th", {}, k), el("td", {class: "num"}, prec(r.a.totals[k])),
+                             el("td", {class: "num"}, prec(r.b.totals[k])), el("td", {class: "num"}, prec(r.difference[k]))))));
+    const a = el("div", {class: "chart", id: "compare-a"});
+    const b = el("div", {class: "chart", id: "compare-b"});
+    const box = $("compare");
+    purgeCharts(box);
+    box.replaceChildren(table, a, b);
+    compareChart(a, r.a.charts[0], "this");
+    compareChart(b, r.b.charts[0], r.b.name);
   } catch (e) { showError(e); }
 }
 
+function start() {
+  return refreshList().then(() => load($("scenario-select").value)).catch(showError);
+}
+
+token = storedToken();
+takeTokenFromHash();
+window.addEventListener("hashchange", () => { if (takeTokenFromHash()) start(); });
 $("load-btn").addEventListener("click", () => load($("scenario-select").value).catch(showError));
 $("evaluate-btn").addEventListener("click", evaluate);
 $("save-btn").addEventListener("click", save);
 $("compare-btn").addEventListener("click", compare);
-refreshList().then(() => load($("scenario-select").value)).catch(showError);
+start();
