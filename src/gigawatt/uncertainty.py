@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bounds import BOUNDS
+from .bounds import BOUNDS, plain_number
 from .catalog import suggest
 from .errors import GigawattError, Problem, ValidationFailure
 from .inputs import INPUT_UNITS, Inputs
@@ -219,4 +219,4 @@ def _check_ranges(variables: list[Variable], p: dict, deal: dict) -> None:
             vals = deal[f] if f in deal else p[f]
             if not np.all(np.isfinite(vals)) or np.any(vals < lo) or np.any(vals > hi):
                 raise GigawattError(f"uncertainty {v.name!r} makes {f} go to {float(vals.min()):.4g}..{float(vals.max()):.4g}, outside "
-                                    f"the valid {lo:g}..{hi:g}; bound its distribution with low/high")
+                                    f"the valid {plain_number(lo)} to {plain_number(hi)}; bound its distribution with low/high")
