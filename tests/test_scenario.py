@@ -544,7 +544,9 @@ def test_custom_asic_tdp_param_scales_system_power():
 def test_air_cooled_servers_default_to_an_air_cooled_site():
     r = gigawatt.evaluate(loads(scenario_text(product="h100-sxm")))
     assert r.tranches[0].cooling == "air"
-    assert r.inputs.p["pue"][0, 0] == 1.4
+    # Site class hyperscale-air (issue 11): PUE 1.2, LBNL's hyperscale level (was 1.4, an enterprise-fleet figure).
+    assert r.tranches[0].site_class == "hyperscale-air"
+    assert r.inputs.p["pue"][0, 0] == 1.2
 
 
 def test_site_price_override_is_reported_with_the_tranche(tmp_path):

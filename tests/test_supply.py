@@ -35,8 +35,8 @@ def test_capacity_series_by_hand():
     tsmc = cat.series["cowos_wafers_tsmc"]
     m0 = 2025 * 12 + 11  # December 2025: exactly the 2025 year-end point
     got = monthly_capacity(tsmc, m0, 13)
-    assert got[0] == 75000 and got[12] == 110000
-    assert got[6] == pytest.approx(75000 + (110000 - 75000) * 6 / 12)
+    assert got[0] == 75000 and got[12] == 115000  # end-2026: JPMorgan 115k (hardware-2026 §2a)
+    assert got[6] == pytest.approx(75000 + (115000 - 75000) * 6 / 12)
     hbm = cat.series["hbm_gb_per_year"]
     mid_2026 = 2026 * 12 + 6  # July 2026 = year midpoint: the 2026 total spread over 12 months
     assert monthly_capacity(hbm, mid_2026, 1)[0] == pytest.approx(3.75e9 / 12, rel=0.05)

@@ -6,7 +6,7 @@ from pathlib import Path
 from .catalog import Catalog, load_catalog
 from .bounds import check
 from .errors import GigawattError
-from .inputs import DEFAULT_REGION, compile_inputs, default_cooling, fit_problem
+from .inputs import DEFAULT_REGION, compile_inputs, default_cooling, fit_problem, site_class_for, system_power_kw
 from .scenario import Scenario
 from .scenario import load as _load_scenario
 
@@ -36,12 +36,14 @@ def evaluate(scenario: Scenario | str | Path, catalog: Catalog | None = None, ca
 
 def size(product: str, *, gw: float | str | None = None, count: int | None = None, basis: str = "facility",
          pue: float | None = None, cooling: str | None = None, region: str | None = None, system: str | None = None,
-         catalog: Catalog | None = None, catalog_paths=None) -> dict:
+         site_class: str | None = None, draw: str = "typical", catalog: Catalog | None = None, catalog_paths=None) -> dict:
     """Size a build-out of one product: by power (``gw``) or by accelerator ``count``.
 
     By power, whole systems are fitted under the IT budget (never over); by count, whole
     systems are bought to hold the accelerators. Power, capex, energy and compute come from
     the same engine as ``plan`` (a one-tranche scenario). Returns the ``size --json`` dict.
+    Without ``cooling``, ``site_class`` or ``pue``, the site is the system's default class
+    (:func:`gigawatt.inputs.site_class_for`); ``draw`` picks nameplate or typical system power.
 
     >>> r = size("gb200", gw=1, pue=1.2)
     >>> r["accelerators"] > 400_000, r["facility_mw"] <= 1000.0
@@ -66,7 +68,15 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
     sysm = catalog.systems[system_id]
     if sysm.accelerator != acc.id:
         raise GigawattError(f"system {system_id!r} holds {sysm.accelerator!r}, not {acc.id!r}")
-    cool_id = cooling or default_cooling(sysm.cooling_required)
+    if site_class is not None and site_class not in catalog.site_classes:
+        raise GigawattError(f"unknown site class {site_class!r}{suggest(site_class, catalog.site_classes)}")
+    if draw not in ("nameplate", "typical"):
+        raise GigawattError(f"draw must be 'nameplate' or 'typical', not {draw!r}")
+    if cooling is not None and cooling not in catalog.cooling:
+        raise GigawattError(f"unknown cooling {cooling!r}{suggest(cooling, catalog.cooling)}")
+    class_id = site_class_for(catalog, site_class, cooling, sysm)
+    cool_id = cooling or (catalog.site_classes[class_id].cooling if class_id in catalog.site_classes
+                          else default_cooling(sysm.cooling_required))
     if cool_id not in catalog.cooling:
         raise GigawattError(f"unknown cooling {cool_id!r}{suggest(cool_id, catalog.cooling)}")
     reg_id = region or DEFAULT_REGION
@@ -74,15 +84,21 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
         raise GigawattError(f"unknown region {reg_id!r}{suggest(reg_id, catalog.regions)}")
     if pue is not None:
         check("pue", float(pue), "pue")
-    trouble = fit_problem(catalog, cool_id, system_id, sysm.cooling_required, sysm.system_power_kw.x * sysm.systems_per_rack.x)
+    rack_kw = system_power_kw(sysm, draw)[0] * sysm.systems_per_rack.x
+    rack_kw_nameplate = sysm.system_power_kw.x * sysm.systems_per_rack.x
+    trouble = fit_problem(catalog, cool_id, system_id, sysm.cooling_required, rack_kw_nameplate)
     if trouble:
         raise GigawattError(trouble)
 
-    site = {"cooling": cool_id, "region": reg_id, **({"pue": float(pue)} if pue is not None else {})}
+    site = {"region": reg_id, "draw": draw, **({"cooling": cooling} if cooling is not None else {}),
+            **({"site_class": site_class} if site_class is not None else {}), **({"pue": float(pue)} if pue is not None else {})}
+    # The probe tranche starts when the product is available, so no warning is raised about a
+    # start month the user never wrote.
+    start = acc.available.value if isinstance(acc.available.value, str) else "2026-01"
     probe = Scenario.model_validate({
-        "name": f"size {acc.id}", "horizon": {"start": "2026-01", "end": "2026-01"}, "site": site,
+        "name": f"size {acc.id}", "horizon": {"start": start, "end": start}, "site": site,
         "deals": [{"name": acc.id, "buyer": "-", "supplier": acc.vendor,
-                   "tranches": [{"product": acc.id, "system": system_id, "gw": 1, "basis": "it", "start": "2026-01", "shape": "step"}]}],
+                   "tranches": [{"product": acc.id, "system": system_id, "gw": 1, "basis": "it", "start": start, "shape": "step"}]}],
     })
     inputs = compile_inputs(probe, catalog, "size options")
     p = inputs.p
@@ -109,7 +125,6 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
     _, npl = run(inputs)
     n = {k: float(v[0, 0]) for k, v in npl.items()}
     scale = accelerators / n["accelerators"]  # 1 except for a --count that does not fill its last system
-    rack_kw = sysm.system_power_kw.x * sysm.systems_per_rack.x
     return {
         "product": acc.id,
         "product_name": acc.name,
@@ -120,12 +135,15 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
         "systems": int(systems),
         "racks": int(np.ceil(systems / sysm.systems_per_rack.x - 1e-9)),
         "rack_kw": rack_kw,
+        "rack_kw_nameplate": rack_kw_nameplate,
         "it_kw_per_accelerator": it_w_acc / 1e3,
         "facility_kw_per_accelerator": it_w_acc * pue_used / 1e3,
-        "tdp_w": acc.tdp_w.x,
+        "tdp_w": acc.tdp_w.x if acc.tdp_w.known else None,
         "it_mw": n["it_mw"],
         "facility_mw": n["facility_mw"],
         "pue": pue_used,
+        "site_class": inputs.tranches[0].site_class or None,
+        "draw": inputs.tranches[0].draw,
         "cooling": cool_id,
         "region": reg_id,
         "capex_usd": n["capex_usd"],
@@ -146,5 +164,7 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
             "accelerator": {k: f.public() for k, f in acc.facts().items()},
             "system": {k: f.public() for k, f in sysm.facts().items()},
             "cooling": {k: f.public() for k, f in catalog.cooling[cool_id].facts().items()},
+            **({"site_class": {k: f.public() for k, f in catalog.site_classes[class_id].facts().items()}}
+               if class_id in catalog.site_classes else {}),
         },
     }

@@ -42,6 +42,8 @@ class TrancheInfo:
     start: str  # the month deliveries start (after any grid wait)
     basis: str
     requested_start: str = ""  # the tranche's own start
+    site_class: str = ""  # the site class that set the PUE ("" when a user's cooling type carries its own PUE)
+    draw: str = "typical"  # the system power basis used: typical, nameplate, or nameplate (no typical figure)
 
 
 @dataclass
@@ -91,16 +93,46 @@ INPUT_UNITS: dict[str, str] = {
 def packages_per_wafer(acc, params: dict, warnings: list[str]) -> float:
     """Gross packages per CoWoS wafer: the catalog's, or estimated from the HBM stack count.
 
+    Infinite (no wafers) for a product not packaged on CoWoS (``packaging: other``).
+
     The estimate scales the B200 anchor (8 HBM sites, ~16 per wafer; hardware.md 4b) by
     8 / stacks, since the interposer grows with the HBM sites around the compute dies.
     """
-    stacks = params.get("hbm_stacks", acc.hbm_stacks.x)
+    if acc.packaging != "cowos":
+        return float("inf")  # wafer-scale or flip-chip: no CoWoS wafers used
+    stacks = params.get("hbm_stacks", acc.hbm_stack_count)
     if acc.packages_per_cowos_wafer is not None and "hbm_stacks" not in params:
         return acc.packages_per_cowos_wafer.x
     estimate = 16.0 * 8.0 / stacks
     if acc.packages_per_cowos_wafer is None:
         warnings.append(f"{acc.id}: no packages_per_cowos_wafer in the catalog; estimated {estimate:.1f} from its {stacks:g} HBM stacks")
     return estimate
+
+
+#: What an unknown catalog number leaves out of a run: (label, effect) by field.
+UNKNOWN_EFFECT = {
+    "bf16_dense_tflops": ("dense BF16 rate", "its BF16 compute counts as 0"),
+    "fp8_dense_tflops": ("dense FP8 rate", "its FP8 compute counts as 0"),
+    "fp4_dense_tflops": ("dense FP4 rate", "its FP4 compute counts as 0"),
+    "price_usd": ("price", "bottom-up capex leaves its systems out (counted as $0)"),
+}
+
+
+def known_or_zero(override, entry, field_name: str, warnings: list[str]) -> float:
+    """A tranche's value for a catalog number: its override, else the catalog's; 0 when the
+    catalog records it as unknown (with a warning naming what is left out) or omits it."""
+    if override is not None:
+        return float(override)
+    fact = getattr(entry, field_name)
+    if fact is None:
+        return 0.0
+    if not fact.known:
+        label, effect = UNKNOWN_EFFECT[field_name]
+        msg = f"{entry.id}: {label} {fact.value}; {effect}"
+        if msg not in warnings:
+            warnings.append(msg)
+        return 0.0
+    return fact.x
 
 
 def energy_mix(site, region) -> tuple[float, float, float]:
@@ -123,9 +155,65 @@ def energy_mix(site, region) -> tuple[float, float, float]:
     return price, location, market
 
 
-def default_cooling(cooling_required: str) -> str:
-    """The cooling type a site gets when none is stated: air for air-cooled systems, else DLC."""
+#: System power basis when a site states none: typical draw under load, which is how sources
+#: convert MW into accelerators (SemiAnalysis's all-in per GPU; NVL72 racks' ~120 kW), while
+#: nameplate (maximum) ratings are rarely reached. A system without a typical figure runs at its
+#: nameplate, and its tranche says so.
+DEFAULT_DRAW = "typical"
+NAMEPLATE_FALLBACK = "nameplate (no typical figure)"
+
+#: Site class of a system that names none, by the cooling it needs.
+DEFAULT_SITE_CLASS = {"liquid": "hyperscale-liquid", "air": "hyperscale-air"}
+
+
+def site_class_for(catalog: Catalog, site_class: str | None, cooling: str | None, system) -> str | None:
+    """The site class a tranche runs in. The rule, in order:
+
+    1. the site's stated ``site_class``;
+    2. the class of the site's stated ``cooling`` (air -> hyperscale-air, dlc -> hyperscale-liquid,
+       immersion -> immersion), unless that cooling type carries its own PUE (a user's older
+       catalog form), in which case there is no class and that PUE is used;
+    3. the system's own ``site_class`` (e.g. HPC blades -> hpc-centre, NVL72 racks -> hyperscale-liquid);
+    4. by what the system needs: liquid-cooled -> hyperscale-liquid, air-cooled -> hyperscale-air.
+    """
+    if site_class is not None:
+        return site_class
+    if cooling is not None:
+        c = catalog.cooling.get(cooling)
+        return None if c is None or c.pue_default is not None else c.site_class
+    return system.site_class or DEFAULT_SITE_CLASS[system.cooling_required]
+
+
+def default_cooling(cooling_required: str, catalog: Catalog | None = None, system=None) -> str:
+    """The cooling type a site gets when none is stated: that of the system's default site class
+    (air for air-cooled servers, DLC for liquid-cooled systems)."""
+    if catalog is not None and system is not None:
+        k = catalog.site_classes.get(site_class_for(catalog, None, None, system))
+        if k is not None:
+            return k.cooling
     return "air" if cooling_required == "air" else DEFAULT_COOLING
+
+
+def site_pue(catalog: Catalog, pue: float | None, class_id: str | None, cooling_id: str) -> float:
+    """PUE of a site: the stated one, else its class's default, else its cooling type's own (older form)."""
+    if pue is not None:
+        return float(pue)
+    if class_id is not None:
+        return catalog.site_classes[class_id].pue_default.x
+    return catalog.cooling[cooling_id].pue_default.x
+
+
+def system_power_kw(system, draw: str) -> tuple[float, bool]:
+    """All-in power of one system [kW] at the ``draw`` basis, and whether that basis was available.
+
+    ``nameplate`` is the maximum rating (the catalog's ``system_power_kw``); ``typical`` is the
+    draw under load where a source gives one (``typical_power_kw``), else the nameplate.
+    """
+    if draw == "typical":
+        if system.typical_power_kw is not None and system.typical_power_kw.known:
+            return system.typical_power_kw.x, True
+        return system.system_power_kw.x, False
+    return system.system_power_kw.x, True
 
 
 def fit_problem(catalog: Catalog, cooling_id: str, system_id: str, cooling_required: str, rack_kw: float) -> str | None:
@@ -161,7 +249,8 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
     d = catalog.default
     rows: list[dict] = []
     infos: list[TrancheInfo] = []
-    used: dict[str, set[str]] = {"accelerators": set(), "systems": set(), "cooling": set(), "regions": set(), "software": set(),
+    used: dict[str, set[str]] = {"accelerators": set(), "systems": set(), "cooling": set(), "site_classes": set(), "regions": set(),
+                                 "software": set(),
                                  "defaults": set()}
     warnings: list[str] = []
     constraints: list[dict] = []
@@ -174,6 +263,9 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
         region = catalog.regions.get(region_id)
         if site.cooling is not None and site.cooling not in catalog.cooling:
             problem(site_path + ("cooling",), f"unknown cooling type {site.cooling!r}{suggest(site.cooling, catalog.cooling)}")
+        if site.site_class is not None and site.site_class not in catalog.site_classes:
+            problem(site_path + ("site_class",), f"unknown site class {site.site_class!r}{suggest(site.site_class, catalog.site_classes)}")
+            continue
         if region is None:
             problem(site_path + ("region",), f"unknown region {region_id!r}{suggest(region_id, catalog.regions)}")
         for ti, t in enumerate(deal.tranches):
@@ -213,31 +305,44 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
                     start = ready
             if isinstance(acc.available.value, str) and start < month_index(acc.available.value):
                 warnings.append(f"deals[{di}].tranches[{ti}]: {acc.id} starts {t.start}, before its catalog availability {acc.available.value}")
-            # Without a stated cooling type, a site suits its systems: air for air-cooled servers.
-            cooling_id = site.cooling or default_cooling(system.cooling_required)
+            # The site class sets the PUE (rule: site_class_for); without a stated cooling type the
+            # site uses its class's, which suits the system (air for air-cooled servers).
+            class_id = site_class_for(catalog, site.site_class, site.cooling, system)
+            cooling_id = site.cooling or (catalog.site_classes[class_id].cooling if class_id in catalog.site_classes
+                                          else default_cooling(system.cooling_required))
             cooling = catalog.cooling.get(cooling_id)
             if cooling is None or region is None:
                 continue
             params = t.params.model_dump(exclude_none=True) if t.params is not None else {}
             software_id = params.get("software", acc.software)
             per_system = params.get("accelerators_per_system", system.accelerators_per_system.x)
-            system_kw = params.get("system_power_kw")
+            draw = site.draw or DEFAULT_DRAW
+            system_kw = nameplate_kw = params.get("system_power_kw")
             if system_kw is None:
-                # A new TDP keeps the template's all-in overhead ratio (system power / accelerators' TDP).
-                overhead = system.system_power_kw.x * 1e3 / (system.accelerators_per_system.x * acc.tdp_w.x)
-                system_kw = per_system * params.get("tdp_w", acc.tdp_w.x) * overhead / 1e3
+                base_kw, had_basis = system_power_kw(system, draw)
+                if not had_basis:
+                    draw = NAMEPLATE_FALLBACK
+                # More accelerators per system, or a new TDP, keep the template's all-in overhead ratio
+                # (system power / accelerators' TDP).
+                scale = per_system / system.accelerators_per_system.x * (params["tdp_w"] / acc.tdp_w.x if "tdp_w" in params else 1.0)
+                system_kw, nameplate_kw = base_kw * scale, system.system_power_kw.x * scale
             rack_kw = system_kw * system.systems_per_rack.x
-            trouble = fit_problem(catalog, cooling_id, system_id, system.cooling_required, rack_kw)
+            # Cooling must carry a rack at its maximum rating, whatever the draw basis.
+            trouble = fit_problem(catalog, cooling_id, system_id, system.cooling_required, nameplate_kw * system.systems_per_rack.x)
             if trouble and (cooling_id, system_id, rack_kw) not in reported:
                 reported.add((cooling_id, system_id, rack_kw))
                 problem(site_path + ("cooling",) if site.cooling else path + ("product",),
                         trouble if site.cooling else f"{trouble} (no cooling stated, so the site defaulted to "
                         f"{cooling_id!r} for {system.cooling_required}-cooled {system_id!r}; set site.cooling)")
-            pue = site.pue if site.pue is not None else cooling.pue_default.x
+            if class_id is None and cooling.pue_default is None:
+                problem(site_path + ("cooling",), f"cooling {cooling_id!r} has no site class or PUE; set site.site_class or site.pue")
+                continue
+            pue = site_pue(catalog, site.pue, class_id, cooling_id)
             price, co2_location, co2_market = energy_mix(site, region)
             for sec, key in (("accelerators", acc.id), ("systems", system_id), ("cooling", cooling_id), ("regions", region_id),
-                             ("software", software_id)):
-                used[sec].add(key)
+                             ("software", software_id), ("site_classes", class_id)):
+                if key is not None:
+                    used[sec].add(key)
             rows.append(dict(
                 gw_stated=t.gw,
                 basis_facility=1.0 if t.basis == "facility" else 0.0,
@@ -254,18 +359,18 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
                 accelerators_per_system=per_system,
                 systems_per_rack=system.systems_per_rack.x,
                 rack_kw=rack_kw,
-                system_price_usd=params.get("price_usd", system.price_usd.x),
+                system_price_usd=known_or_zero(params.get("price_usd"), system, "price_usd", warnings),
                 network_fraction=d("network_fraction_of_systems"),
                 facility_usd_per_mw_it=d("facility_usd_per_mw_it"),
                 land_usd_per_mw_it=d("land_grid_usd_per_mw_it"),
                 topdown_usd_per_gw=fin.topdown_usd_per_gw or d("topdown_usd_per_gw"),
-                bf16_tflops=params.get("bf16_dense_tflops", acc.bf16_dense_tflops.x),
-                fp8_tflops=params.get("fp8_dense_tflops", acc.fp8_dense_tflops.x),
-                fp4_tflops=params.get("fp4_dense_tflops", acc.fp4_dense_tflops.x if acc.fp4_dense_tflops else 0.0),
+                bf16_tflops=known_or_zero(params.get("bf16_dense_tflops"), acc, "bf16_dense_tflops", warnings),
+                fp8_tflops=known_or_zero(params.get("fp8_dense_tflops"), acc, "fp8_dense_tflops", warnings),
+                fp4_tflops=known_or_zero(params.get("fp4_dense_tflops"), acc, "fp4_dense_tflops", warnings),
                 achievable=catalog.software[software_id].achievable_fraction.x,
                 utilization=site.utilization if site.utilization is not None else d("utilization"),
-                hbm_gb=params.get("memory_gb", acc.memory_gb.x),
-                hbm_stacks=params.get("hbm_stacks", acc.hbm_stacks.x),
+                hbm_gb=params.get("memory_gb", acc.hbm_gb) if acc.memory_type == "hbm" else 0.0,
+                hbm_stacks=params.get("hbm_stacks", acc.hbm_stack_count),
                 packages_per_wafer=packages_per_wafer(acc, params, warnings) * d("cowos_yield"),
                 usd_per_mwh=price,
                 gco2_per_kwh=co2_location,
@@ -278,6 +383,7 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
             infos.append(TrancheInfo(
                 index=len(infos), deal_index=di, deal=deal.name, buyer=deal.buyer, supplier=deal.supplier, vendor=acc.vendor,
                 product=acc.id, system=system_id, software=software_id, cooling=cooling_id, region=region_id,
+                site_class=class_id or "", draw=draw,
                 label=t.label or f"{acc.id} {t.start}", start=month_label(start), basis=t.basis, requested_start=t.start,
             ))
     if problems:

@@ -61,7 +61,11 @@ class Site(Strict):
     """Where and how the hardware runs. Unset fields fall back to the catalog."""
 
     cooling: str | None = Field(None, description="Cooling type id (air, dlc, immersion).")
-    pue: Annotated[float, quantity("")] | None = Field(None, **bound("pue"), description="Facility/IT power; default from cooling.")
+    site_class: str | None = Field(None, description="Site class id (hyperscale-liquid, hyperscale-air, colocation-enterprise, "
+                                   "hpc-centre, immersion); sets the PUE. Default: the class of the stated cooling, else the system's.")
+    draw: Literal["nameplate", "typical"] | None = Field(
+        None, description="System power basis: typical draw (default; nameplate where the catalog has no typical figure) or nameplate (maximum rating).")
+    pue: Annotated[float, quantity("")] | None = Field(None, **bound("pue"), description="Facility/IT power; default from the site class.")
     region: str | None = Field(None, description="Region id for electricity price and grid carbon.")
     electricity_price: Annotated[float, quantity("USD/MWh")] | None = Field(None, **bound("electricity_price"))
     grid_carbon: Annotated[float, quantity("g/kWh")] | None = Field(None, **bound("carbon"))

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from ..errors import GigawattError, Problem, ValidationFailure
 from ..yaml_io import problems_from_pydantic, read_yaml_file
-from .schema import FIELD_UNITS, KINDS, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Series, Software, System
+from .schema import FIELD_UNITS, KINDS, MAY_BE_UNKNOWN, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Series, SiteClass, Software, System
 
 DATA_DIR = Path(__file__).parent / "data"
 ENV_VAR = "GIGAWATT_CATALOG"
@@ -42,6 +42,7 @@ class Catalog:
     accelerators: dict[str, Accelerator]
     systems: dict[str, System]
     cooling: dict[str, Cooling]
+    site_classes: dict[str, SiteClass]
     regions: dict[str, Region]
     software: dict[str, Software]
     defaults: dict[str, CostDefault]
@@ -197,6 +198,17 @@ def references(cat: Catalog) -> list[Problem]:
     for s in cat.systems.values():
         if s.accelerator not in cat.accelerators:
             out.append(Problem(f"systems.{s.id}.accelerator", f"unknown accelerator {s.accelerator!r}{suggest(s.accelerator, cat.accelerators)}"))
+    for s in cat.systems.values():
+        if s.site_class is not None and s.site_class not in cat.site_classes:
+            out.append(Problem(f"systems.{s.id}.site_class", f"unknown site class {s.site_class!r}{suggest(s.site_class, cat.site_classes)}"))
+    for c in cat.cooling.values():
+        if c.site_class is not None and c.site_class not in cat.site_classes:
+            out.append(Problem(f"cooling.{c.id}.site_class", f"unknown site class {c.site_class!r}{suggest(c.site_class, cat.site_classes)}"))
+        if c.site_class is None and c.pue_default is None:
+            out.append(Problem(f"cooling.{c.id}", "needs a site_class (or its own pue_default) for sites that state only this cooling"))
+    for k in cat.site_classes.values():
+        if k.cooling not in cat.cooling:
+            out.append(Problem(f"site_classes.{k.id}.cooling", f"unknown cooling type {k.cooling!r}{suggest(k.cooling, cat.cooling)}"))
     for name in ("cuda", "rocm", "other"):
         if name not in cat.software:
             out.append(Problem(f"software.{name}", "missing; every software stack needs an achievable fraction"))
@@ -247,6 +259,8 @@ def values(cat: Catalog) -> list[Problem]:
                     except ValueError as exc:
                         out.append(Problem(path, str(exc)))
                     continue
+                if not fact.known and name in MAY_BE_UNKNOWN:
+                    continue  # recorded as unknown (with the date of the last check), never guessed
                 if isinstance(fact.value, str):
                     out.append(Problem(path, f"not a number: {fact.value!r}"))
                 elif section == "defaults":
@@ -276,12 +290,19 @@ def check(cat: Catalog) -> list[Problem]:
                 for key in ("source", "as_of", "kind"):
                     if not getattr(fact, key):
                         out.append(Problem(path, f"no {key}"))
+                if not fact.known and not fact.note:
+                    out.append(Problem(path, "an unknown value needs a note saying what was looked for"))
                 own_guess = (fact.source or "").lower().startswith("gigawatt")
                 if fact.kind == "estimate" and own_guess and not (fact.note or entry.note):
                     out.append(Problem(path, "our own estimate needs a note with its reasoning"))
-    for c in cat.cooling.values():
-        if not (c.pue_low.x <= c.pue_default.x <= c.pue_high.x) or c.pue_low.x < 1:
-            out.append(Problem(f"cooling.{c.id}", "need 1 <= pue_low <= pue_default <= pue_high"))
+    for section in ("cooling", "site_classes"):
+        for c in cat.section(section).values():
+            if c.pue_default is None:
+                continue
+            lo = c.pue_low.x if c.pue_low is not None else c.pue_default.x
+            hi = c.pue_high.x if c.pue_high is not None else c.pue_default.x
+            if not (lo <= c.pue_default.x <= hi) or lo < 1:
+                out.append(Problem(f"{section}.{c.id}", "need 1 <= pue_low <= pue_default <= pue_high"))
     for s in cat.software.values():
         if not 0 < s.achievable_fraction.x <= 1:
             out.append(Problem(f"software.{s.id}.achievable_fraction", "must be in (0, 1]"))

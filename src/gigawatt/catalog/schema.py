@@ -27,6 +27,7 @@ FIELD_UNITS: dict[str, str] = {
     "available": "month",
     "accelerators_per_system": "accelerators",
     "system_power_kw": "kW",
+    "typical_power_kw": "kW",
     "systems_per_rack": "systems",
     "price_usd": "USD",
     "pue_default": "",
@@ -86,9 +87,14 @@ class Fact(Provenance):
         return self
 
     @property
+    def known(self) -> bool:
+        """False for a value recorded as ``"unknown"`` (e.g. a TDP no source gives yet)."""
+        return not (isinstance(self.value, str) and self.value.strip().lower().startswith("unknown"))
+
+    @property
     def x(self) -> float:
-        """The value as a float (numbers only)."""
-        return float(self.value)
+        """The value as a float (numbers only); NaN for an unknown value."""
+        return float(self.value) if self.known else float("nan")
 
     def public(self) -> dict:
         """A JSON-ready dict, without empty fields."""
@@ -121,19 +127,30 @@ class Entry(BaseModel):
         return {k: v for k, v in self if isinstance(v, Fact)}
 
 
+#: Numbers a catalog entry may record as ``"unknown"`` (with the date of the last check in
+#: ``as_of``) instead of guessing: the model counts an unknown compute rate or price as zero
+#: and says so in every run's warnings.
+MAY_BE_UNKNOWN: frozenset[str] = frozenset({
+    "bf16_dense_tflops", "fp8_dense_tflops", "fp4_dense_tflops", "memory_bandwidth_tbps", "tdp_w", "price_usd"})
+
+
 class Accelerator(Entry):
-    vendor: Literal["nvidia", "amd", "broadcom", "google", "other"]
+    vendor: Literal["nvidia", "amd", "broadcom", "google", "aws", "microsoft", "meta", "cerebras", "other"]
     family: str
     generation: str
     software: Literal["cuda", "rocm", "other"]
-    hbm_generation: str
+    hbm_generation: str = Field(description="HBM generation (HBM3, HBM3E, HBM4), or the memory named in memory_type.")
+    memory_type: Literal["hbm", "gddr", "sram"] = Field(
+        "hbm", description="Main memory: HBM stacks (counted against world HBM supply), GDDR or on-wafer SRAM (not counted).")
+    packaging: Literal["cowos", "other"] = Field(
+        "cowos", description="cowos: a 2.5D CoWoS-class package, counted against CoWoS capacity; other: wafer-scale or flip-chip, not counted.")
     default_system: str
     available: Fact
     bf16_dense_tflops: Fact
     fp8_dense_tflops: Fact
     fp4_dense_tflops: Fact | None = None
     memory_gb: Fact
-    hbm_stacks: Fact
+    hbm_stacks: Fact | None = Field(None, description="HBM stacks per package; required when memory_type is hbm.")
     memory_bandwidth_tbps: Fact
     tdp_w: Fact
     packages_per_cowos_wafer: Fact | None = Field(
@@ -142,24 +159,67 @@ class Accelerator(Entry):
         False, description="True for a template (custom-asic) whose numbers a tranche may override with `params`."
     )
 
+    @model_validator(mode="after")
+    def _memory(self):
+        if self.memory_type == "hbm" and self.hbm_stacks is None:
+            raise ValueError("hbm_stacks is required for HBM memory (memory_type: hbm)")
+        if self.memory_type != "hbm" and self.hbm_stacks is not None:
+            raise ValueError(f"hbm_stacks given, but memory_type is {self.memory_type}")
+        return self
+
+    @property
+    def hbm_stack_count(self) -> float:
+        """HBM stacks per package; 0 for GDDR or SRAM memory."""
+        return self.hbm_stacks.x if self.hbm_stacks is not None else 0.0
+
+    @property
+    def hbm_gb(self) -> float:
+        """HBM per package [GB]; 0 when the memory is not HBM."""
+        return self.memory_gb.x if self.memory_type == "hbm" else 0.0
+
 
 class System(Entry):
     accelerator: str
-    form: Literal["server", "rack"]
+    form: Literal["server", "rack", "blade"]
     cooling_required: Literal["air", "liquid"]
+    site_class: str | None = Field(
+        None, description="Site class a site defaults to for this system; if absent, by cooling_required (see inputs.default_site_class).")
     accelerators_per_system: Fact
-    system_power_kw: Fact = Field(description="All-in IT power: accelerators, CPUs, NICs, in-system switches, fans.")
+    system_power_kw: Fact = Field(
+        description="All-in IT power at the nameplate (maximum) rating: accelerators, CPUs, NICs, in-system switches, fans.")
+    typical_power_kw: Fact | None = Field(
+        None, description="All-in IT power at typical draw under load, where a source gives one; used with `draw: typical`.")
     systems_per_rack: Fact
     price_usd: Fact
 
 
 class Cooling(Entry):
+    """A cooling technology: what it can serve, its rack limit and water use.
+
+    PUE belongs to the site (see :class:`SiteClass`); ``site_class`` names the class a site that
+    states only this cooling defaults to. A user's cooling type may instead carry its own
+    ``pue_*`` (the older form), which such a site then uses.
+    """
+
     supports: list[Literal["air", "liquid"]]
+    site_class: str | None = Field(None, description="Site class of a site that states only this cooling.")
+    pue_default: Fact | None = None
+    pue_low: Fact | None = None
+    pue_high: Fact | None = None
+    max_rack_kw: Fact
+    wue_l_per_kwh: Fact
+
+
+class SiteClass(Entry):
+    """A kind of site (hyperscale AI hall, colocation, HPC centre) with its PUE range.
+
+    A site or the system's default picks one (rule: :func:`gigawatt.inputs.site_class_for`).
+    """
+
+    cooling: str = Field(description="Cooling type id a site of this class uses unless the site states one.")
     pue_default: Fact
     pue_low: Fact
     pue_high: Fact
-    max_rack_kw: Fact
-    wue_l_per_kwh: Fact
 
 
 class Region(Entry):
@@ -218,6 +278,7 @@ class CatalogFile(BaseModel):
     accelerators: list[dict] = []
     systems: list[dict] = []
     cooling: list[dict] = []
+    site_classes: list[dict] = []
     regions: list[dict] = []
     software: list[dict] = []
     defaults: list[dict] = []
@@ -228,6 +289,7 @@ SECTIONS: dict[str, type[Entry]] = {
     "accelerators": Accelerator,
     "systems": System,
     "cooling": Cooling,
+    "site_classes": SiteClass,
     "regions": Region,
     "software": Software,
     "defaults": CostDefault,
