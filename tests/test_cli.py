@@ -40,7 +40,7 @@ deals:
 HELIOS_PRICE_OVERRIDE = """\
 systems:
   - id: helios-72
-    price_usd: {value: 8400000, source: "test override", as_of: "2026-04", kind: estimate}
+    price_usd: {value: 8800000, source: "test override", as_of: "2026-04", kind: estimate}
 """
 
 NEW_ACCELERATOR_WITHOUT_SOURCES = """\
@@ -472,7 +472,8 @@ def test_deal_with_a_given_price_path(runner):
 
 
 def test_deal_portfolio_json_has_investment(runner):
-    out = invoke_json(runner, "deal", "openai-portfolio", "--samples", "500")
+    # The LOI's $10B per GW was superseded in February 2026: it lives in the dated seed view.
+    out = invoke_json(runner, "deal", "openai-portfolio-2025-10", "--samples", "500")
     assert out["investment"]["usd_per_gw"] == 10e9 and out["investment"]["total_usd"] == 100e9
 
 
@@ -501,7 +502,8 @@ def test_size_below_one_system_is_a_user_error(monkeypatch, capsys):
 
 def test_size_air_cooled_server_defaults_to_air(runner):
     r = invoke_json(runner, "size", "--product", "h100-sxm", "--count", "100000")
-    assert r["cooling"] == "air" and r["pue"] == 1.4
+    # Site class hyperscale-air (issue 11): PUE 1.2 (was 1.4, an enterprise-fleet figure).
+    assert r["cooling"] == "air" and r["site_class"] == "hyperscale-air" and r["pue"] == 1.2
 
 
 def test_size_uses_the_engine_numbers(runner):

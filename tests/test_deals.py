@@ -58,17 +58,28 @@ def test_one_gw_vests_exactly_the_first_tranche(tmp_path):
 
 
 def test_nvidia_hundred_billion_arrives_as_ten_per_gw():
-    r = gigawatt.evaluate("openai-nvidia")
+    # The LOI's $10B per GW (superseded in February 2026) lives in the dated seed view.
+    r = gigawatt.evaluate("openai-portfolio-2025-10")
     inv = analyse(r, PriceOptions(samples=10))["investment"]
+    assert inv["deal"] == "OpenAI-NVIDIA"
     assert inv["total_usd"] == 100e9
     assert sum(inv["usd_by_year"].values()) == pytest.approx(100e9)
-    delivered = r.monthly(["delivered_gw"])["delivered_gw"]
+    idx = [t.index for t in r.tranches if t.deal == "OpenAI-NVIDIA"]
+    delivered = r.series["delivered_gw"][0, idx].sum(axis=0)
     per_year_gw = {}
     for m, d in zip(r.months, np.diff(delivered, prepend=0.0)):
         per_year_gw[m[:4]] = per_year_gw.get(m[:4], 0.0) + d
     for year, usd in inv["usd_by_year"].items():
         assert usd == pytest.approx(10e9 * per_year_gw[year], abs=1.0)
     assert inv["stake_pct_at_valuation"] == pytest.approx(20.0)
+
+
+def test_current_openai_nvidia_has_no_per_gw_investment_and_says_why():
+    out = analyse(gigawatt.evaluate("openai-nvidia"), PriceOptions(samples=10))
+    assert "investment" not in out
+    d = out["deals"][0]
+    assert "SUPERSEDED" in d["note"] and d["ledger"]["id"] == "openai-nvidia-2025-09"
+    assert {"investment_per_gw", "investment_cap_usd"} <= {s["term"] for s in d["ledger"]["superseded_terms"]}
 
 
 def test_supplier_revenue_and_eps_by_hand(amd_result):
@@ -108,7 +119,8 @@ def test_a_higher_spot_is_worth_more(amd_result):
 
 
 def test_portfolio_carries_each_deals_terms():
-    out = analyse(gigawatt.evaluate("openai-portfolio"), PriceOptions(samples=1000))
+    # The seed's view (dated built-in); today's portfolio has no NVIDIA investment (superseded).
+    out = analyse(gigawatt.evaluate("openai-portfolio-2025-10"), PriceOptions(samples=1000))
     assert out["warrant"]["deal"] == "OpenAI-AMD"
     assert out["investment"]["deal"] == "OpenAI-NVIDIA"
     assert [d["name"] for d in out["deals"]] == ["OpenAI-AMD", "OpenAI-NVIDIA", "OpenAI-Broadcom"]
@@ -145,3 +157,92 @@ def test_bad_price_paths(text):
 
 def test_price_path_parses():
     assert parse_price_path("2026-12: 220, 2H 2028: 400") == {"2026-12": 220.0, "2028-07": 400.0}
+
+
+# -- several warrants on one underlying (the OpenAI and Meta warrants on AMD) ----------------
+
+def _amd_world():
+    from gigawatt.catalog import load_catalog
+    from gigawatt.ledger import load_ledger
+    from gigawatt.ledger import world as W
+
+    cat, led = load_catalog(), load_ledger()
+    views = [v for v in led.view() if v.terms.get("warrant") is not None and v.terms["warrant"].issuer == "amd"]
+    return W.evaluate(W.build(led, cat, views), cat)
+
+
+@pytest.fixture(scope="module")
+def amd_world():
+    return _amd_world()
+
+
+def test_all_amd_warrants_are_320m_shares(amd_world):
+    from gigawatt.deals import joint_warrants
+
+    j = joint_warrants(amd_world, PriceOptions(samples=2000))
+    assert [w["deal"] for w in j["warrants"]] == ["openai-amd-2025-10", "meta-amd-2026-02"]
+    assert j["shares_total"] == 320_000_000
+    assert j["shares_outstanding"] == 1_630_000_000          # AMD 10-K, 2025-12-27
+    assert j["stake_pct_pre"] == pytest.approx(100 * 320 / 1630)            # 19.6 %
+    assert j["stake_pct_post"] == pytest.approx(100 * 320 / (1630 + 320))   # 16.4 %
+
+
+def _naive_joint(result, path_prices, as_of, warrants):
+    """An independent calculation: loop over paths, months and tranches in plain Python."""
+    import math
+
+    from gigawatt.timeline import month_index
+
+    total = []
+    for prices in path_prices:
+        value = 0.0
+        for di, w in warrants:
+            idx = [t.index for t in result.tranches if t.deal_index == di]
+            delivered = result.series["delivered_gw"][0, idx].sum(axis=0)
+            for tr in w.tranches:
+                for k, price in enumerate(prices):
+                    m = as_of + k
+                    if m > month_index(w.expiry):
+                        break
+                    e = m - result.inputs.month0
+                    d = 0.0 if e < 0 else delivered[min(e, len(delivered) - 1)]
+                    if d >= tr.gw - 1e-9 and price >= tr.price_hurdle_usd:
+                        value += tr.shares * (price - w.strike_usd) * math.exp(-w.underlying.risk_free_rate * k / 12)
+                        break
+        total.append(value)
+    return total
+
+
+def test_joint_value_matches_an_independent_path_by_path_calculation(amd_world):
+    from gigawatt.deals import joint_warrants
+    from gigawatt.model import warrant as wm
+    from gigawatt.timeline import month_index
+
+    opts = PriceOptions(samples=64, seed=11)
+    j = joint_warrants(amd_world, opts)
+    warrants = [(i, d.warrant) for i, d in enumerate(amd_world.scenario.deals) if d.warrant]
+    u = warrants[0][1].underlying
+    as_of = month_index(u.as_of)
+    n = max(month_index(w.expiry) for _, w in warrants) - as_of
+    prices = wm.gbm_paths(u.spot_usd, u.volatility, u.risk_free_rate, 0.0, n, 64, np.random.default_rng(np.random.SeedSequence(11)))
+    naive = _naive_joint(amd_world, prices, as_of, warrants)
+    assert j["value_usd"] == pytest.approx(float(np.mean(naive)), rel=1e-12)
+    assert j["value_usd_p90"] == pytest.approx(float(np.percentile(naive, 90)), rel=1e-12)
+
+
+def test_common_prices_make_vesting_move_together(amd_world):
+    from gigawatt.deals import joint_warrants
+
+    j = joint_warrants(amd_world, PriceOptions(samples=20_000, seed=5))
+    p_open, p_meta = (w["prob_full_vest"] for w in j["warrants"])
+    # On common price paths full vesting is strongly dependent: P(both) is far above P(a) x P(b).
+    assert j["prob_all_fully_vest"] > 1.5 * p_open * p_meta
+    assert j["prob_all_fully_vest"] <= min(p_open, p_meta) + 1e-12
+
+
+def test_given_high_path_vests_everything_once_6_gw_each_are_delivered(amd_world):
+    from gigawatt.deals import joint_warrants
+
+    j = joint_warrants(amd_world, PriceOptions(path={"2026-06": 700.0}))
+    assert j["expected_vested_shares"] == 320_000_000 and j["prob_all_fully_vest"] == 1.0
+    assert j["expected_dilution_pct"] == pytest.approx(100 * 320 / 1950)

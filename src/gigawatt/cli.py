@@ -8,13 +8,18 @@ from typing import List, Optional
 
 import typer
 
-from .bounds import BOUNDS
+from .bounds import BOUNDS, check
 from .errors import GigawattError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Model multi-gigawatt AI compute build-outs: sizing, timeline, capex/opex, sources.")
 catalog_app = typer.Typer(no_args_is_help=True, help="List, show and check the catalog.")
 app.add_typer(catalog_app, name="catalog")
+from .ledger.cli import deals_app, scenario_app, world as _world  # noqa: E402  (the deal ledger; light imports)
+
+app.add_typer(deals_app, name="deals")
+app.add_typer(scenario_app, name="scenario")
+app.command("world")(_world)
 
 def _print_version(value: bool) -> None:
     if value:
@@ -66,8 +71,10 @@ def size(
     gw: Optional[str] = typer.Option(None, "--gw", help="Power to fill, e.g. 1 or '700 MW' (basis: see --basis)."),
     count: Optional[int] = typer.Option(None, "--count", "-n", help="Number of accelerators instead of --gw."),
     basis: str = typer.Option("facility", "--basis", help="Whether --gw is 'facility' (grid) or 'it' power."),
-    pue: Optional[float] = typer.Option(None, "--pue", help="Override the cooling type's PUE."),
-    cooling: Optional[str] = typer.Option(None, "--cooling", help="air, dlc (default) or immersion."),
+    pue: Optional[float] = typer.Option(None, "--pue", help="Override the site class's PUE."),
+    cooling: Optional[str] = typer.Option(None, "--cooling", help="air, dlc or immersion (default: the system's site class: air for air-cooled servers, dlc for liquid-cooled racks)."),
+    site_class: Optional[str] = typer.Option(None, "--site-class", help="hyperscale-liquid, hyperscale-air, colocation-enterprise, hpc-centre or immersion (sets the PUE; default: by the system)."),
+    draw: str = typer.Option("typical", "--draw", help="System power basis: typical draw (default; nameplate where no typical figure exists) or nameplate (maximum rating)."),
     region: Optional[str] = typer.Option(None, "--region", help="Region for the electricity price (default us-average)."),
     system: Optional[str] = typer.Option(None, "--system", help="System id (default: the product's default system)."),
     catalog: Optional[List[Path]] = CatalogOpt,
@@ -77,7 +84,7 @@ def size(
     from .api import size as _size
 
     r = _size(product, gw=gw, count=count, basis=basis, pue=pue, cooling=cooling, region=region, system=system,
-              catalog_paths=catalog)
+              site_class=site_class, draw=draw, catalog_paths=catalog)
     if as_json:
         return _print_json(r)
     from rich.table import Table
@@ -93,9 +100,9 @@ def size(
         ("System", f"{r['system']} ({r['rack_kw']:,.0f} kW per rack)"),
         ("Accelerators", fmt.count(r["accelerators"])),
         ("Systems / racks", f"{r['systems']:,} / {r['racks']:,}"),
-        ("All-in power per accelerator", f"{r['it_kw_per_accelerator']:.2f} kW IT, {r['facility_kw_per_accelerator']:.2f} kW facility (TDP {r['tdp_w']:,.0f} W)"),
+        ("All-in power per accelerator", f"{r['it_kw_per_accelerator']:.2f} kW IT, {r['facility_kw_per_accelerator']:.2f} kW facility (TDP {'unknown' if r['tdp_w'] is None else format(r['tdp_w'], ',.0f') + ' W'})"),
         ("IT power", fmt.num(r["it_mw"], "MW")),
-        ("Facility power", f"{fmt.num(r['facility_mw'], 'MW')} (PUE {r['pue']:.2f}, {r['cooling']})"),
+        ("Facility power", f"{fmt.num(r['facility_mw'], 'MW')} (PUE {r['pue']:.2f}, {r['site_class'] or r['cooling']}, {r['draw']} draw)"),
         ("Capex, bottom-up", f"{fmt.usd(r['capex_usd'])} (systems {fmt.usd(r['capex_systems_usd'])}, network {fmt.usd(r['capex_network_usd'])}, facility {fmt.usd(r['capex_facility_usd'])})"),
         ("Capex, top-down", f"{fmt.usd(r['capex_topdown_usd'])} (x{r['capex_ratio_topdown_to_bottomup']:.2f} bottom-up)"),
         ("Energy", f"{r['energy_twh_per_year']:,.2f} TWh/yr, {fmt.usd(r['energy_cost_usd_per_year'])}/yr"),
@@ -244,14 +251,13 @@ def deal(
     volatility: Optional[float] = typer.Option(None, "--volatility", help="Annual volatility, e.g. 0.5."),
     drift: Optional[float] = typer.Option(None, "--drift", help="Annual drift of simulated prices (default: risk-neutral)."),
     catalog: Optional[List[Path]] = CatalogOpt,
+    all_warrants: bool = typer.Option(False, "--all-warrants", help="SCENARIO is an issuer (e.g. amd): value every ledger warrant on it together."),
     as_json: bool = JsonOpt,
 ):
     """Deal economics: warrant vesting and value, vendor investment, supplier revenue and EPS, buyer TCO."""
     from .api import evaluate
     from .deals import PriceOptions, analyse, parse_price_path
     from .timeline import month_index, month_label
-
-    from .bounds import check
 
     for value, bound_name, option in ((volatility, "volatility", "--volatility"), (spot, "share_price_usd", "--spot"),
                                       (drift, "drift", "--drift")):
@@ -268,6 +274,11 @@ def deal(
             raise GigawattError(f"--as-of: {exc}") from None
     opts = PriceOptions(path=parse_price_path(price_path) if price_path else None, samples=samples, seed=seed,
                         spot_usd=spot, as_of=as_of, volatility=volatility, drift=drift)
+    if all_warrants:
+        from .ledger.cli import all_warrants as _all_warrants
+
+        _all_warrants(scenario, opts, as_json=as_json, catalog=catalog)
+        return
     out = analyse(evaluate(scenario, catalog_paths=catalog), opts)
     if as_json:
         return _print_json(out)
@@ -360,8 +371,8 @@ def supply(
     from .supply import constrained as run_constrained
     from .supply import supply_report
 
-    if share is not None and not 0 < share <= 1:
-        raise GigawattError(f"--share must be in (0, 1], got {share}")
+    if share is not None:
+        check("ratio_positive", share, "--share")
     result = evaluate(scenario, catalog_paths=catalog)
     report = supply_report(result, case, share)
     if constrained:
@@ -598,8 +609,8 @@ def optimize(
     from .catalog import load_catalog
     from .optimize import load_spec, solve
 
-    if share is not None and not 0 < share <= 1:
-        raise GigawattError(f"--max-vendor-share must be in (0, 1], got {share}")
+    if share is not None:
+        check("ratio_positive", share, "--max-vendor-share")
     spec, source = load_spec(target)
     out = solve(spec, load_catalog(catalog), source, share)
     if as_json:
@@ -747,6 +758,23 @@ def scenarios(as_json: bool = JsonOpt):
     for r in rows:
         t.add_row(r["name"], r["title"] or "", str(r["deals"]), str(r["tranches"]), f"{r['gw_stated']:g}", r["checked"] or "")
     _console().print(t)
+
+
+@app.command()
+def validate(
+    draw: str = typer.Option("typical", "--draw", help="System power basis: typical (default) or nameplate."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """How close the model is: real clusters with reported power, per-GW reference figures, the seed's figures."""
+    from . import validate as v
+
+    if draw not in ("typical", "nameplate"):
+        raise GigawattError(f"--draw must be 'typical' or 'nameplate', not {draw!r}")
+    report = v.run(catalog_paths=catalog, draw=draw)
+    if as_json:
+        return _print_json(report)
+    v.render(report, _console())
 
 
 @catalog_app.command("list")

@@ -272,11 +272,35 @@ def buyer_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict | 
     return out
 
 
+def ledger_link(deal: Deal) -> dict | None:
+    """The deal-ledger entry a scenario deal names in its note (``ledger: ID``): its status and
+    any superseded terms, so outputs say when a deal's terms have been replaced."""
+    import re
+
+    m = re.search(r"ledger:\s*([a-z0-9][a-z0-9-]*)", deal.note or "")
+    if m is None:
+        return None
+    from .ledger import load_ledger
+
+    try:
+        view = load_ledger().get(m.group(1))
+    except GigawattError:
+        return None
+    return {"id": view.id, "status": view.status,
+            "superseded_terms": [{"term": x["term"], "set": x["set"], "replaced": x["replaced"], "by": x["replaced_by"]}
+                                 for x in view.superseded()]}
+
+
 def analyse(result: Result, opts: PriceOptions = PriceOptions()) -> dict:
     """Every deal's economics; the first deal with each kind of term also appears at top level."""
     deals = []
     for di, deal in enumerate(result.scenario.deals):
         row: dict = {"name": deal.name, "buyer": deal.buyer, "supplier": deal.supplier}
+        if deal.note:
+            row["note"] = deal.note
+        link = ledger_link(deal)
+        if link is not None:
+            row["ledger"] = link
         w = warrant_analysis(result, di, deal.warrant, opts) if deal.warrant else None
         inv = investment_analysis(result, di, deal) if deal.investment else None
         sup = supplier_analysis(result, di, deal, w) if deal.supplier_terms else None
@@ -304,3 +328,91 @@ def analyse(result: Result, opts: PriceOptions = PriceOptions()) -> dict:
                              for i, t in enumerate(d["warrant"]["tranches"]) if t["assumed"]],
     }
     return out
+
+
+def joint_warrants(result: Result, opts: PriceOptions = PriceOptions(), deal_indices: list[int] | None = None) -> dict:
+    """Several warrants on one underlying, vested and valued together on common price paths.
+
+    Each warrant vests on its own deal's deliveries and milestones, and all of them on the
+    same share price (given path or GBM paths from the first warrant's underlying, or
+    ``opts``). Returns each warrant's vesting, the total shares, their joint value and dilution
+    (the dilution of all the warrants together on the issuer's latest share count).
+    """
+    idx = deal_indices if deal_indices is not None else [i for i, d in enumerate(result.scenario.deals) if d.warrant]
+    if not idx:
+        raise GigawattError("no deal in this selection has a warrant")
+    warrants = [result.scenario.deals[i].warrant for i in idx]
+    u0 = warrants[0].underlying
+    for i, w in zip(idx, warrants):
+        u = w.underlying
+        if (u.spot_usd, u.as_of, u.volatility, u.risk_free_rate, u.dividend_yield) != (
+                u0.spot_usd, u0.as_of, u0.volatility, u0.risk_free_rate, u0.dividend_yield):
+            raise GigawattError(f"{result.scenario.deals[i].name}: its warrant's underlying differs from "
+                                f"{result.scenario.deals[idx[0]].name}'s; joint valuation needs one share price")
+    spot = opts.spot_usd if opts.spot_usd is not None else u0.spot_usd
+    as_of = month_index(opts.as_of) if opts.as_of else month_index(u0.as_of)
+    vol = opts.volatility if opts.volatility is not None else u0.volatility
+    drift = u0.drift_rate(opts.drift)
+    last = max(month_index(w.expiry) for w in warrants)
+    if last <= as_of:
+        raise GigawattError(f"valuation month {month_label(as_of)} is not before the last expiry {month_label(last)}")
+    n = last - as_of
+    grid = [month_label(as_of + i) for i in range(n + 1)]
+    if opts.path is not None:
+        prices = wm.interpolate_path({month_index(k): v for k, v in opts.path.items()}, as_of, n, spot)
+        mode = "given path"
+    else:
+        rng = np.random.default_rng(np.random.SeedSequence(opts.seed))
+        prices = wm.gbm_paths(spot, vol, drift, u0.dividend_yield, n, opts.samples, rng)
+        mode = f"{opts.samples:,} simulated GBM paths (seed {opts.seed}), common to every warrant"
+    per, values, vested_shares, full = [], [], [], []
+    for i, w in zip(idx, warrants):
+        delivered = np.stack([wm.on_grid(_deal_series(result, i, "delivered_gw", t.products), result.inputs.month0, as_of, n)
+                              for t in w.tranches])
+        avg = wm.trailing_mean(prices, w.averaging_months)
+        vest = wm.vest_months(delivered, avg, np.array([t.gw for t in w.tranches]), np.array([t.price_hurdle_usd for t in w.tranches]),
+                              month_index(w.expiry) - as_of, w.deployment_condition, w.price_condition)
+        shares = np.array([t.shares for t in w.tranches], float)
+        value = wm.warrant_value_usd(prices, vest, shares, w.strike_usd, u0.risk_free_rate)
+        vs = (vest >= 0) @ shares
+        values.append(value)
+        vested_shares.append(vs)
+        full.append((vest >= 0).all(axis=1))
+        per.append({"deal": result.scenario.deals[i].name, "shares": w.shares, "issued": w.issued, "expiry": w.expiry,
+                    "value_usd": float(value.mean()), "prob_full_vest": float(full[-1].mean()),
+                    "expected_vested_shares": float(vs.mean()),
+                    "prob_vest_by_tranche": (vest >= 0).mean(axis=0).tolist(),
+                    "assumed_tranches": [j + 1 for j, t in enumerate(w.tranches) if t.assumed]})
+    total_value = np.sum(values, axis=0)
+    total_shares = np.sum(vested_shares, axis=0)
+    shares_total = sum(w.shares for w in warrants)
+    # The issuer's latest share count: the one stated by the most recently issued warrant.
+    outstanding = max(warrants, key=lambda w: month_index(w.issued)).shares_outstanding
+    return {
+        "issuer_spot_usd": spot,
+        "valuation_month": grid[0],
+        "price_mode": mode,
+        "volatility": vol if opts.path is None else None,
+        "risk_free_rate": u0.risk_free_rate,
+        "warrants": per,
+        "shares_total": shares_total,
+        "shares_outstanding": outstanding,
+        "stake_pct_pre": 100 * shares_total / outstanding,
+        "stake_pct_post": 100 * shares_total / (outstanding + shares_total),
+        "value_usd": float(total_value.mean()),
+        "value_usd_p10": float(np.percentile(total_value, 10)),
+        "value_usd_p50": float(np.percentile(total_value, 50)),
+        "value_usd_p90": float(np.percentile(total_value, 90)),
+        "expected_vested_shares": float(total_shares.mean()),
+        "vested_shares_p10": float(np.percentile(total_shares, 10)),
+        "vested_shares_p50": float(np.percentile(total_shares, 50)),
+        "vested_shares_p90": float(np.percentile(total_shares, 90)),
+        "expected_dilution_pct": float(np.mean(100 * total_shares / (outstanding + total_shares))),
+        "prob_all_fully_vest": float(np.all(full, axis=0).mean()),
+        "prob_any_vests": float((total_shares > 0).mean()),
+        "assumptions": {
+            "prices": "one share-price path set for every warrant: their vesting is correlated through the price",
+            "vesting": "each warrant vests on its own deal's delivered GW and the common price, before its own expiry",
+            "dilution": "vested shares of all warrants over the issuer's latest share count plus those shares",
+        },
+    }
