@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["load", "evaluate", "size", "load_catalog", "GigawattError"]
+__all__ = ["load", "loads", "evaluate", "size", "load_catalog", "GigawattError"]
 
 
 def __getattr__(name):  # lazy: `import gigawatt` stays cheap for the CLI
@@ -17,6 +17,10 @@ def __getattr__(name):  # lazy: `import gigawatt` stays cheap for the CLI
         from . import api
 
         return getattr(api, name)
+    if name == "loads":  # a scenario from YAML text; includes by built-in name only
+        from .scenario import loads
+
+        return loads
     if name == "load_catalog":
         from .catalog import load_catalog
 

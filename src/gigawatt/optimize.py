@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from .bounds import bound
 from .catalog import Catalog, load_catalog
 from .errors import GigawattError, ValidationFailure
-from .scenario import Finance, Horizon, Month, Params, Site, Strict, quantity
+from .scenario import Finance, Horizon, Month, Params, Site, Strict, _exists, quantity
 from .timeline import month_index, month_label
 from .yaml_io import problems_from_pydantic, read_yaml_file
 
@@ -59,13 +59,14 @@ class Spec(Strict):
 
 def load_spec(name_or_path: str) -> tuple[Spec, str]:
     path = Path(name_or_path)
-    if not (path.suffix in (".yaml", ".yml") or path.exists()):
-        path = BUILTIN_DIR / f"{name_or_path}.yaml"
-        if not path.exists():
+    if not (path.suffix in (".yaml", ".yml") or _exists(path)):
+        names = [p.stem for p in BUILTIN_DIR.glob("*.yaml")]
+        if name_or_path not in names:  # only listed names are opened
             from .catalog import suggest
 
-            names = [p.stem for p in BUILTIN_DIR.glob("*.yaml")]
-            raise GigawattError(f"no target file or built-in target named {name_or_path!r}{suggest(str(name_or_path), names)}")
+            shown = str(name_or_path)[:120]
+            raise GigawattError(f"no target file or built-in target named {shown!r}{suggest(shown, names)}")
+        path = BUILTIN_DIR / f"{name_or_path}.yaml"
     data, lines = read_yaml_file(path)
     try:
         return Spec.model_validate(data), str(path)

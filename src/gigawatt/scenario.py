@@ -637,17 +637,25 @@ def _resolve(scenario: Scenario, source: str, lines: dict, key, _seen: tuple, in
     return scenario
 
 
+def _exists(path: Path) -> bool:
+    """``path.exists()``, False for a name the OS cannot even look up (too long, NUL byte)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def _read(name_or_path) -> tuple[str, str, object, Includes]:
     """Text, source label, cycle key and include rule of a file or built-in scenario."""
     text_path = Path(name_or_path)
-    if text_path.suffix in (".yaml", ".yml", ".json") or text_path.exists():
+    if text_path.suffix in (".yaml", ".yml", ".json") or _exists(text_path):
         return read_text_file(text_path), str(text_path), text_path.resolve(), FileIncludes(text_path.resolve().parent)
     text = builtin_text(str(name_or_path))
     if text is None:
         from .catalog import suggest
 
         raise GigawattError(
-            f"no scenario file or built-in scenario named {str(name_or_path)!r}{suggest(str(name_or_path), builtin_names())}"
+            f"no scenario file or built-in scenario named {str(name_or_path)[:120]!r}{suggest(str(name_or_path)[:120], builtin_names())}"
         )
     return text, f"built-in scenario {name_or_path!r}", ("builtin", str(name_or_path)), FileIncludes(BUILTIN_DIR)
 

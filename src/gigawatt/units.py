@@ -61,12 +61,15 @@ def to_canonical(value, unit: str) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected a number{_in(unit)}, got {value!r}")
     if isinstance(value, (int, float)):
-        return _finite(float(value), value)
+        try:
+            return _finite(float(value), value)
+        except OverflowError:  # an integer literal too large for a float
+            raise ValueError(f"must be a finite number, got an integer of {len(str(abs(value)))} digits") from None
     if not isinstance(value, str):
         raise ValueError(f"expected a number{_in(unit)} or a string like {_example(unit)!r}, got {value!r}")
     m = _NUMBER_UNIT.match(value)
     if m and (m.group(2) == "" or _same_unit_text(m.group(2), unit)):
-        return float(m.group(1))
+        return _finite(float(m.group(1)), value)
     ureg = registry()
     if value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
         raise ValueError(f"must be a finite number, got {value!r}")

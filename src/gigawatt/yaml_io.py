@@ -176,8 +176,12 @@ def read_yaml(text: str, source: str) -> tuple[object, dict[tuple, int]]:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
+            lines: dict[tuple, int] = {}
             if node is not None:
                 _check_graph(node, source)
+                # Lines before construction: constructing flattens merge keys (<<) into the node,
+                # which would make a merged key and its explicit override look like a duplicate.
+                lines = _lines(node)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -186,14 +190,13 @@ def read_yaml(text: str, source: str) -> tuple[object, dict[tuple, int]]:
         line = mark.line + 1 if mark is not None else None
         msg = getattr(exc, "problem", None) or str(exc)
         raise ValidationFailure(source, [Problem("", f"not valid YAML: {msg}", line)]) from None
-    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
-        # Constructors raise these for odd scalars (a mapping used as a key, a date like 2026-02-30).
-        raise ValidationFailure(source, [Problem("", f"not valid YAML: {exc}")]) from None
-    try:
-        return data, (_lines(node) if node is not None else {})
     except _Duplicate as dup:
         raise ValidationFailure(source, [Problem(format_path(dup.path), f"given twice (first on line {dup.first_line}); "
                                                  "keep one", dup.line)]) from None
+    except (TypeError, ValueError, OverflowError, RecursionError) as exc:
+        # Constructors raise these for odd scalars (a mapping used as a key, a date like 2026-02-30).
+        raise ValidationFailure(source, [Problem("", f"not valid YAML: {exc}")]) from None
+    return data, lines
 
 
 def read_yaml_file(path: Path) -> tuple[object, dict[tuple, int]]:
