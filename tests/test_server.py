@@ -133,9 +133,10 @@ def test_a_heavy_request_over_its_time_limit_is_stopped(tmp_path):
     """504 at the limit, and the job stops at its next chunk: the pool's one slot is free again."""
     import time
 
-    app = create_app(tmp_path / "t.db", heavy_workers=1, heavy_time_limit_s=0.3)
+    app = create_app(tmp_path / "t.db", heavy_workers=1, heavy_time_limit_s=0.05)
     client = TestClient(app, base_url="http://localhost", raise_server_exceptions=False)
-    r = client.post("/api/mc", json={"name": "openai-portfolio", "samples": 20_000})
+    heavy = "name: heavy\nhorizon: {start: 2026-01, end: 2045-12}\ninclude: [openai-portfolio]\n"  # ~34M cells, in budget
+    r = client.post("/api/mc", json={"yaml": heavy, "samples": 20_000})
     assert r.status_code == 504 and "limit" in r.json()["error"]
     for _ in range(100):  # the job notices the flag within one chunk (1,024 samples, well under a second)
         r2 = client.post("/api/mc", json={"name": "openai-amd", "samples": 256})

@@ -721,7 +721,7 @@ def serve(
                                                    help="Host name clients may use besides loopback names (repeatable), e.g. gpu-box.lan."),
     workers: int = typer.Option(2, "--heavy-workers", min=1, max=64, help="Monte Carlo requests run at once (others get 503)."),
 ):
-    """The dashboard and API: http://127.0.0.1:8000 (OpenAPI at /docs)."""
+    """The dashboard and API: http://127.0.0.1:8000 (the OpenAPI document at /openapi.json)."""
     from .server import is_loopback, serve as run_server
     from .store import default_path
 

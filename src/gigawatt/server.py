@@ -1,6 +1,6 @@
 """``gigawatt serve``: a local web app (FastAPI) over the same API as the CLI.
 
-Endpoints under ``/api`` (OpenAPI at ``/docs``): catalog, built-in and saved scenarios
+Endpoints under ``/api`` (the OpenAPI document at ``/openapi.json``): catalog, built-in and saved scenarios
 (versioned saves: a stale version is refused with 409), evaluate, compare, a Monte Carlo,
 and a quick edit of one field. ``/`` serves the page, which works offline (Plotly is served
 from the installed package).
@@ -27,6 +27,7 @@ from typing import Any
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, Field, field_validator
 
 from .bounds import BOUNDS, check_finite
@@ -45,10 +46,6 @@ LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
        "frame-ancestors 'none'")
-# /docs loads FastAPI's Swagger UI from a CDN with an inline bootstrap script; it gets its own, looser policy.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' "
-            "https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; object-src 'none'; base-uri 'none'; "
-            "frame-ancestors 'none'")
 SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
                     (b"x-frame-options", b"DENY"), (b"cross-origin-opener-policy", b"same-origin")]
 
@@ -173,7 +170,7 @@ class Guard:
         if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
             return await _reply(send, 413, f"request body over {MAX_BODY // 1024} KiB")
         seen = 0
-        csp = (DOCS_CSP if path in ("/docs", "/redoc") else CSP).encode()
+        csp = CSP.encode()
 
         async def counted():
             nonlocal seen
@@ -240,7 +237,7 @@ class HeavyPool:
         deadline = loop.time() + self.time_limit_s
         try:
             while True:
-                done, _ = await asyncio.wait({future}, timeout=0.25)
+                done, _ = await asyncio.wait({future}, timeout=min(0.25, self.time_limit_s / 2))
                 if done:
                     return future.result()
                 if loop.time() > deadline:
@@ -260,7 +257,9 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
 
     store = Store(db_path or default_path())
     heavy = HeavyPool(heavy_workers, heavy_time_limit_s)
-    app = FastAPI(title="gigawatt", version=__import__("gigawatt").__version__,
+    # No /docs or /redoc: FastAPI serves them from a CDN with inline script, which the CSP and
+    # "works offline" both forbid. The OpenAPI document itself is at /openapi.json.
+    app = FastAPI(title="gigawatt", version=__import__("gigawatt").__version__, docs_url=None, redoc_url=None,
                   description="Model multi-gigawatt AI compute build-outs: evaluate, compare and save scenarios.")
     app.add_middleware(Guard, token=token, hosts={_host_name(h) for h in (allowed_hosts or [])})
 
@@ -287,6 +286,12 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
                              "line": None})
         text = "; ".join(f"{p['path'] or '(request)'}: {p['message']}" for p in problems[:5])
         return JSONResponse({"error": f"invalid request: {text}", "problems": problems}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        # Starlette's own 4xx (unknown path, wrong method, unparsable body) in the same shape as ours.
+        detail = exc.detail if isinstance(exc.detail, str) else "bad request"
+        return JSONResponse({"error": detail, "problems": []}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RecursionError)
     async def _too_deep(request: Request, exc: RecursionError):
