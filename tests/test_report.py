@@ -127,3 +127,16 @@ def test_html_render_escapes_section_ids_chart_ids_and_chart_json():
     charts = ours[ours.rindex("<script>") + len("<script>"):ours.rindex("</script>")]
     assert "<" not in charts and ">" not in charts and "\\u003c/script\\u003e" in charts
     assert "id='chart-c&#x27;&gt;&lt;img src=x onerror=window.__x=1&gt;'" in ours
+
+
+def test_report_has_a_validation_section_with_the_epoch_attribution():
+    from gigawatt.api import evaluate
+    from gigawatt.report import Context
+    from gigawatt.report.sections import validation
+
+    section = validation(Context(evaluate("openai-amd")))
+    table = section.tables[0]
+    first = dict(zip(table.columns, table.rows[0]))
+    assert first["Set"] == "Epoch AI public set" and first["Clusters"] == 19
+    assert first["Model median error"].endswith("%") and "CC BY 4.0" in section.text
+    assert any(r[0].startswith("Family: ") for r in table.rows)

@@ -124,6 +124,30 @@ def montecarlo(ctx: Context) -> Section | None:
                    [Chart("fan_gw", "GW online: P5-P95 fan", f["month"], {k: f[k] for k in ("p5", "p10", "p50", "p90", "p95")}, "fan", "GW")])
 
 
+def validation(ctx: Context) -> Section:
+    """How close the model's power is to real clusters (the `gigawatt validate` summary)."""
+    from ..validate import cluster_rows, cluster_summary
+
+    summary = cluster_summary(cluster_rows(ctx.result.catalog))
+
+    def pct(x):
+        return "-" if x is None else f"{x:.0%}"
+
+    def row(label, s):
+        m, b = s["model"], s["baseline"]
+        return [label, m["rows"], pct(m["median_abs_error"]), pct(m["within_25pct"]), pct(b["median_abs_error"]), pct(b["within_25pct"])]
+
+    rows = [row("Epoch AI public set", summary["epoch_public_set"]), row("All reference clusters", summary["all_rows"])]
+    rows += [row(f"Family: {f}", s) for f, s in summary["by_family"].items()]
+    return Section("validation", "Validation against real clusters",
+                   "Modelled power of clusters with reported power (planned sites against facility power, operating systems against "
+                   "IT power), beside a simple baseline (TDP x 2.44). Nothing is fitted per cluster; run `gigawatt validate` for "
+                   "every row. Cluster data: Epoch AI, 'Data on GPU Clusters' and 'Data on Frontier AI Data Centers', epoch.ai, CC BY 4.0.",
+                   [Table("Power: median absolute error and share within 25 %",
+                          ["Set", "Clusters", "Model median error", "Model within 25 %", "Baseline median error", "Baseline within 25 %"],
+                          rows)])
+
+
 def sources(ctx: Context) -> Section:
     rows = []
     for src in ctx.result.sources():
@@ -142,7 +166,7 @@ def scenario(ctx: Context) -> Section:
     return Section("scenario", "The scenario", "", [Table("Scenario file", ["YAML"], [[ctx.scenario_text]])])
 
 
-SECTIONS = [headline, capacity, capex, energy, supply, warrant, montecarlo, sources, scenario]
+SECTIONS = [headline, capacity, capex, energy, supply, warrant, montecarlo, validation, sources, scenario]
 
 
 def build(ctx: Context) -> list[Section]:
