@@ -10,7 +10,9 @@ from scipy import stats
 import gigawatt
 from gigawatt import uncertainty as unc
 from gigawatt.errors import GigawattError
+from gigawatt.mc import simulate
 from gigawatt.scenario import Distribution, loads
+from gigawatt.uncertainty import ppf
 
 U = np.linspace(0.001, 0.999, 199)
 ONE_TRANCHE = textwrap.dedent("""
@@ -109,3 +111,54 @@ def test_bad_correlations(block, fragment):
     with pytest.raises(GigawattError) as e:
         loads(text)
     assert fragment in str(e.value)
+
+
+def test_a_sampled_fractional_life_still_writes_off_all_the_capex():
+    """A `set` on it_life_months of 59.7 used to depreciate 99.2 % of the capex (59.7/60.2 of a month
+    grid); lives are whole months, so it is 60 and the write-off is complete within the horizon."""
+    from gigawatt.engine import run
+
+    text = ONE_TRANCHE.replace("end: 2030-12", "end: 2040-12") + "finance: {facility_life_years: 10}\n" + textwrap.dedent("""
+        uncertainty:
+          - name: life
+            dist: {type: fixed, value: 59.7}
+            targets: [{field: it_life_months, op: set}]
+    """)
+    r = gigawatt.evaluate(loads(text))
+    variables = unc.compile_variables(r.scenario, r.inputs)
+    sampled, _ = unc.apply(r.inputs.with_samples(4), variables, unc.draw(variables, np.full((4, 1), 0.5)))
+    assert sampled.p["it_life_months"][:, 0].tolist() == [60.0] * 4
+    series, _ = run(sampled)
+    # Straight-line depreciation over whole lives that end inside the horizon adds up to the capex.
+    np.testing.assert_allclose(series["depreciation_usd"].sum(axis=(1, 2)), series["capex_usd"].sum(axis=(1, 2)), rtol=1e-9)
+
+
+def test_truncated_normals_stay_inside_far_tail_bounds():
+    assert np.all(np.abs(ppf(Distribution(type="normal", mean=0, sd=1, low=20, high=30), np.linspace(0.01, 0.99, 9)) - 20) < 1)
+    x = ppf(Distribution(type="lognormal", median=1, sigma=0.1, low=5, high=6), np.linspace(0.01, 0.99, 9))
+    assert x.min() >= 5 and x.max() <= 6
+
+
+GRID = textwrap.dedent("""
+    name: g
+    horizon: {start: 2026-01, end: 2032-12}
+    site: {grid_requested: 2026-01, grid_lead_time_months: 24}
+    deals: [{name: d, buyer: B, supplier: S, tranches: [{product: gb200, gw: 1, start: 2026-07, ramp_months: 12}]}]
+    uncertainty:
+      - {name: slip, dist: {type: fixed, value: 6}, targets: [{field: start_delay_months}]}
+""")
+
+
+def test_a_slip_does_not_add_to_the_grid_wait():
+    r = gigawatt.evaluate(loads(GRID))
+    assert r.tranches[0].start == "2028-01" and r.tranches[0].requested_start == "2026-07"
+    out = simulate(r, samples=256)
+    # Requested 2026-07 + 6 months = 2027-01, still before the grid (2028-01): full by 2028-12, as in `plan`.
+    assert out["percentiles"]["completion_month_index"]["p50_month"] == "2028-12"
+
+
+def test_sampled_values_outside_their_field_are_refused():
+    text = GRID.replace("{type: fixed, value: 6}, targets: [{field: start_delay_months}]",
+                        "{type: uniform, low: 0.5, high: 1.5}, targets: [{field: achievable}]")
+    with pytest.raises(GigawattError, match="uncertainty 'slip' makes achievable go to .* outside the valid 0.000001 to 1"):
+        simulate(gigawatt.evaluate(loads(text)), samples=256)

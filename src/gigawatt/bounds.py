@@ -16,6 +16,7 @@ BOUNDS: dict[str, tuple[float, float, str, str]] = {
     # Power and sizing
     "gw": (1e-6, 100.0, "GW", "power of one tranche"),
     "gw_total": (1e-6, 500.0, "GW", "power of a whole plan or target"),
+    "gw_sampled": (0.0, 100.0, "GW", "power of one tranche as sampled (0 is a deal that did not complete)"),
     "gw_milestone": (0.0, 100.0, "GW", "cumulative delivered GW that vests a warrant tranche"),
     "pue": (1.0, 3.0, "", "facility power / IT power"),
     "tdp_w": (1.0, 20_000.0, "W", "accelerator power"),

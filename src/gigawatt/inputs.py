@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import registry
 from .catalog import Catalog, suggest
 from .errors import Problem, ValidationFailure, format_path
 from .model import ramp, sizing
@@ -60,6 +61,8 @@ class Inputs:
     used: dict[str, set[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     constraints: list[dict] = field(default_factory=list)
+    #: Per tranche, where each input's value came from (see :func:`compile_inputs`).
+    origins: list[dict[str, dict]] = field(default_factory=list)
 
     @property
     def samples(self) -> int:
@@ -72,22 +75,11 @@ class Inputs:
     def with_samples(self, samples: int) -> "Inputs":
         """A copy whose arrays are broadcast to ``samples`` rows (for Monte Carlo)."""
         p = {k: np.broadcast_to(v, (samples, v.shape[1])).copy() for k, v in self.p.items()}
-        return Inputs(self.month0, self.n_months, self.tranches, p, self.used, self.warnings, self.constraints)
+        return Inputs(self.month0, self.n_months, self.tranches, p, self.used, self.warnings, self.constraints, self.origins)
 
 
-#: Unit of each per-tranche input array (reported with every run, so overrides are visible).
-INPUT_UNITS: dict[str, str] = {
-    "gw_stated": "GW", "basis_facility": "1 = facility, 0 = IT", "pue": "", "start_offset": "months from horizon start",
-    "requested_offset": "months from horizon start (before any grid wait)", "grid_ready_offset": "months from horizon start",
-    "ramp_months": "months", "shape": "0 linear, 1 s-curve, 2 step", "refresh": "1 = refresh at end of life",
-    "it_life_months": "months", "facility_life_months": "months", "it_w_per_accel": "W (all-in IT)",
-    "accelerators_per_system": "", "systems_per_rack": "", "rack_kw": "kW", "system_price_usd": "USD",
-    "network_fraction": "of system capex", "facility_usd_per_mw_it": "USD/MW", "land_usd_per_mw_it": "USD/MW",
-    "topdown_usd_per_gw": "USD/GW", "bf16_tflops": "TFLOP/s", "fp8_tflops": "TFLOP/s", "fp4_tflops": "TFLOP/s",
-    "achievable": "", "utilization": "", "hbm_gb": "GB", "hbm_stacks": "", "usd_per_mwh": "USD/MWh",
-    "gco2_per_kwh": "g/kWh (location-based)", "gco2_market_per_kwh": "g/kWh (market-based)",
-    "packages_per_wafer": "good packages per CoWoS wafer", "wue": "L/kWh", "average_load": "", "maintenance_frac": "1/year", "discount_rate": "1/year",
-}
+#: Unit of each per-tranche input array (reported with every run, so overrides are visible); from the registry.
+INPUT_UNITS: dict[str, str] = registry.units("input")
 
 
 def packages_per_wafer(acc, params: dict, warnings: list[str]) -> float:
@@ -228,6 +220,18 @@ def fit_problem(catalog: Catalog, cooling_id: str, system_id: str, cooling_requi
     return None
 
 
+def fact_origin(section: str, entry_id: str, field_name: str, fact) -> dict:
+    """Where a catalog number came from: entry, field, and the fact's own provenance."""
+    out = {"from": "catalog", "section": section, "id": entry_id, "field": field_name}
+    out.update({k: v for k, v in fact.public().items() if k in ("value", "unit", "source", "kind", "as_of")})
+    return out
+
+
+def derived_origin(formula: str, **parts: dict) -> dict:
+    """A value computed from others: the formula in words and the origin of each part."""
+    return {"from": "derived", "formula": formula, "parts": parts}
+
+
 def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenario>", lines: dict | None = None) -> Inputs:
     """Resolve a scenario against the catalog into :class:`Inputs`.
 
@@ -244,9 +248,22 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
             path = ("deals", original, *path[2:])
         problems.append(Problem(format_path(path), msg, line_for(lns, path), file=src if src != source else None))
 
+    def scen(path: tuple, value) -> dict:
+        """The origin of a value written in the scenario (in the file the deal came from)."""
+        src, lns = source, lines
+        origin = scenario.origin(path[1]) if path[0] == "deals" else None
+        if origin is not None:
+            src, lns, original = origin
+            path = ("deals", original, *path[2:])
+        return {"from": "scenario", "file": src, "path": format_path(path), "line": line_for(lns, path), "value": value}
+
+    def default_origin(name: str) -> dict:
+        return fact_origin("defaults", name, "value", catalog.defaults[name].value)
+
     h0 = month_index(scenario.horizon.start)
     h1 = month_index(scenario.horizon.end)
     d = catalog.default
+    origins: list[dict[str, dict]] = []
     rows: list[dict] = []
     infos: list[TrancheInfo] = []
     used: dict[str, set[str]] = {"accelerators": set(), "systems": set(), "cooling": set(), "site_classes": set(), "regions": set(),
@@ -343,6 +360,10 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
                              ("software", software_id), ("site_classes", class_id)):
                 if key is not None:
                     used[sec].add(key)
+            origins.append(_tranche_origins(
+                scenario=scenario, deal=deal, di=di, t=t, path=path, params=params, acc=acc, system=system, system_id=system_id,
+                draw=draw, class_id=class_id, cooling_id=cooling_id, region_id=region_id, software_id=software_id, site=site,
+                fin=fin, catalog=catalog, scen=scen, default_origin=default_origin))
             rows.append(dict(
                 gw_stated=t.gw,
                 basis_facility=1.0 if t.basis == "facility" else 0.0,
@@ -390,5 +411,109 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
         raise ValidationFailure(source, problems)
     used["defaults"] = set(catalog.defaults)
     p = {k: np.array([[r[k] for r in rows]], dtype=float) for k in rows[0]}
-    return Inputs(h0, h1 - h0 + 1, infos, p, used, warnings, constraints)
+    return Inputs(h0, h1 - h0 + 1, infos, p, used, warnings, constraints, origins)
+
+
+def _tranche_origins(*, scenario, deal, di, t, path, params, acc, system, system_id, draw, class_id, cooling_id, region_id,
+                     software_id, site, fin, catalog, scen, default_origin) -> dict[str, dict]:
+    """Where each input of one tranche came from: a scenario line, a catalog fact, a cost
+    default, or a formula over those. Mirrors the choices :func:`compile_inputs` makes."""
+
+    def block_path(block: str, name: str) -> tuple | None:
+        """Path of a site/finance field as the scenario set it for this deal, or None if unset."""
+        own = getattr(deal, block)
+        if own is not None and getattr(own, name, None) is not None:
+            return ("deals", di, block, name)
+        if getattr(getattr(scenario, block), name, None) is not None:
+            return (block, name)
+        return None
+
+    def site_or(name: str, fallback: dict) -> dict:
+        where = block_path("site", name)
+        return scen(where, getattr(site, name)) if where else fallback
+
+    def fin_or(name: str, fallback: dict) -> dict:
+        where = block_path("finance", name)
+        return scen(where, getattr(fin, name)) if where else fallback
+
+    def param_or(name: str, fallback: dict) -> dict:
+        return scen(path + ("params", name), params[name]) if name in params else fallback
+
+    def acc_fact(name: str) -> dict:
+        fact = getattr(acc, name, None)
+        return fact_origin("accelerators", acc.id, name, fact) if fact is not None else {"from": "none", "note": f"{acc.id} has no {name}"}
+
+    def sys_fact(name: str) -> dict:
+        return fact_origin("systems", system_id, name, getattr(system, name))
+
+    def tr(name: str) -> dict:
+        if name in t.model_fields_set:
+            return scen(path + (name,), getattr(t, name))
+        return {"from": "default", "value": getattr(t, name), "note": f"{name} not written: the scenario schema's default"}
+
+    if site.pue is not None:
+        pue = site_or("pue", {})
+    elif class_id is not None:
+        pue = fact_origin("site_classes", class_id, "pue_default", catalog.site_classes[class_id].pue_default)
+    else:
+        pue = fact_origin("cooling", cooling_id, "pue_default", catalog.cooling[cooling_id].pue_default)
+    power_field = "typical_power_kw" if draw == "typical" else "system_power_kw"
+    system_power = param_or("system_power_kw", sys_fact(power_field))
+    region = catalog.regions[region_id]
+    if site.power:
+        mix = site_or("power", {})
+        price = co2 = co2_market = derived_origin("energy mix: share-weighted prices and intensities of the site's power sources",
+                                                  mix=mix, grid_price=site_or("electricity_price", fact_origin(
+                                                      "regions", region_id, "electricity_usd_per_mwh", region.electricity_usd_per_mwh)),
+                                                  grid_carbon=site_or("grid_carbon", fact_origin(
+                                                      "regions", region_id, "grid_gco2_per_kwh", region.grid_gco2_per_kwh)))
+    else:
+        price = site_or("electricity_price", fact_origin("regions", region_id, "electricity_usd_per_mwh", region.electricity_usd_per_mwh))
+        co2 = co2_market = site_or("grid_carbon", fact_origin("regions", region_id, "grid_gco2_per_kwh", region.grid_gco2_per_kwh))
+    start = tr("start")
+    grid = site_or("grid_lead_time_months", {"from": "none", "note": "no grid constraint stated"})
+    per_system = param_or("accelerators_per_system", sys_fact("accelerators_per_system"))
+    ppw = (derived_origin("estimated from the HBM stack count (16 per wafer at 8 stacks) x CoWoS yield",
+                          stacks=param_or("hbm_stacks", acc_fact("hbm_stacks")), cowos_yield=default_origin("cowos_yield"))
+           if acc.packages_per_cowos_wafer is None or "hbm_stacks" in params else
+           derived_origin("packages per CoWoS wafer x CoWoS yield", packages=acc_fact("packages_per_cowos_wafer"),
+                          cowos_yield=default_origin("cowos_yield")))
+    return {
+        "gw_stated": tr("gw"),
+        "basis_facility": tr("basis"),
+        "pue": pue,
+        "start_offset": derived_origin("later of the requested start and the grid-ready month", requested=start, grid=grid),
+        "requested_offset": start,
+        "grid_ready_offset": grid,
+        "ramp_months": tr("ramp_months"),
+        "shape": tr("shape"),
+        "refresh": tr("refresh"),
+        "it_life_months": fin_or("it_life_years", default_origin("it_life_years")),
+        "facility_life_months": fin_or("facility_life_years", default_origin("facility_life_years")),
+        "it_w_per_accel": derived_origin("system power / accelerators per system x cluster IT overhead", system_power=system_power,
+                                         accelerators_per_system=per_system, overhead=default_origin("cluster_it_overhead")),
+        "accelerators_per_system": per_system,
+        "systems_per_rack": sys_fact("systems_per_rack"),
+        "rack_kw": derived_origin("system power x systems per rack", system_power=system_power, systems_per_rack=sys_fact("systems_per_rack")),
+        "system_price_usd": param_or("price_usd", sys_fact("price_usd")),
+        "network_fraction": default_origin("network_fraction_of_systems"),
+        "facility_usd_per_mw_it": default_origin("facility_usd_per_mw_it"),
+        "land_usd_per_mw_it": default_origin("land_grid_usd_per_mw_it"),
+        "topdown_usd_per_gw": fin_or("topdown_usd_per_gw", default_origin("topdown_usd_per_gw")),
+        "bf16_tflops": param_or("bf16_dense_tflops", acc_fact("bf16_dense_tflops")),
+        "fp8_tflops": param_or("fp8_dense_tflops", acc_fact("fp8_dense_tflops")),
+        "fp4_tflops": param_or("fp4_dense_tflops", acc_fact("fp4_dense_tflops")),
+        "achievable": fact_origin("software", software_id, "achievable_fraction", catalog.software[software_id].achievable_fraction),
+        "utilization": site_or("utilization", default_origin("utilization")),
+        "hbm_gb": param_or("memory_gb", acc_fact("memory_gb")),
+        "hbm_stacks": param_or("hbm_stacks", acc_fact("hbm_stacks")),
+        "usd_per_mwh": price,
+        "gco2_per_kwh": co2,
+        "gco2_market_per_kwh": co2_market,
+        "packages_per_wafer": ppw,
+        "wue": fact_origin("cooling", cooling_id, "wue_l_per_kwh", catalog.cooling[cooling_id].wue_l_per_kwh),
+        "average_load": site_or("average_load", default_origin("average_load_fraction")),
+        "maintenance_frac": default_origin("maintenance_fraction_per_year"),
+        "discount_rate": fin_or("discount_rate", default_origin("discount_rate")),
+    }
 

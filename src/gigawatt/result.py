@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .catalog import Catalog
+from .conventions import plan_conventions
 from .engine import NAMEPLATE_UNITS, SERIES_UNITS
 from .inputs import INPUT_UNITS, Inputs, TrancheInfo
 from .scenario import Scenario
@@ -86,20 +87,49 @@ class Result:
         return {k: float(self.series[k][sample].sum()) for k in keys}
 
     # -- provenance -----------------------------------------------------------------------
+    def _leaf_origins(self):
+        """Every leaf origin (catalog fact, scenario value, default) behind the inputs used."""
+        stack = [o for per_tranche in self.inputs.origins for o in per_tranche.values()]
+        while stack:
+            o = stack.pop()
+            if o.get("from") == "derived":
+                stack.extend(o["parts"].values())
+            elif o:
+                yield o
+
     def sources(self) -> list[dict]:
-        """Every catalog entry the run used, with each number's value, unit, kind and source."""
+        """Exactly the catalog numbers this run used, by entry, with value, unit, kind and source.
+
+        A number the scenario overrides (its own PUE, say) is not listed; see
+        :meth:`scenario_values` for those.
+        """
+        used: dict[tuple[str, str], set[str]] = {}
+        for o in self._leaf_origins():
+            if o["from"] == "catalog":
+                used.setdefault((o["section"], o["id"]), set()).add(o["field"])
         out = []
-        for section, ids in self.inputs.used.items():
-            for entry_id in sorted(ids):
-                entry = self.catalog.section(section)[entry_id]
-                out.append({
-                    "section": section,
-                    "id": entry_id,
-                    "name": entry.name,
-                    "file": self.catalog.origin.get((section, entry_id)),
-                    "facts": {k: f.public() for k, f in entry.facts().items()},
-                })
+        for (section, entry_id) in sorted(used):
+            entry = self.catalog.section(section)[entry_id]
+            facts = entry.facts()
+            out.append({
+                "section": section,
+                "id": entry_id,
+                "name": entry.name,
+                "file": self.catalog.origin.get((section, entry_id)),
+                "facts": {k: facts[k].public() for k in sorted(used[(section, entry_id)]) if k in facts},
+            })
         return out
+
+    def scenario_values(self) -> list[dict]:
+        """The values the scenario itself set that the run used: file, field path, line, value."""
+        seen: dict[tuple, dict] = {}
+        for o in self._leaf_origins():
+            if o["from"] == "scenario":
+                value = o["value"]
+                seen.setdefault((o["file"], o["path"]), {"file": o["file"], "path": o["path"], "line": o["line"],
+                                                         "value": value if isinstance(value, (int, float, str, bool)) or value is None
+                                                         else str(value)})
+        return sorted(seen.values(), key=lambda v: (v["file"], v["line"] or 0, v["path"]))
 
     # -- export ---------------------------------------------------------------------------
     def to_dict(self, sample: int = 0, monthly: bool = True) -> dict:
@@ -116,7 +146,8 @@ class Result:
             "products": self.groups("product", sample),
             "tranches": [
                 {**t.__dict__, **{k: float(v[sample, t.index]) for k, v in self.nameplate.items()},
-                 "inputs": {k: float(v[sample, t.index]) for k, v in self.inputs.p.items()}}
+                 "inputs": {k: float(v[sample, t.index]) for k, v in self.inputs.p.items()},
+                 "provenance": self.inputs.origins[t.index] if t.index < len(self.inputs.origins) else {}}
                 for t in self.tranches
             ],
             "input_units": dict(INPUT_UNITS),
@@ -124,6 +155,8 @@ class Result:
             "constraints": self.inputs.constraints,
             "warnings": self.warnings,
             "sources": self.sources(),
+            "scenario_values": self.scenario_values(),
+            "conventions": plan_conventions(self),
         }
         if monthly:
             series = self.monthly(sample=sample)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import registry
 from .bounds import BOUNDS, plain_number
 from .catalog import suggest
 from .errors import GigawattError, Problem, ValidationFailure
@@ -27,6 +28,8 @@ ALIASES: dict[str, tuple[tuple[str, ...], str]] = {
     "electricity_price": (("usd_per_mwh",), "set"),
     "electricity_price_multiplier": (("usd_per_mwh",), "multiply"),
     "gw_multiplier": (("gw_stated",), "multiply"),
+    # 0 or 1 (a discrete draw with p = the deal's status weight): whether a ledger deal completes.
+    "deal_completes": (("gw_stated",), "multiply"),
     "power_multiplier": (("it_w_per_accel",), "multiply"),
 }
 #: Inputs of the deal valuation, not of the engine.
@@ -175,6 +178,10 @@ def draw(variables: list[Variable], u: np.ndarray) -> np.ndarray:
     return x
 
 
+#: Inputs counted in whole months (rounded after sampling, like compile_inputs rounds them).
+WHOLE_MONTHS = ("it_life_months", "facility_life_months")
+
+
 def apply(inputs: Inputs, variables: list[Variable], x: np.ndarray) -> tuple[Inputs, dict[str, np.ndarray]]:
     """Inputs with ``len(x)`` samples, each changed by its draws; plus draws for deal inputs."""
     samples = inputs.with_samples(len(x))
@@ -193,21 +200,19 @@ def apply(inputs: Inputs, variables: list[Variable], x: np.ndarray) -> tuple[Inp
         if v.deal_field:
             deal[v.deal_field] = vals[:, 0]
     p = samples.p
+    # Useful lives are whole months, as compile_inputs makes them (the engine retires and writes
+    # off by month): a sampled 59.7-month life would otherwise write off only part of the capex.
+    for f in WHOLE_MONTHS:
+        np.rint(p[f], out=p[f])
     p["start_offset"] = np.maximum(p["requested_offset"], p["grid_ready_offset"])  # a slip never beats the grid wait
     _check_ranges(variables, p, deal)
     return samples, deal
 
 
-#: Which bound (see :mod:`gigawatt.bounds`) each sampled engine or deal input must keep.
-SAMPLED_BOUNDS: dict[str, str] = {
-    "gw_stated": "gw", "pue": "pue", "achievable": "ratio_positive", "utilization": "ratio_positive",
-    "average_load": "ratio_positive", "it_life_months": "it_life_months", "facility_life_months": "facility_life_months",
-    "ramp_months": "ramp_months", "it_w_per_accel": "it_w_per_accel", "system_price_usd": "system_price_usd",
-    "facility_usd_per_mw_it": "usd_per_mw", "land_usd_per_mw_it": "usd_per_mw", "usd_per_mwh": "electricity_price",
-    "gco2_per_kwh": "carbon", "gco2_market_per_kwh": "carbon", "discount_rate": "discount_rate",
-    "maintenance_frac": "maintenance_frac", "requested_offset": "offset_months", "share_price_volatility": "volatility",
-    "share_price_spot": "share_price_usd",
-}
+#: Which bound (see :mod:`gigawatt.bounds`) each sampled engine or deal input must keep: the
+#: registry's for engine inputs, and the underlying's for the deal valuation's.
+SAMPLED_BOUNDS: dict[str, str] = {**registry.bounds_of_inputs(), "share_price_volatility": "volatility",
+                                  "share_price_spot": "share_price_usd"}
 RANGES: dict[str, tuple[float, float]] = {f: tuple(BOUNDS[b][:2]) for f, b in SAMPLED_BOUNDS.items()}
 
 

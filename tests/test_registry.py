@@ -1,0 +1,58 @@
+"""The parameter registry: one row per input and output, consistent with the engine and the bounds."""
+from __future__ import annotations
+
+import gigawatt
+from gigawatt import registry
+from gigawatt.bounds import BOUNDS
+
+
+def test_every_engine_input_and_output_is_registered_once():
+    r = gigawatt.evaluate("openai-portfolio")
+    assert set(r.inputs.p) == {p.name for p in registry.of_role("input")}
+    assert set(r.nameplate) == {p.name for p in registry.of_role("nameplate")}
+    assert set(r.series) == {p.name for p in registry.of_role("series")}
+
+
+def test_unit_tables_are_the_registry():
+    from gigawatt.engine import NAMEPLATE_UNITS, SERIES_UNITS
+    from gigawatt.inputs import INPUT_UNITS
+
+    assert INPUT_UNITS == registry.units("input")
+    assert SERIES_UNITS == registry.units("series")
+    assert NAMEPLATE_UNITS == registry.units("nameplate")
+
+
+def test_bounds_and_dependencies_resolve_without_cycles():
+    table = registry.params()
+    assert all(p.bound in BOUNDS for p in table.values() if p.bound)
+    state: dict = {}
+
+    def visit(key):
+        assert state.get(key) != "open", f"cycle through {key}"
+        if state.get(key) == "done":
+            return
+        state[key] = "open"
+        for d in table[key].depends:
+            assert d in table, (key, d)
+            visit(d)
+        state[key] = "done"
+
+    for key in table:
+        visit(key)
+    # Outputs are explained all the way down to inputs.
+    assert all(p.depends for p in table.values() if p.role != "input")
+
+
+def test_one_name_two_meanings_are_told_apart_by_per():
+    per_accelerator = registry.get("hbm_gb", "input")
+    total = registry.get("hbm_gb", "nameplate")
+    assert per_accelerator.per == "accelerator" and total.per == "tranche"
+    assert per_accelerator.label != total.label
+
+
+def test_sampler_bounds_come_from_the_registry():
+    from gigawatt.uncertainty import RANGES
+
+    assert RANGES["pue"] == BOUNDS["pue"][:2]
+    assert RANGES["gw_stated"] == (0.0, BOUNDS["gw"][1])  # 0 when a sampled deal does not complete
+    assert RANGES["share_price_volatility"] == BOUNDS["volatility"][:2]
