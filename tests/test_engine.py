@@ -105,11 +105,32 @@ def test_group_sums_equal_totals_on_portfolio():
     assert [row["name"] for row in r.groups("deal")] == ["OpenAI-AMD", "OpenAI-NVIDIA", "OpenAI-Broadcom"]
 
 
-def test_monthly_series_sum_tranches():
-    r = evaluate("openai-portfolio")
-    for name, arr in r.series.items():
-        assert arr.shape == (1, len(r.tranches), len(r.months))
-        assert np.allclose(r.monthly([name])[name], arr[0].sum(axis=0))
+SECOND_DEAL = """\
+  - name: Second deal
+    buyer: B
+    supplier: S2
+    tranches:
+      - {product: toy-gpu, gw: 0.5, basis: facility, start: 2026-03, ramp_months: 2}
+"""
+
+
+def test_monthly_series_add_up_tranches_of_several_deals_by_hand(toy_catalog, toy_scenario_text):
+    r = evaluate(loads(toy_scenario_text + SECOND_DEAL), catalog=toy_catalog)
+    assert len(r.tranches) == 2 and len(r.months) == 132  # 2026-01 .. 2036-12
+    s = r.monthly(["online_gw", "capex_usd", "capex_topdown_usd", "energy_mwh"])
+    # Online GW: tranche 1 adds 0.25 GW in months 0-3; tranche 2 adds 0.5 / 2 = 0.25 GW in months 2-3.
+    assert s["online_gw"][:5].tolist() == pytest.approx([0.25, 0.5, 0.75 + 0.25, 1.0 + 0.5, 1.5])
+    # Five-year lives: tranche 1's cohorts retire in months 60-63, tranche 2's in 62-63.
+    assert s["online_gw"][59:64].tolist() == pytest.approx([1.5, 0.75 + 0.5, 0.5 + 0.5, 0.25 + 0.25, 0.0])
+    # Bottom-up capex is $61.333B per GW (module docstring), spent as capacity arrives:
+    # tranche 1 61.333 / 4 = 15.333 $B a month in months 0-3; tranche 2 0.5 x 61.333 / 2 = 15.333 $B in months 2-3.
+    month = 61.3333333e9 / 4
+    assert s["capex_usd"][:4].tolist() == pytest.approx([month, month, 2 * month, 2 * month], rel=1e-7)
+    assert s["capex_usd"][4:].sum() == 0.0
+    # Top-down $40B per GW: 1 GW / 4 months = 10 $B a month; 0.5 GW / 2 months = 10 $B a month.
+    assert s["capex_topdown_usd"][:4].tolist() == pytest.approx([10e9, 10e9, 20e9, 20e9])
+    # Energy at full build: 1,500 MW x 0.5 load x 8,760 h / 12 = 547,500 MWh a month.
+    assert s["energy_mwh"][10] == pytest.approx(547_500.0)
 
 
 def test_samples_axis_broadcasts_identically():

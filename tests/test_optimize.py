@@ -68,3 +68,26 @@ def test_bad_target_file(tmp_path):
     with pytest.raises(GigawattError) as e:
         load_spec(str(p))
     assert "exactly one of effective_eflops_bf16 or gw" in str(e.value) and "offers" in str(e.value)
+
+
+def test_optimizer_respects_the_grid_and_names_the_offer():
+    import yaml
+
+    from gigawatt.optimize import Spec, solve
+
+    spec = Spec.model_validate(yaml.safe_load(textwrap.dedent("""
+        name: t
+        horizon: {start: 2026-01, end: 2031-12}
+        site: {grid_requested: 2026-01, grid_lead_time_months: 24}
+        target: {gw: 3, by: 2029-12}
+        offers:
+          - {product: mi450, earliest: 2026-07, max_gw_per_quarter: 1.0}
+          - {product: vr200, earliest: 2026-07, max_gw_per_quarter: 1.0, max_gw_total: 1}
+    """)))
+    out = solve(spec)
+    assert min(r["quarter"] for r in out["plan"]) >= "2028-Q1" and out["grid_ready"] == "2028-01"
+    spec.target.gw = 100
+    with pytest.raises(GigawattError, match=r"allow at most (\d+\.\d+)") as e:
+        solve(spec)
+    # mi450: 1 GW a quarter for the 8 quarters of 2028-2029, plus vr200's 1 GW total cap.
+    assert float(e.value.args[0].split("allow at most ")[1]) == pytest.approx(9.0, abs=0.01)

@@ -13,7 +13,7 @@ import pytest
 
 import gigawatt
 from gigawatt.errors import GigawattError, ValidationFailure
-from gigawatt.scenario import builtin_names, load, loads
+from gigawatt.scenario import BUILTIN_DIR, builtin_names, load, loads
 
 # A one-deal, one-tranche scenario; tests replace the tranche fields or add blocks.
 TEMPLATE = """\
@@ -552,3 +552,21 @@ def test_air_cooled_servers_default_to_an_air_cooled_site():
 def test_site_price_override_is_reported_with_the_tranche(tmp_path):
     r = gigawatt.evaluate(load(write(tmp_path, scenario_text(extra="site: {electricity_price: '0.085 USD/kWh'}\n")))[0])
     assert r.to_dict()["tranches"][0]["inputs"]["usd_per_mwh"] == pytest.approx(85.0)
+
+
+def test_variables_of_included_scenarios_can_be_correlated(tmp_path):
+    p = tmp_path / "p.yaml"
+    p.write_text(textwrap.dedent("""
+        name: p
+        horizon: {start: 2026-01, end: 2035-12}
+        include: [openai-amd, openai-nvidia]
+        correlation: {names: [amd_mi450_slip_months, nvidia_rubin_slip_months], matrix: [[1, 0.7], [0.7, 1]]}
+    """))
+    sc = gigawatt.load(p)
+    assert set(sc.correlation.names) >= {"amd_mi450_slip_months", "nvidia_rubin_slip_months"}
+
+
+def test_warrant_valuation_month_must_be_inside_its_life(tmp_path):
+    text = (BUILTIN_DIR / "openai-amd.yaml").read_text().replace("as_of: 2025-10", "as_of: 2031-06")
+    with pytest.raises(GigawattError, match=r"underlying.as_of \(2031-06\) must be from issued"):
+        loads(text)

@@ -1,6 +1,7 @@
 """Supply: demand by hand, conservation, monotonicity, and the constrained schedule."""
 from __future__ import annotations
 
+import textwrap
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -117,3 +118,34 @@ def test_supply_json_contract(toy):
     assert {"quarter", "hbm_gb", "hbm_share_of_world", "cowos_wafers", "cowos_share_of_world"} <= set(d["quarters"][0])
     assert d["binding"]["input"] in ("hbm_gb", "cowos_wafers")
     assert set(d["slip_months"]) == {f"{t.index}: {t.deal} / {t.label}" for t in gigawatt.evaluate("openai-amd").tranches}
+
+
+@pytest.mark.parametrize("share", [0.03, 0.06, 0.1, 0.25])
+def test_binding_is_reported_exactly_when_the_constrained_schedule_slips(share):
+    r = gigawatt.evaluate("openai-portfolio")
+    binding = supply_report(r, allocable_share=share)["binding"]
+    _, slips = constrained(r, allocable_share=share)
+    delayed = any(s["mean_delay_months"] > 1e-9 for s in slips)
+    assert (binding is not None) == delayed
+
+
+def test_slips_of_tranches_with_the_same_label_are_all_kept():
+    from typer.testing import CliRunner
+
+    from gigawatt.cli import app
+
+    text = textwrap.dedent("""
+        name: dup
+        horizon: {start: 2026-01, end: 2034-12}
+        deals:
+          - {name: A, buyer: B, supplier: S, tranches: [{product: mi450, gw: 2, start: 2027-01}]}
+          - {name: C, buyer: B, supplier: S, tranches: [{product: mi450, gw: 2, start: 2027-01}]}
+    """)
+    import json
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp()) / "dup.yaml"
+    path.write_text(text)
+    out = json.loads(CliRunner().invoke(app, ["supply", str(path), "--constrained", "--share", "0.05", "--json"]).stdout)
+    assert len(out["slip_months"]) == 2

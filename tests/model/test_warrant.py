@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gigawatt.model import warrant as wm
+from tests.closed_forms import bgk_barrier, up_and_in_call
 
 
 def test_vesting_needs_both_milestone_and_hurdle_by_hand():
@@ -54,7 +55,7 @@ def test_monte_carlo_matches_closed_form_barrier(spot, hurdle, vol):
     r, years = 0.04, 5.0
     mc, se = _mc_single_tranche(spot, hurdle, vol, r, years)
     # Monthly monitoring vs the continuous formula: Broadie-Glasserman-Kou barrier shift.
-    cf = wm.up_and_in_call(spot, 0.01, wm.bgk_barrier(hurdle, vol, 1 / 12), years, r, 0.0, vol)
+    cf = up_and_in_call(spot, 0.01, bgk_barrier(hurdle, vol, 1 / 12), years, r, 0.0, vol)
     assert mc == pytest.approx(cf, abs=4 * se + 0.002 * cf)
 
 
@@ -73,7 +74,7 @@ def test_closed_form_agrees_with_quantlib():
             ql.BlackVolTermStructureHandle(ql.BlackConstantVol(today, ql.NullCalendar(), vol, dc)))
         opt = ql.BarrierOption(ql.Barrier.UpIn, barrier, 0.0, ql.PlainVanillaPayoff(ql.Option.Call, strike), ql.EuropeanExercise(expiry))
         opt.setPricingEngine(ql.AnalyticBarrierEngine(proc))
-        assert wm.up_and_in_call(spot, strike, barrier, t, r, q, vol) == pytest.approx(opt.NPV(), rel=1e-9)
+        assert up_and_in_call(spot, strike, barrier, t, r, q, vol) == pytest.approx(opt.NPV(), rel=1e-9)
 
 
 def test_trailing_mean_and_path_interpolation():

@@ -1,4 +1,4 @@
-"""Share-price paths, milestone-and-hurdle vesting, and the closed-form barrier check.
+"""Share-price paths, milestone-and-hurdle vesting and the warrant's value per path.
 
 Months are integer indices on the engine's grid; prices are month-end prices [USD/share].
 Everything is vectorised over paths; the only loop is over warrant tranches (a handful).
@@ -120,41 +120,3 @@ def warrant_value_usd(prices, vest, shares, strike_usd, risk_free_rate):
     disc = np.exp(-risk_free_rate * safe * MONTH_YEARS)
     payoff = np.where(vest >= 0, np.maximum(s_at - strike_usd, 0.0) * disc, 0.0)
     return payoff @ np.asarray(shares, float) if n_paths else np.zeros(0)
-
-
-def bgk_barrier(barrier, volatility, step_years, up=True):
-    """Broadie-Glasserman-Kou shift that makes a discretely monitored barrier continuous.
-
-    H' = H exp(±0.5826 σ √Δt) (up barriers move up).
-    """
-    beta = 0.5825971579390106  # −ζ(1/2)/√(2π)
-    return barrier * np.exp((1 if up else -1) * beta * volatility * np.sqrt(step_years))
-
-
-def up_and_in_call(spot, strike, barrier, years, rate, dividend_yield, volatility):
-    """Closed-form up-and-in call (continuous monitoring, no rebate; Reiner-Rubinstein/Haug).
-
-    For K < H: B − C + D; for K ≥ H: A, the vanilla call (Haug, *The Complete Guide to Option Pricing
-    Formulas*, 2nd ed., §4.17.1, η = −1, φ = 1). If spot ≥ barrier the option is knocked in
-    and equals a vanilla call.
-    """
-    from scipy.stats import norm
-
-    S, K, H, T, r, q, v = (float(x) for x in (spot, strike, barrier, years, rate, dividend_yield, volatility))
-    b = r - q
-    vt = v * np.sqrt(T)
-    mu = (b - 0.5 * v * v) / (v * v)
-    x1 = np.log(S / K) / vt + (1 + mu) * vt
-    x2 = np.log(S / H) / vt + (1 + mu) * vt
-    y1 = np.log(H * H / (S * K)) / vt + (1 + mu) * vt
-    y2 = np.log(H / S) / vt + (1 + mu) * vt
-    carry, disc = np.exp((b - r) * T), np.exp(-r * T)
-    A = S * carry * norm.cdf(x1) - K * disc * norm.cdf(x1 - vt)
-    if S >= H:
-        return A
-    if K >= H:
-        return A
-    B = S * carry * norm.cdf(x2) - K * disc * norm.cdf(x2 - vt)
-    C = S * carry * (H / S) ** (2 * (mu + 1)) * norm.cdf(-y1) - K * disc * (H / S) ** (2 * mu) * norm.cdf(-y1 + vt)
-    D = S * carry * (H / S) ** (2 * (mu + 1)) * norm.cdf(-y2) - K * disc * (H / S) ** (2 * mu) * norm.cdf(-y2 + vt)
-    return B - C + D
