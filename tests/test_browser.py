@@ -327,3 +327,42 @@ def test_html_report_with_script_payloads_runs_none(browser, tmp_path):
     assert page.evaluate("[...document.querySelectorAll('.chart')].every(c => c.querySelector('.main-svg'))")  # the script ran to the end
     _shot(page, tmp_path, "report-xss.png")
     context.close()
+
+
+def test_world_view_shows_the_chart_and_the_deals(browser, token_server, tmp_path):
+    """The World tab fetches /api/world (with the bearer token) and draws the GW-by-buyer chart and the deals table, under the CSP."""
+    _, expected = _api(token_server, "GET", "/api/world", token=TOKEN)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = _strict_page(context)
+    page.goto(f"{token_server}/#token={TOKEN}")
+    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    assert page.is_hidden("#world-view")
+    page.click("#world-tab")
+    page.wait_for_function("() => document.querySelectorAll('#world-deals tr').length > 1")
+    page.wait_for_selector("#chart-world_gw_by_buyer .main-svg")
+    assert page.is_hidden("#scenario-view") and page.is_visible("#world-view")
+    assert page.locator("#world-deals th").all_text_contents() == expected["deals"]["columns"]
+    cells = page.locator("#world-deals tr").evaluate_all("rows => rows.slice(1).map(r => [...r.cells].map(c => c.textContent))")
+    assert cells == expected["deals"]["rows"] and len(cells) >= 25
+    meta = next(r for r in cells if r[0] == "meta-amd-2026-02")
+    assert meta[4] == "definitive" and meta[7] == "6"
+    legend = set(page.locator("#chart-world_gw_by_buyer .legendtext").all_text_contents())
+    assert {"OpenAI", "Meta", "Anthropic"} <= legend
+    assert page.locator("#chart-world_gw_by_buyer .scatterlayer .trace").count() == len(legend)
+    assert page.text_content("#world-binding").startswith("Binding supply input: ")
+    assert page.text_content("#world-title") == expected["title"]
+    _shot(page, tmp_path, "world.png")
+    # As of October 2025: the deals announced by then only.
+    page.fill("#world-as-of", "2025-10")
+    page.click("#world-btn")
+    page.wait_for_function("() => document.getElementById('world-title').textContent.endsWith('as of 2025-10')")
+    ids = page.locator("#world-deals tr td:first-child").all_text_contents()
+    assert "openai-amd-2025-10" in ids and "meta-amd-2026-02" not in ids
+    # Not a month: the server's message is shown, nothing breaks.
+    page.fill("#world-as-of", "2025-13")
+    page.click("#world-btn")
+    page.wait_for_function("() => document.getElementById('world-errors').textContent.includes('YYYY-MM')")
+    page.click("#scenario-tab")
+    assert page.is_visible("#scenario-view") and page.is_hidden("#world-view") and page.text_content("#total-gw") == "6.00"
+    assert page.evaluate("window.__csp") == [] and page.errors == [] and page.dialogs == []
+    context.close()

@@ -287,3 +287,63 @@ def test_filters(led, cat):
     assert {v.status for v in W.select(led.view(), status="rumoured", catalog=cat)} == {"reported"}
     with pytest.raises(GigawattError, match="--status"):
         W.select(led.view(), status="signed", catalog=cat)
+
+
+# -- deal completion sampled by status (the Monte Carlo) -----------------------------------------
+
+def _sampled(led, cat, weights):
+    views = W.select(led.view(), ids=SEED_IDS, catalog=cat)
+    return W.build(led, cat, views, None, W.parse_weights(weights), sample_status=True)
+
+
+def _mc(scenario, samples=4000, seed=3):
+    from gigawatt.mc import simulate
+
+    return simulate(gigawatt.evaluate(scenario), samples=samples, seed=seed)
+
+
+def test_sample_status_writes_one_completion_draw_per_uncertain_deal(led, cat):
+    wi = _sampled(led, cat, "loi=0.5,definitive=1")
+    # NVIDIA (LOI, 10 GW) and Broadcom (term sheet: LOI, 10 GW) are drawn; AMD (definitive, weight 1) is certain.
+    unc = {u.name: u for u in wi.scenario.uncertainty}
+    assert set(unc) == {"completes.openai-nvidia-2025-09", "completes.openai-broadcom-2025-10"}
+    u = unc["completes.openai-nvidia-2025-09"]
+    assert (u.dist.type, u.dist.values, u.dist.probs) == ("discrete", [0.0, 1.0], [0.5, 0.5])
+    assert [(t.field, t.deal) for t in u.targets] == [("deal_completes", "openai-nvidia-2025-09")]
+    # A sampled deal keeps its full size in the scenario (the draw scales it), and names its ledger entry.
+    gw = {d.name: sum(t.gw for t in d.tranches) for d in wi.scenario.deals}
+    assert gw == pytest.approx({"openai-nvidia-2025-09": 10, "openai-broadcom-2025-10": 10, "openai-amd-2025-10": 6})
+    assert {d.name: d.ledger for d in wi.scenario.deals} == {d.name: d.name for d in wi.scenario.deals}
+    # The expected view in the rows is still weighted: 0.5 x 10 + 0.5 x 10 + 6.
+    assert sum(r["gw_modelled_facility"] for r in wi.rows) == pytest.approx(16)
+
+
+def test_completion_draws_with_probability_0_and_1_are_deterministic(led, cat):
+    wi = _sampled(led, cat, "loi=0.5")
+    data = wi.scenario.model_dump()
+    for u in data["uncertainty"]:  # NVIDIA surely completes, Broadcom surely not
+        u["dist"]["probs"] = [0.0, 1.0] if u["targets"][0]["deal"] == "openai-nvidia-2025-09" else [1.0, 0.0]
+    from gigawatt.scenario import Scenario
+
+    g = _mc(Scenario.model_validate(data), samples=600)["percentiles"]["gw_delivered"]
+    # Every sample: AMD 6 GW + NVIDIA 10 GW, Broadcom 0, all delivered by the horizon's end.
+    assert g["p5"] == g["p95"] == pytest.approx(16, rel=1e-12) and g["mean"] == pytest.approx(16, rel=1e-12)
+
+
+def test_completion_draws_average_to_the_status_weighted_view(led, cat):
+    wi = _sampled(led, cat, "loi=0.5")
+    g = _mc(wi.scenario)["percentiles"]["gw_delivered"]
+    # Each sample is 6, 16 or 26 GW (neither, one or both LOIs complete), with probabilities 1/4, 1/2, 1/4.
+    assert (g["p5"], g["p50"], g["p95"]) == pytest.approx((6, 16, 26))
+    # Mean 16 GW = the weighted world (5 + 5 + 6); per-sample sd sqrt(2 x 0.25 x 10^2) = 7.07 GW, so the
+    # standard error of 4000 samples is 0.11 GW: 0.5 GW is more than 4 standard errors.
+    _, weighted = world(led, cat, ids=SEED_IDS, weights="loi=0.5")
+    assert weighted.totals()["gw"] == pytest.approx(16)
+    assert g["mean"] == pytest.approx(16, abs=0.5)
+
+
+def test_completion_sampling_needs_a_weight_between_0_and_1(led, cat):
+    wi = _sampled(led, cat, None)  # default weights: every live deal 1
+    assert wi.scenario.uncertainty == []
+    with pytest.raises(GigawattError, match="nothing to sample"):
+        W.sample_completion(led, cat, W.select(led.view(), ids=SEED_IDS, catalog=cat), None, W.parse_weights(None), 100)

@@ -140,3 +140,54 @@ def test_report_has_a_validation_section_with_the_epoch_attribution():
     assert first["Set"] == "Epoch AI public set" and first["Clusters"] == 19
     assert first["Model median error"].endswith("%") and "CC BY 4.0" in section.text
     assert any(r[0].startswith("Family: ") for r in table.rows)
+
+
+SEED_DEALS = ["--deal", "openai-amd-2025-10", "--deal", "openai-nvidia-2025-09", "--deal", "openai-broadcom-2025-10"]
+
+
+def test_world_section_for_a_scenario_from_the_ledger(tmp_path):
+    from gigawatt.api import evaluate
+    from gigawatt.ledger.present import DEAL_COLUMNS
+    from gigawatt.report import Context
+    from gigawatt.report.sections import build, world
+
+    res = CliRunner().invoke(app, ["scenario", "from-ledger", *SEED_DEALS])
+    assert res.exit_code == 0, res.output
+    path = tmp_path / "seed.yaml"
+    path.write_text(res.stdout)
+    section = world(Context(evaluate(path)))
+    assert section is not None and section.id == "world"
+    deals = next(t for t in section.tables if t.title.startswith("Deals"))
+    assert deals.columns == DEAL_COLUMNS
+    rows = {r[0]: dict(zip(DEAL_COLUMNS, r)) for r in deals.rows}
+    assert set(rows) == {"openai-amd-2025-10", "openai-nvidia-2025-09", "openai-broadcom-2025-10"}
+    # NVIDIA 10 GW (an LOI), Broadcom 10 GW, AMD 6 GW: all counted and sized at the default weights.
+    assert {k: r["Counted (GW)"] for k, r in rows.items()} == {"openai-amd-2025-10": 6, "openai-nvidia-2025-09": 10,
+                                                              "openai-broadcom-2025-10": 10}
+    assert rows["openai-nvidia-2025-09"]["Status"] == "letter of intent / term sheet"
+    headline = dict(next(t for t in section.tables if t.title == "World headline").rows)
+    assert headline["Counted (stated, or sized from counts and contracts)"] == "26.0 GW (facility)"
+    assert headline["As of"].startswith("today")
+    charts = {c.id: c for c in section.charts}
+    assert set(charts) == {"world_gw_by_buyer", "world_gw_by_vendor"}
+    buyer, vendor = charts["world_gw_by_buyer"], charts["world_gw_by_vendor"]
+    assert list(buyer.series) == ["OpenAI"] and set(vendor.series) == {"amd", "nvidia", "broadcom"}
+    # Every quarter, GW by buyer and by vendor add up to the same total; at most the 26 GW stated.
+    for i in range(len(buyer.x)):
+        assert buyer.series["OpenAI"][i] == pytest.approx(sum(v[i] for v in vendor.series.values()))
+    assert max(buyer.series["OpenAI"]) == pytest.approx(26, abs=1e-6)
+    assert "Binding supply input:" in section.text and "deal ledger" in section.text and "June 2026" in section.text
+    # The section comes in the report's order; a scenario not from the ledger has none.
+    assert "world" in [s.id for s in build(Context.build(evaluate(path), "", 0, 0))]
+    assert world(Context(evaluate("openai-portfolio"))) is None  # only one of its deals names a ledger entry
+
+
+def test_report_world_option_adds_the_whole_ledger(tmp_path):
+    out = tmp_path / "w.html"
+    res = CliRunner().invoke(app, ["report", "openai-amd", "--world", "--html", str(out)])
+    assert res.exit_code == 0, res.output
+    html = out.read_text()
+    assert "id='world'" in html and "chart-world_gw_by_buyer" in html and "meta-amd-2026-02" in html
+    assert "Binding supply input" in html
+    res = CliRunner().invoke(app, ["report", "openai-amd", "--html", str(tmp_path / "plain.html")])
+    assert res.exit_code == 0 and "id='world'" not in (tmp_path / "plain.html").read_text()

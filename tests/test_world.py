@@ -130,3 +130,90 @@ def test_user_mistakes_are_clear(runner):
     assert r.exit_code != 0 and "probability" in str(r.exception)
     r = runner.invoke(cli.app, ["deal", "intel", "--all-warrants"])
     assert r.exit_code != 0 and "no underlying 'intel'" in str(r.exception)
+
+
+SEED = ("--deal", "openai-amd-2025-10", "--deal", "openai-nvidia-2025-09", "--deal", "openai-broadcom-2025-10")
+
+
+def test_from_ledger_names_each_deals_ledger_id_and_deal_reads_it(runner, tmp_path):
+    import yaml
+
+    text = run(runner, "scenario", "from-ledger", *SEED)
+    data = yaml.safe_load(text)
+    assert [d["ledger"] for d in data["deals"]] == [d["name"] for d in data["deals"]]
+    assert not any("ledger:" in (d.get("note") or "") for d in data["deals"])  # the field, not a note, carries it
+    path = tmp_path / "seed.yaml"
+    path.write_text(text)
+    out = json.loads(run(runner, "deal", str(path), "--samples", "200", "--json"))
+    nv = next(d for d in out["deals"] if d["name"] == "openai-nvidia-2025-09")
+    assert nv["ledger"]["id"] == "openai-nvidia-2025-09" and nv["ledger"]["status"] == "loi"
+    # A scenario that names its ledger entry only in the note (the older form) is still linked.
+    from gigawatt.deals import ledger_link
+    from gigawatt.scenario import Deal
+
+    old = Deal.model_validate({"name": "x", "buyer": "OpenAI", "supplier": "NVIDIA", "note": "ledger: openai-nvidia-2025-09. more",
+                               "tranches": [{"product": "vr200", "gw": 1, "start": "2026-07"}]})
+    assert old.ledger is None and ledger_link(old)["id"] == "openai-nvidia-2025-09"
+    assert ledger_link(old.model_copy(update={"note": "no link"})) is None
+
+
+def test_from_ledger_sample_status_runs_in_gigawatt_mc(runner, tmp_path):
+    text = run(runner, "scenario", "from-ledger", *SEED, "--status-weights", "loi=0.5", "--sample-status")
+    assert "# Deal completion is sampled: 2 deals" in text
+    path = tmp_path / "sampled.yaml"
+    path.write_text(text)
+    mc = json.loads(run(runner, "mc", str(path), "--samples", "2000", "--seed", "5", "--json"))
+    g = mc["percentiles"]["gw_delivered"]
+    # 6 GW (AMD, definitive) + each LOI's 10 GW with probability 0.5: samples of 6, 16 or 26 GW.
+    assert (g["p5"], g["p50"], g["p95"]) == pytest.approx((6, 16, 26))
+    assert mc["deterministic"]["gw"] == pytest.approx(26)  # `plan` on the file: every deal at full size
+    names = {v["name"] for v in mc["variables"]}
+    assert names == {"completes.openai-nvidia-2025-09", "completes.openai-broadcom-2025-10"}
+    # Without weights between 0 and 1 nothing is sampled, and the file says so.
+    assert "nothing is sampled" in run(runner, "scenario", "from-ledger", *SEED, "--sample-status")
+
+
+def test_world_samples_deal_completion(runner):
+    w = run_json(runner, "world", *SEED, "--status-weights", "loi=0.5", "--samples", "2000", "--seed", "1")
+    c = w["completion_mc"]
+    assert {d["deal"]: d["probability"] for d in c["deals_sampled"]} == {"openai-nvidia-2025-09": 0.5, "openai-broadcom-2025-10": 0.5}
+    assert {d["deal"]: d["gw_if_completed"] for d in c["deals_sampled"]} == pytest.approx({"openai-nvidia-2025-09": 10, "openai-broadcom-2025-10": 10})
+    assert c["gw_if_all_complete"] == pytest.approx(26) and w["totals"]["gw"] == pytest.approx(16)  # the expected view stays weighted
+    g = c["gw_delivered_at_horizon_end"]
+    assert (g["p5"], g["p95"]) == pytest.approx((6, 26)) and g["mean"] == pytest.approx(16, abs=0.7)  # se 0.16 GW
+    assert "Deal completion sampled" in run(runner, "world", *SEED, "--status-weights", "loi=0.5", "--samples", "500")
+    r = runner.invoke(cli.app, ["world", *SEED, "--samples", "100"])
+    assert r.exit_code != 0 and "nothing to sample" in str(r.exception)
+
+
+def test_world_api_for_the_page(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from gigawatt.ledger.present import DEAL_COLUMNS
+    from gigawatt.server import create_app
+
+    client = TestClient(create_app(tmp_path / "w.db"), base_url="http://localhost", raise_server_exceptions=False)
+    r = client.get("/api/world")
+    assert r.status_code == 200, r.text
+    w = r.json()
+    full = run_json(CliRunner(), "world", "--supply")
+    assert w["as_of"] == full["as_of"] and len(w["deals"]["rows"]) == len(full["deals"])
+    assert w["deals"]["columns"] == DEAL_COLUMNS
+    rows = {row[0]: dict(zip(DEAL_COLUMNS, row)) for row in w["deals"]["rows"]}
+    meta = rows["meta-amd-2026-02"]
+    assert (meta["Status"], meta["Counted (GW)"], meta["Sized in the engine (GW)"]) == ("definitive", "6", "6")
+    assert rows["stargate-abilene"]["Counted (GW)"] == "0" and "counted in" in rows["stargate-abilene"]["Why left out or not sized"]
+    by_buyer = next(c for c in w["charts"] if c["id"] == "world_gw_by_buyer")
+    assert {t["name"] for t in by_buyer["data"]} == set(full["quarterly"]["online_gw_by_buyer"])
+    assert by_buyer["data"][0]["x"] == full["quarterly"]["quarter"]
+    b = full["supply"]["binding"]
+    assert w["binding"].startswith(f"Binding supply input: {b['name']} binds first in {b['quarter']}")
+    # As of a month: only deals announced by then; a date that is not a month is refused with 422.
+    seed = client.get("/api/world", params={"as_of": "2025-10"}).json()
+    ids = {row[0] for row in seed["deals"]["rows"]}
+    assert "openai-amd-2025-10" in ids and "meta-amd-2026-02" not in ids and seed["as_of"] == "2025-10"
+    for bad in ("2025-13", "2025-10-08", "soon", "x" * 100):
+        r = client.get("/api/world", params={"as_of": bad})
+        assert r.status_code == 422 and r.json()["error"], bad
+    assert "month" in client.get("/api/world", params={"as_of": "2025-13"}).json()["error"]
+    assert client.get("/api/world", params={"as_of": "1999-01"}).status_code == 422  # before any deal

@@ -336,6 +336,7 @@ class Deal(Strict):
     supplier_terms: SupplierTerms | None = None
     buyer_terms: BuyerTerms | None = None
     note: str | None = None
+    ledger: str | None = Field(None, max_length=200, description="The deal-ledger id this deal comes from (`gigawatt deals show ID`).")
 
 
 class Horizon(Strict):

@@ -228,9 +228,10 @@ def deals_check(ledger: Optional[List[Path]] = LedgerOpt, catalog: Optional[List
 
 
 def world_data(as_of=None, buyer=None, seller=None, vendor=None, status=None, kind=None, deal=None, status_weights=None,
-               supply=False, case="base", share=None, allocation="contract-date", ledger=None, catalog=None) -> dict:
+               supply=False, case="base", share=None, allocation="contract-date", ledger=None, catalog=None, samples=0,
+               seed=0) -> dict:
     """The ``world --json`` object (also used by the page and the report)."""
-    from .world import build, evaluate, parse_weights, report, supply_view
+    from .world import build, evaluate, parse_weights, report, sample_completion, supply_view
 
     weights = parse_weights(status_weights)
     cat, led, views = _selection(as_of, buyer, seller, vendor, status, kind, deal, ledger, catalog)
@@ -243,6 +244,8 @@ def world_data(as_of=None, buyer=None, seller=None, vendor=None, status=None, ki
         if share is not None and not 0 < share <= 1:
             raise GigawattError(f"--share must be in (0, 1], got {share}")
         out["supply"] = supply_view(wi, result, led, cat, case, share, allocation)
+    if samples:
+        out["completion_mc"] = sample_completion(led, cat, views, as_of, weights, samples, seed)
     return out
 
 
@@ -254,10 +257,12 @@ def world(as_of: Optional[str] = AsOfOpt, buyer: Optional[str] = BuyerOpt, selle
           case: str = typer.Option("base", "--case", help="World capacity case: low, base or high."),
           share: Optional[float] = typer.Option(None, "--share", help="Share of world supply these deals can get (default: the catalog's allocable share, an estimate)."),
           allocation: str = typer.Option("contract-date", "--allocation", help="Who is served first when short: contract-date or pro-rata."),
+          samples: int = typer.Option(0, "--samples", "-n", min=0, max=1_000_000, help="Also sample deal completion: each deal completes or not, with its status weight as the probability (needs weights between 0 and 1)."),
+          seed: int = typer.Option(0, "--seed", min=0, help="Random seed for --samples."),
           ledger: Optional[List[Path]] = LedgerOpt, catalog: Optional[List[Path]] = CatalogOpt, as_json: bool = JsonOpt):
     """All selected deals together through the one engine: GW online by buyer, vendor and quarter; capex; energy; vendor revenue."""
     out = world_data(_as_of(as_of), buyer, seller, vendor, status, kind, deal, status_weights, supply, case, share, allocation,
-                     ledger, catalog)
+                     ledger, catalog, samples, seed)
     if as_json:
         return _print_json(out)
     _world_tables(out)
@@ -350,10 +355,34 @@ def _world_tables(out: dict) -> None:
     con.print(ot)
     if "supply" in out:
         _supply_tables(con, out["supply"])
+    if "completion_mc" in out:
+        _completion_tables(con, out["completion_mc"])
     for n in out["notes"]:
         con.print(f"[dim]note: {n}[/]")
     for wmsg in out["warnings"]:
         con.print(f"[yellow]warning:[/] {wmsg}")
+
+
+def _completion_tables(con, c: dict) -> None:
+    from rich.table import Table
+
+    g = c["gw_delivered_at_horizon_end"]
+    con.print(f"[bold]Deal completion sampled[/] ({c['samples']:,} samples, seed {c['seed']}): GW delivered by the horizon's end "
+              f"mean {g['mean']:,.1f} GW (P5 {g['p5']:,.1f}, P50 {g['p50']:,.1f}, P95 {g['p95']:,.1f}); "
+              f"{c['gw_if_all_complete']:,.1f} GW if every deal completes")
+    t = Table(title="Deals whose completion is sampled", title_justify="left")
+    for col in ("Deal", "Status", "P(completes)", "GW if completed"):
+        t.add_column(col, justify="left" if col in ("Deal", "Status") else "right")
+    for d in c["deals_sampled"]:
+        t.add_row(d["deal"], d["status"], f"{d['probability']:.0%}", f"{d['gw_if_completed']:,.2f}")
+    con.print(t)
+    q = c["online_gw_quarter_end"]
+    idx = [i for i, lab in enumerate(q["quarter"]) if lab.endswith("Q4") and "2025" <= lab[:4] <= "2031"]
+    ft = Table(title="GW online at year end: P5 / P50 / P95 over the completion draws", title_justify="left")
+    for i in idx:
+        ft.add_column(q["quarter"][i][:4], justify="right")
+    ft.add_row(*(f"{q['p5'][i]:.1f} / {q['p50'][i]:.1f} / {q['p95'][i]:.1f}" for i in idx))
+    con.print(ft)
 
 
 def _supply_tables(con, s: dict) -> None:
@@ -385,27 +414,34 @@ def from_ledger(as_of: Optional[str] = AsOfOpt, buyer: Optional[str] = BuyerOpt,
                 vendor: Optional[str] = VendorOpt, status: Optional[str] = StatusOpt, kind: Optional[str] = KindOpt,
                 deal: Optional[List[str]] = DealOpt,
                 status_weights: Optional[str] = typer.Option(None, "--status-weights", help="Scale each deal's GW by its status weight."),
+                sample_status: bool = typer.Option(False, "--sample-status", help="Instead of scaling, let `gigawatt mc` draw whether each deal completes, with its status weight as the probability (an uncertainty entry per deal)."),
                 name: str = typer.Option("from-ledger", "--name", help="Scenario name."),
                 ledger: Optional[List[Path]] = LedgerOpt, catalog: Optional[List[Path]] = CatalogOpt):
     """Print a scenario file (YAML) built from the selected ledger deals, to edit and run with `gigawatt plan`."""
-    sys.stdout.write(scenario_yaml(_as_of(as_of), buyer, seller, vendor, status, kind, deal, status_weights, name, ledger, catalog))
+    sys.stdout.write(scenario_yaml(_as_of(as_of), buyer, seller, vendor, status, kind, deal, status_weights, name, ledger, catalog,
+                                   sample_status=sample_status))
 
 
 def scenario_yaml(as_of=None, buyer=None, seller=None, vendor=None, status=None, kind=None, deal=None, status_weights=None,
-                  name="from-ledger", ledger=None, catalog=None) -> str:
+                  name="from-ledger", ledger=None, catalog=None, sample_status=False) -> str:
     import yaml
 
     from .world import build, parse_weights
 
     cat, led, views = _selection(as_of, buyer, seller, vendor, status, kind, deal, ledger, catalog)
-    wi = build(led, cat, views, as_of, parse_weights(status_weights), name=name)
+    wi = build(led, cat, views, as_of, parse_weights(status_weights), name=name, sample_status=sample_status)
     if wi.scenario is None:
         raise GigawattError("none of the selected deals can be sized for the engine (no GW, accelerator count or convertible contract)")
     data = wi.scenario.model_dump(exclude_none=True, exclude_defaults=True)
     data["name"] = name
     head = [f"# Built by `gigawatt scenario from-ledger` from the deal ledger as of {as_of or 'today'}.",
-            "# Each deal's note names its ledger id; `gigawatt deals show ID` gives every figure's source.",
+            "# Each deal's `ledger:` is its ledger id; `gigawatt deals show ID` gives every figure's source.",
             "# Sizes: stated GW; accelerator counts x the catalog's all-in kW; contract $ / term / the ledger's cloud rate (estimate)."]
+    if sample_status:
+        head.append(f"# Deal completion is sampled: {len(wi.scenario.uncertainty)} deals complete (all their GW) or not, with their "
+                    "status weight as the probability; run `gigawatt mc` on this file." if wi.scenario.uncertainty else
+                    "# --sample-status: no selected deal has a status weight strictly between 0 and 1, so nothing is sampled "
+                    "(give --status-weights, e.g. 'loi=0.5')")
     for r in wi.rows:
         if r["excluded_reason"]:
             head.append(f"# left out: {r['id']}: {r['excluded_reason']}")

@@ -344,7 +344,68 @@ class LeadTime(Strict):
     sources: dict[str, Source]
 
 
+class ConsensusYear(Strict):
+    """Analysts' consensus for one fiscal year (sell-side, as aggregated by the source)."""
+
+    fiscal_year: str
+    revenue_usd: Figure
+    eps_usd: Figure
+
+
+class Financials(Strict):
+    """A listed company's base financials (the last reported fiscal year) and consensus, for the
+    investor view (``gigawatt deal``'s shareholder section). Overridable with a user market file."""
+
+    id: str = Field(description="Lower-case id; a deal's supplier name lower-cased, e.g. amd.")
+    name: str
+    ticker: str
+    exchange: str
+    fiscal_year_end_month: int = Field(12, ge=1, le=12)
+    base_year: str = Field(description="The fiscal year the base figures are for, e.g. FY2025.")
+    revenue_usd: Figure
+    gross_margin: Figure
+    operating_expense_ratio: Figure
+    eps_usd: Figure = Field(description="Non-GAAP diluted EPS of the base year.")
+    diluted_shares: Figure
+    consensus: list[ConsensusYear] = []
+    claims: list[dict] = Field([], description="What the company said about a deal's effect: {text, date, source}.")
+    sources: dict[str, Source]
+
+
+class RentalPrice(Strict):
+    """A market price for renting one accelerator for an hour, by generation (hardware-2026 3c)."""
+
+    id: str
+    product: str = Field(description="Catalog product id, e.g. h100-sxm.")
+    term: str = Field(description="on-demand, 1-year reserved, owner cost basis, ...")
+    usd_per_gpu_hour: Figure
+    sources: dict[str, Source]
+
+
+class FxPoint(Strict):
+    date: str
+    per_usd: float = Field(gt=0, description="Units of the currency per US dollar.")
+    kind: Kind
+    source: str
+    note: str | None = None
+
+    _d = field_validator("date", mode="before")(_date_text)
+
+
+class Fx(Strict):
+    """A dated exchange-rate series against the US dollar (money entered as '15 JPY/kWh')."""
+
+    id: str
+    currency: str = Field(description="ISO code, e.g. JPY.")
+    name: str
+    points: list[FxPoint] = Field(min_length=1)
+    sources: dict[str, Source]
+
+
 class MarketFile(Strict):
     underlyings: list[Underlying] = []
     rates: list[Rate] = []
     lead_times: list[LeadTime] = []
+    financials: list[Financials] = []
+    fx: list[Fx] = []
+    gpu_rental_prices: list[RentalPrice] = []

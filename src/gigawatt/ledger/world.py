@@ -197,15 +197,28 @@ class WorldInput:
     pue: float
 
 
+def completion_variable(deal_id: str, p: float) -> dict:
+    """The ``uncertainty:`` entry that samples whether a ledger deal completes: a 0-or-1 draw
+    with probability ``p`` (its status weight) multiplying the GW of every tranche of the deal."""
+    return {"name": f"completes.{deal_id}", "dist": {"type": "discrete", "values": [0.0, 1.0], "probs": [round(1.0 - p, 12), p]},
+            "targets": [{"field": "deal_completes", "deal": deal_id}]}
+
+
 def build(ledger: Ledger, catalog, views: list[DealView], as_of: str | None = None,
-          weights: dict[str, float] | None = None, name: str = "world") -> WorldInput:
-    """Size every selected deal, apply the double-count guard and status weights, build a scenario."""
+          weights: dict[str, float] | None = None, name: str = "world", sample_status: bool = False) -> WorldInput:
+    """Size every selected deal, apply the double-count guard and status weights, build a scenario.
+
+    Status weights give the expected view: a deal's GW are scaled by its weight. With
+    ``sample_status`` a deal whose weight is strictly between 0 and 1 keeps its full size and the
+    scenario gets one ``uncertainty:`` entry per such deal (:func:`completion_variable`), so
+    ``gigawatt mc`` draws whether each deal completes; its mean is the expected view.
+    """
     from ..scenario import Scenario
 
     weights = weights or dict(DEFAULT_WEIGHTS)
     pue = _site_pue("gb200", catalog)
     selected = {v.id for v in views}
-    rows, sized, guard, deals = [], {}, [], []
+    rows, sized, guard, deals, uncertain = [], {}, [], [], []
     for v in views:
         e = v.entry
         w = weights.get(v.status, 1.0)
@@ -245,14 +258,21 @@ def build(ledger: Ledger, catalog, views: list[DealView], as_of: str | None = No
                               "ramp_months": x.tranche.ramp_months, "assumed": x.tranche.assumed, "note": x.tranche.note,
                               **({"site": x.tranche.site} if x.tranche.site else {}), **x.detail} for x in s])
         rows.append(row)
+        sampled = sample_status and 0 < w < 1 and bool(s)
+        if sampled:
+            row["completion_probability"] = w
         if s and w > 0:
-            deal = {"name": v.id, "buyer": e.buyer, "supplier": e.seller,
-                    "tranches": [{"label": x.tranche.label, "product": x.tranche.product, "gw": x.gw * w, "basis": x.basis,
+            scale = 1.0 if sampled else w
+            deal = {"name": v.id, "buyer": e.buyer, "supplier": e.seller, "ledger": v.id,
+                    "tranches": [{"label": x.tranche.label, "product": x.tranche.product, "gw": x.gw * scale, "basis": x.basis,
                                   "start": x.tranche.start, "ramp_months": x.tranche.ramp_months, "shape": x.tranche.shape}
                                  for x in s],
-                    "note": f"ledger {v.id} ({v.status}" + (f", weight {w:g}" if w != 1 else "") + ")"}
+                    "note": f"status {v.status}" + (f", completes with probability {w:g} (sampled)" if sampled
+                                             else f", GW at weight {w:g}" if w != 1 else "")}
+            if sampled:
+                uncertain.append(completion_variable(v.id, w))
             war = _warrant(v, ledger, as_of)
-            if war is not None and w == 1:
+            if war is not None and (w == 1 or sampled):
                 deal["warrant"] = war
             ipg, cap = v.terms.get("investment_per_gw"), v.terms.get("investment_cap_usd")
             if ipg is not None and cap is not None and ipg.x and cap.x:
@@ -271,8 +291,38 @@ def build(ledger: Ledger, catalog, views: list[DealView], as_of: str | None = No
             "description": "Built from the deal ledger (gigawatt deals list); sizes and assumptions are listed per deal.",
             "checked": "2026-11-29", "horizon": horizon, "site": SITE, "deals": deals,
             "sources": [f"ledger {v.id}" for v in views if v.id in {d['name'] for d in deals}],
+            "uncertainty": uncertain,
         })
     return WorldInput(as_of, weights, views, scenario, rows, sized, guard, pue)
+
+
+def sample_completion(ledger: Ledger, catalog, views: list[DealView], as_of: str | None, weights: dict[str, float],
+                      samples: int, seed: int = 0) -> dict:
+    """The Monte Carlo over deal completion: each deal with a status weight strictly between 0
+    and 1 completes (all its GW) or not, with its weight as the probability (the same engine and
+    sampler as ``gigawatt mc``, on the scenario ``scenario from-ledger --sample-status`` writes)."""
+    from ..mc import simulate
+
+    wi = build(ledger, catalog, views, as_of, weights, sample_status=True)
+    if wi.scenario is None or not wi.scenario.uncertainty:
+        raise GigawattError("--samples: no selected deal has a status weight strictly between 0 and 1, so there is nothing to "
+                            "sample; give --status-weights, e.g. 'rumoured=0.2,loi=0.5,definitive=0.9'")
+    result = evaluate(wi, catalog)
+    mc = simulate(result, samples=samples, seed=seed)
+    fan = mc["fans"]["online_gw"]
+    ends = [i for i, m in enumerate(result.months) if m[5:7] in ("03", "06", "09", "12")]
+    return {
+        "samples": samples, "seed": seed,
+        "deals_sampled": [{"deal": r["id"], "status": r["status"], "probability": r["completion_probability"],
+                           "gw_if_completed": r["gw_modelled_facility"] / r["weight"]}
+                          for r in wi.rows if "completion_probability" in r],
+        "gw_delivered_at_horizon_end": mc["percentiles"]["gw_delivered"],
+        "gw_if_all_complete": result.totals()["gw"],
+        "online_gw_quarter_end": {"quarter": [quarter_label(result.months[i]) for i in ends],
+                                  **{k: [fan[k][i] for i in ends] for k in ("p5", "p50", "p95")}},
+        "notes": ["a sampled deal completes with all its GW or not at all (one 0-or-1 draw per deal, independent across deals)",
+                  "the mean is the expected (status-weighted) view; quarter-end fans come from histograms (see gigawatt mc)"],
+    }
 
 
 def evaluate(wi: WorldInput, catalog):

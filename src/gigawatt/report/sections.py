@@ -96,6 +96,24 @@ def supply(ctx: Context) -> Section:
     ])
 
 
+def world(ctx: Context) -> Section | None:
+    """The deal ledger's world view: GW online by buyer and vendor, the deals with status and GW
+    counted / sized / left out, the binding supply input, the as-of date and the source note.
+
+    Shown when asked (``gigawatt report --world`` sets ``ctx.world`` to a ``world_data`` object)
+    or when the scenario comes from the ledger (every deal names its ``ledger:`` id): then the
+    ledger's view, as of today, of those deals."""
+    from ..ledger.present import section, world_for_ids
+
+    data = getattr(ctx, "world", None)
+    if data is None:
+        ids = [d.ledger for d in ctx.result.scenario.deals]
+        if not ids or None in ids:
+            return None
+        data = world_for_ids(ids)
+    return section(data) if data is not None else None
+
+
 def warrant(ctx: Context) -> Section | None:
     if not ctx.deal or "warrant" not in ctx.deal:
         return None
@@ -166,7 +184,7 @@ def scenario(ctx: Context) -> Section:
     return Section("scenario", "The scenario", "", [Table("Scenario file", ["YAML"], [[ctx.scenario_text]])])
 
 
-SECTIONS = [headline, capacity, capex, energy, supply, warrant, montecarlo, validation, sources, scenario]
+SECTIONS = [headline, capacity, capex, energy, supply, world, warrant, montecarlo, validation, sources, scenario]
 
 
 def build(ctx: Context) -> list[Section]:

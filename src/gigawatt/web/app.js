@@ -227,6 +227,56 @@ async function compare() {
   } catch (e) { showError(e); }
 }
 
+// -- the world view: every deal in the ledger through the one engine (GET /api/world) ------
+function showView(name) {
+  const world = name === "world";
+  $("scenario-view").hidden = world;
+  $("world-view").hidden = !world;
+  $("scenario-tab").classList.toggle("active", !world);
+  $("world-tab").classList.toggle("active", world);
+}
+
+function worldTable(columns, rows, numeric) {
+  const num = new Set(numeric || []);
+  return el("tbody", {},
+    el("tr", {}, ...columns.map((c) => el("th", {}, c))),
+    ...rows.map((row) => el("tr", {}, ...row.map((v, i) => el("td", num.has(i) ? {class: "num"} : {}, v)))));
+}
+
+function renderWorld(w) {
+  $("world-errors").textContent = "";
+  $("world-title").textContent = w.title;
+  $("world-binding").textContent = w.binding;
+  $("world-summary").replaceChildren(el("tbody", {},
+    ...w.summary.map(([k, v]) => el("tr", {}, el("th", {}, k), el("td", {}, v)))));
+  const charts = $("world-charts");
+  purgeCharts(charts);
+  charts.replaceChildren();
+  for (const c of w.charts) {
+    const div = el("div", {class: "chart", id: "chart-" + c.id});
+    charts.append(div);
+    // Buyer and vendor names come from ledger files (free text): escaped for Plotly.
+    const data = c.data.map((t) => ({...t, name: plotlyText(t.name)}));
+    Plotly.newPlot(div, data, c.layout, {responsive: true, displaylogo: false});
+  }
+  $("world-deals").replaceChildren(worldTable(w.deals.columns, w.deals.rows, w.deals.numeric));
+  $("world-source").textContent = w.source;
+  $("world-notes").replaceChildren(...w.notes.map((n) => el("li", {}, n)));
+  $("status").textContent = "world as of " + w.as_of;
+}
+
+async function showWorld() {
+  showView("world");
+  const asOf = $("world-as-of").value.trim();
+  $("status").textContent = "loading the world view";
+  try {
+    renderWorld(await api("GET", "/api/world" + (asOf ? "?as_of=" + encodeURIComponent(asOf) : "")));
+  } catch (e) {
+    $("world-errors").textContent = e.message;
+    $("status").textContent = e.status === 401 ? e.message : "error";
+  }
+}
+
 function start() {
   return refreshList().then(() => load($("scenario-select").value)).catch(showError);
 }
@@ -238,4 +288,7 @@ $("load-btn").addEventListener("click", () => load($("scenario-select").value).c
 $("evaluate-btn").addEventListener("click", evaluate);
 $("save-btn").addEventListener("click", save);
 $("compare-btn").addEventListener("click", compare);
+$("scenario-tab").addEventListener("click", () => showView("scenario"));
+$("world-tab").addEventListener("click", showWorld);
+$("world-btn").addEventListener("click", showWorld);
 start();
