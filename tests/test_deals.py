@@ -9,7 +9,7 @@ import pytest
 import gigawatt
 from gigawatt.deals import PriceOptions, analyse, parse_price_path
 from gigawatt.errors import GigawattError
-from gigawatt.scenario import BUILTIN_DIR
+from gigawatt.scenario import BUILTIN_DIR, loads
 
 
 @pytest.fixture(scope="module")
@@ -246,3 +246,30 @@ def test_given_high_path_vests_everything_once_6_gw_each_are_delivered(amd_world
     j = joint_warrants(amd_world, PriceOptions(path={"2026-06": 700.0}))
     assert j["expected_vested_shares"] == 320_000_000 and j["prob_all_fully_vest"] == 1.0
     assert j["expected_dilution_pct"] == pytest.approx(100 * 320 / 1950)
+
+
+def test_deal_inputs_are_checked():
+    for bad in ("2026-12: inf", "2026-12: nan"):
+        with pytest.raises(GigawattError, match="must be from 0.01 to 1,000,000 USD"):
+            parse_price_path(bad)
+    r = gigawatt.evaluate("openai-amd")
+    with pytest.raises(GigawattError, match="not after the valuation month"):
+        analyse(r, PriceOptions(path={"2020-01": 100.0}))
+
+
+def test_a_tranche_that_can_never_vest_is_flagged():
+    text = (BUILTIN_DIR / "openai-amd.yaml").read_text().replace("products: [mi450]", "products: [mi45]")
+    w = analyse(gigawatt.evaluate(loads(text)), PriceOptions(samples=100))["warrant"]
+    assert any("tranche 1" in m and "can never vest" in m for m in w["warnings"])
+
+
+def test_eps_by_quarter_adds_up_to_the_year():
+    s = analyse(gigawatt.evaluate("openai-amd"), PriceOptions(samples=500))["supplier"]
+    gp = sum(v for q, v in s["gross_profit_usd_by_quarter"].items() if q.startswith("2029"))
+    assert gp == pytest.approx(s["gross_profit_usd_by_year"]["2029"])
+    assert set(s["eps_usd_by_quarter"]) == set(s["gross_profit_usd_by_quarter"])
+
+
+def test_real_world_drift_is_labelled():
+    w = analyse(gigawatt.evaluate("openai-amd"), PriceOptions(samples=500, drift=0.3))["warrant"]
+    assert "not a market value" in w["price_mode"]

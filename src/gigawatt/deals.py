@@ -30,6 +30,7 @@ class PriceOptions:
     as_of: str | None = None
     volatility: float | None = None
     drift: float | str | None = None
+    risk_free_rate: float | None = None
 
 
 def parse_price_path(text: str) -> dict[str, float]:
@@ -63,6 +64,8 @@ def warrant_analysis(result: Result, deal_index: int, w: Warrant, opts: PriceOpt
     spot = opts.spot_usd if opts.spot_usd is not None else u.spot_usd
     as_of = month_index(opts.as_of) if opts.as_of else month_index(u.as_of)
     vol = opts.volatility if opts.volatility is not None else u.volatility
+    if opts.risk_free_rate is not None:
+        u = u.model_copy(update={"risk_free_rate": opts.risk_free_rate})
     drift_in = opts.drift if opts.drift is not None else u.drift
     drift = u.drift_rate(drift_in)
     expiry = month_index(w.expiry)
@@ -189,11 +192,13 @@ def investment_analysis(result: Result, deal_index: int, deal: Deal) -> dict:
 
 
 def supplier_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict | None) -> dict:
+    from .flows import attribution
+
     st = deal.supplier_terms
     idx = [t.index for t in result.tranches if t.deal_index == deal_index]
     gw = float(result.nameplate["gw"][0, idx].sum())
-    content = float((result.nameplate["capex_systems_usd"][0, idx] + result.nameplate["capex_network_usd"][0, idx]).sum())
-    rev_per_gw = st.revenue_usd_per_gw if st.revenue_usd_per_gw is not None else content / gw
+    # The one attribution `flows` uses: stated revenue per GW, or the vendor's content at catalog prices.
+    rev_per_gw = float(attribution(result)["vendor_revenue_usd"][idx].sum()) / gw
     delivered = _deal_series(result, deal_index, "delivered_gw")
     revenue = np.diff(delivered, prepend=0.0) * rev_per_gw
     gross = revenue * st.gross_margin
@@ -220,7 +225,8 @@ def supplier_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict
     return {
         "supplier": deal.supplier,
         "revenue_usd_per_gw": rev_per_gw,
-        "revenue_basis": "stated" if st.revenue_usd_per_gw is not None else "the deal's system + network capex (supplier content)",
+        "revenue_basis": "stated" if st.revenue_usd_per_gw is not None else
+                         "the vendor's content in the systems at catalog prices (the attribution `flows` uses)",
         "revenue_usd_total": float(revenue.sum()),
         "revenue_usd_by_year": years,
         "revenue_usd_by_quarter": sum_by_period(result.months, revenue, "quarter"),
@@ -236,6 +242,7 @@ def supplier_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict
         "tax_rate": st.tax_rate,
         "diluted_shares": st.diluted_shares,
         "source": st.source,
+        "_deal_index": deal_index,
     }
 
 
@@ -273,17 +280,21 @@ def buyer_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict | 
 
 
 def ledger_link(deal: Deal) -> dict | None:
-    """The deal-ledger entry a scenario deal names in its note (``ledger: ID``): its status and
-    any superseded terms, so outputs say when a deal's terms have been replaced."""
+    """The deal-ledger entry a scenario deal comes from (its ``ledger:`` id; older files name it
+    in the note as ``ledger: ID``): its status and any superseded terms, so outputs say when a
+    deal's terms have been replaced."""
     import re
 
-    m = re.search(r"ledger:\s*([a-z0-9][a-z0-9-]*)", deal.note or "")
-    if m is None:
-        return None
+    deal_id = deal.ledger
+    if deal_id is None:
+        m = re.search(r"ledger:\s*([a-z0-9][a-z0-9-]*)", deal.note or "")
+        if m is None:
+            return None
+        deal_id = m.group(1)
     from .ledger import load_ledger
 
     try:
-        view = load_ledger().get(m.group(1))
+        view = load_ledger().get(deal_id)
     except GigawattError:
         return None
     return {"id": view.id, "status": view.status,
@@ -291,8 +302,16 @@ def ledger_link(deal: Deal) -> dict | None:
                                  for x in view.superseded()]}
 
 
-def analyse(result: Result, opts: PriceOptions = PriceOptions()) -> dict:
-    """Every deal's economics; the first deal with each kind of term also appears at top level."""
+def analyse(result: Result, opts: PriceOptions = PriceOptions(), *, shareholder: bool = True, buyer: dict | None = None,
+            fiscal_year_start: int | None = None, market_inputs: dict | None = None) -> dict:
+    """Every deal's economics; the first deal with each kind of term also appears at top level.
+
+    ``shareholder``: add each listed supplier's shareholder view (market file base financials);
+    ``buyer``: options for the hourly buyer economics (``buyer.buyer_economics`` keywords);
+    ``market_inputs``: the resolved market inputs (``market.underlying_inputs``), echoed with their sources.
+    """
+    from .buyer import buyer_economics
+
     deals = []
     for di, deal in enumerate(result.scenario.deals):
         row: dict = {"name": deal.name, "buyer": deal.buyer, "supplier": deal.supplier}
@@ -305,11 +324,19 @@ def analyse(result: Result, opts: PriceOptions = PriceOptions()) -> dict:
         inv = investment_analysis(result, di, deal) if deal.investment else None
         sup = supplier_analysis(result, di, deal, w) if deal.supplier_terms else None
         row["buyer_economics"] = buyer_analysis(result, di, deal, w, inv, sup["revenue_usd_total"] if sup else None)
+        row["buyer_hourly"] = buyer_economics(result, di, **(buyer or {}))
+        if shareholder and sup is not None:
+            row["shareholder"] = shareholder_view(result, deal, sup, w, inv, fiscal_year_start)
         for key, val in (("warrant", w), ("investment", inv), ("supplier_economics", sup)):
             if val is not None:
                 row[key] = {k: v for k, v in val.items() if not k.startswith("_")}
         deals.append(row)
     out: dict = {"scenario": result.scenario.name, "deals": deals}
+    if market_inputs is not None:
+        out["market_inputs"] = market_inputs
+    first_w = next((d["warrant"] for d in deals if "warrant" in d), None)
+    if first_w is not None:
+        out["value_as_of"] = first_w["valuation_month"]
     if not any(k in d for d in deals for k in ("warrant", "investment", "supplier_economics")):
         out["note"] = ("no deal has warrant, investment or supplier_terms, so only buyer economics are shown; "
                        "see the built-in openai-amd scenario for the terms' format")
@@ -352,6 +379,8 @@ def joint_warrants(result: Result, opts: PriceOptions = PriceOptions(), deal_ind
     spot = opts.spot_usd if opts.spot_usd is not None else u0.spot_usd
     as_of = month_index(opts.as_of) if opts.as_of else month_index(u0.as_of)
     vol = opts.volatility if opts.volatility is not None else u0.volatility
+    if opts.risk_free_rate is not None:
+        u0 = u0.model_copy(update={"risk_free_rate": opts.risk_free_rate})
     drift = u0.drift_rate(opts.drift)
     last = max(month_index(w.expiry) for w in warrants)
     if last <= as_of:
@@ -365,7 +394,7 @@ def joint_warrants(result: Result, opts: PriceOptions = PriceOptions(), deal_ind
         rng = np.random.default_rng(np.random.SeedSequence(opts.seed))
         prices = wm.gbm_paths(spot, vol, drift, u0.dividend_yield, n, opts.samples, rng)
         mode = f"{opts.samples:,} simulated GBM paths (seed {opts.seed}), common to every warrant"
-    per, values, vested_shares, full = [], [], [], []
+    per, values, vested_shares, full, by_month = [], [], [], [], []
     for i, w in zip(idx, warrants):
         delivered = np.stack([wm.on_grid(_deal_series(result, i, "delivered_gw", t.products), result.inputs.month0, as_of, n)
                               for t in w.tranches])
@@ -375,6 +404,12 @@ def joint_warrants(result: Result, opts: PriceOptions = PriceOptions(), deal_ind
         shares = np.array([t.shares for t in w.tranches], float)
         value = wm.warrant_value_usd(prices, vest, shares, w.strike_usd, u0.risk_free_rate)
         vs = (vest >= 0) @ shares
+        # Expected shares vested by each month of the grid (probability-weighted), for EPS dilution by year.
+        cum = np.zeros(n + 1)
+        for j in range(len(shares)):
+            v = vest[:, j]
+            cum += shares[j] * np.cumsum(np.bincount(v[v >= 0], minlength=n + 1)[:n + 1]) / len(v)
+        by_month.append(cum)
         values.append(value)
         vested_shares.append(vs)
         full.append((vest >= 0).all(axis=1))
@@ -409,6 +444,8 @@ def joint_warrants(result: Result, opts: PriceOptions = PriceOptions(), deal_ind
         "vested_shares_p90": float(np.percentile(total_shares, 90)),
         "expected_dilution_pct": float(np.mean(100 * total_shares / (outstanding + total_shares))),
         "prob_all_fully_vest": float(np.all(full, axis=0).mean()),
+        "expected_vested_shares_by_year_end": {m[:4]: float(np.sum(by_month, axis=0)[i]) for i, m in enumerate(grid)
+                                               if m.endswith("-12") or i == n},
         "prob_any_vests": float((total_shares > 0).mean()),
         "assumptions": {
             "prices": "one share-price path set for every warrant: their vesting is correlated through the price",
@@ -416,3 +453,179 @@ def joint_warrants(result: Result, opts: PriceOptions = PriceOptions(), deal_ind
             "dilution": "vested shares of all warrants over the issuer's latest share count plus those shares",
         },
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The shareholder view: the deal against the supplier's own base financials.
+
+def _fig(f, label: str, fallback_source: str = "") -> dict:
+    """A market-file Figure as an assumption row ``{what, value, unit, kind, source, as_of}``."""
+    if f is None:
+        return {"what": label, "value": None, "text": "unknown"}
+    return {"what": label, "value": f.x, "unit": f.unit, "kind": f.kind, "source": f.source if isinstance(f.source, str) else
+            "; ".join(f.source or []) or fallback_source, "as_of": f.as_of, "note": f.note,
+            **({"text": f.text()} if f.x is None else {})}
+
+
+def issuer_warrant_shares(issuer: str, as_of: str | None = None) -> list[dict]:
+    """Every warrant on ``issuer`` in the deal ledger (as of a date): ``[{deal, shares, issued}]``."""
+    try:
+        from .ledger import load_ledger
+
+        views = load_ledger().view(as_of)
+    except GigawattError:
+        return []
+    out = []
+    for v in views:
+        w = v.terms.get("warrant")
+        if w is not None and w.issuer == issuer.lower() and w.shares.x:
+            out.append({"deal": v.id, "shares": w.shares.x, "issued": w.issued.value, "status": v.status})
+    return out
+
+
+def shareholder_view(result: Result, deal: Deal, sup: dict, warrant: dict | None, investment: dict | None,
+                     fiscal_year_start: int | None = None, market=None) -> dict:
+    """Incremental P&L by year with every ratio, EPS before and after warrant dilution against the
+    company's base EPS and consensus, % accretion, warrant value per existing share.
+
+    Formulas (``model/finance.py``), per fiscal year y: revenue R_y (deliveries × revenue per GW);
+    gross profit = R_y × gross margin; opex = R_y × opex ratio; operating income = GP − opex; tax =
+    operating income × tax rate; net income ΔNI_y; incremental EPS = ΔNI_y / D; EPS with the deal
+    after dilution = (base EPS_y × D + ΔNI_y) / (D + W_y), W_y the warrant shares expected vested by
+    the year end; accretion = EPS with / base EPS − 1. Base EPS_y is the consensus for that year
+    where the market file has one, and the last reported year's actual otherwise (labelled).
+    """
+    from . import market as mk
+    from .model import finance as fin
+    from .model.finance import sum_by_fiscal_year
+
+    m = market or mk.load_market()
+    f = mk.financials(deal.supplier, m)
+    if f is None:
+        return {"available": False, "note": f"no base financials for {deal.supplier!r} in the market file; add a `financials:` "
+                                            "entry (GIGAWATT_MARKET) to see the shareholder view"}
+    st = deal.supplier_terms
+    fy_start = fiscal_year_start or (f.fiscal_year_end_month % 12) + 1
+    d = f.diluted_shares.x or st.diluted_shares
+    base_eps = f.eps_usd.x
+    # Monthly revenue from deliveries, by the company's fiscal year (named by the year it ends in).
+    idx = [t.index for t in result.tranches if t.deal_index == sup["_deal_index"]]
+    delivered = result.series["delivered_gw"][0, idx, :].sum(axis=0)
+    revenue_m = np.diff(delivered, prepend=0.0) * sup["revenue_usd_per_gw"]
+
+    # Fiscal-year names: the company's own years are named by the calendar year they end in (NVIDIA's
+    # FY2027 ends January 2027); a user's --fiscal-year-start names them by the year they start in
+    # (model.finance.fiscal_year, Advantest's convention). ``ends_in`` is the year of the last month.
+    by_end = fiscal_year_start is None and fy_start != 1
+
+    def fy_name(label: str) -> str:
+        return f"FY{label}" if fy_start == 1 else (f"FY{int(label[2:]) + 1}" if by_end else label)
+
+    def ends_in(name: str) -> int:
+        y = int(name[2:])
+        return y if fy_start == 1 or by_end else y + 1
+
+    rev_by_fy = {fy_name(k): v for k, v in sum_by_fiscal_year(result.months, revenue_m, fy_start).items() if v}
+    consensus = {c.fiscal_year: c for c in f.consensus}
+    # Warrant shares expected vested by each fiscal year end (this deal's warrant, probability-weighted).
+    grid, vested = (warrant["_grid"], warrant["_vested_shares_by_month"]) if warrant else ([], [])
+    all_warrants = issuer_warrant_shares(f.id)
+    all_shares = sum(w["shares"] for w in all_warrants) or (warrant["shares_total"] if warrant else 0.0)
+    rows = []
+    for fy, rev in rev_by_fy.items():
+        end_month = f"{ends_in(fy):04d}-{(fy_start - 2) % 12 + 1:02d}"
+        ends = [i for i, mth in enumerate(grid) if mth <= end_month]
+        w_y = float(vested[ends[-1]]) if ends else 0.0
+        inc = fin.incremental_income_usd(rev, st.gross_margin, st.operating_expense_ratio, st.tax_rate)
+        c = consensus.get(fy)
+        base = c.eps_usd.x if c is not None and c.eps_usd.x is not None else base_eps
+        base_is = f"consensus {fy} ({c.eps_usd.as_of})" if c is not None and c.eps_usd.x is not None else f"{f.base_year} actual"
+        eps_inc = inc["net_income_usd"] / d
+        eps_with = fin.eps_after_dilution_usd(base, inc["net_income_usd"], d, w_y)
+        eps_full = fin.eps_after_dilution_usd(base, inc["net_income_usd"], d, all_shares)
+        rows.append({
+            "fiscal_year": fy, **inc,
+            "gross_margin": st.gross_margin, "operating_expense_ratio": st.operating_expense_ratio, "tax_rate": st.tax_rate,
+            "diluted_shares": d, "incremental_eps_usd": eps_inc,
+            "base_eps_usd": base, "base_is": base_is,
+            "consensus_eps_usd": c.eps_usd.x if c is not None else None,
+            "consensus_revenue_usd": c.revenue_usd.x if c is not None else None,
+            "deal_revenue_share_of_consensus_pct": 100 * rev / c.revenue_usd.x if c is not None and c.revenue_usd.x else None,
+            "warrant_shares_expected": w_y,
+            "eps_with_deal_before_dilution_usd": base + eps_inc,
+            "eps_with_deal_after_dilution_usd": eps_with,
+            "accretion_before_dilution_pct": fin.accretion_pct(base + eps_inc, base),
+            "accretion_after_dilution_pct": fin.accretion_pct(eps_with, base),
+            "all_issuer_warrant_shares": all_shares,
+            "eps_all_warrants_fully_vested_usd": eps_full,
+            "accretion_all_warrants_fully_vested_pct": fin.accretion_pct(eps_full, base),
+        })
+    out_shares = None
+    if warrant:
+        u = mk.underlying_inputs(f.id, market=m)
+        out_shares = u["shares_outstanding"]["value"] if u else warrant["shares_outstanding"]
+    assumptions = [
+        {"what": "revenue per GW delivered", "value": sup["revenue_usd_per_gw"], "unit": "USD/GW", "kind": "scenario input",
+         "source": st.source or "scenario supplier_terms", "basis": sup["revenue_basis"]},
+        {"what": "incremental gross margin", "value": st.gross_margin, "unit": "", "kind": "scenario input", "source": st.source or "scenario"},
+        {"what": "incremental opex ratio", "value": st.operating_expense_ratio, "unit": "", "kind": "scenario input",
+         "source": st.source or "scenario"},
+        {"what": "tax rate", "value": st.tax_rate, "unit": "", "kind": "scenario input", "source": st.source or "scenario",
+         "note": "no tax rate in the fact sheet"},
+        _fig(f.diluted_shares, f"diluted shares ({f.base_year})"),
+        _fig(f.eps_usd, f"base EPS, non-GAAP ({f.base_year})"),
+        _fig(f.revenue_usd, f"base revenue ({f.base_year})"),
+        _fig(f.gross_margin, f"company gross margin ({f.base_year}), for comparison"),
+        _fig(f.operating_expense_ratio, f"company opex ratio ({f.base_year}), for comparison"),
+        *[_fig(c.eps_usd, f"consensus EPS {c.fiscal_year}") for c in f.consensus],
+        {"what": f"warrant shares on {f.ticker} in the deal ledger", "value": all_shares, "unit": "shares", "kind": "spec",
+         "source": ", ".join(f"{w['deal']} {w['shares'] / 1e6:,.0f}M" for w in all_warrants) or "this deal's warrant"},
+    ]
+    inv = None
+    if investment:
+        inv = {"invested_usd": investment["total_usd"], "valued_at": "cost (no mark-to-market of the buyer's equity is public)",
+               "per_vendor_share_usd": investment["total_usd"] / d, "stake_pct": investment["stake_pct_at_valuation"]}
+    return {
+        "available": True,
+        "company": f.name, "ticker": f.ticker, "exchange": f.exchange, "base_year": f.base_year,
+        "fiscal_year_start_month": fy_start,
+        "years": rows,
+        "warrant_value_usd": warrant["value_usd"] if warrant else None,
+        "warrant_value_per_existing_share_usd": warrant["value_usd"] / out_shares if warrant and out_shares else None,
+        "shares_outstanding": out_shares,
+        "value_as_of": warrant["valuation_month"] if warrant else None,
+        "investment": inv,
+        "claims": f.claims,
+        "years_accretive_after_dilution": sum(1 for r in rows if r["accretion_after_dilution_pct"] > 0),
+        "assumptions": assumptions,
+        "notes": [
+            "consensus (sell-side, as of its date) may already include part of this deal: accretion against it counts the deal "
+            "as additional, an upper bound",
+            "years without a consensus use the last reported year's actual EPS as the base; they are not forecasts",
+            "EPS after dilution divides by diluted shares plus this deal's warrant shares expected vested by the year end; "
+            "'all warrants fully vested' adds every warrant on the issuer in the deal ledger (an upper bound on dilution)",
+        ],
+    }
+
+
+def dilution_view(joint: dict, issuer: str, market=None) -> dict:
+    """``deal ISSUER --all-warrants``: the issuer's base EPS diluted by all its warrants together."""
+    from . import market as mk
+    from .model import finance as fin
+
+    m = market or mk.load_market()
+    f = mk.financials(issuer, m)
+    if f is None:
+        return {"available": False, "note": f"no base financials for {issuer!r} in the market file"}
+    d = f.diluted_shares.x
+    consensus = {c.fiscal_year: c.eps_usd.x for c in f.consensus}
+    rows = []
+    for y, w in joint.get("expected_vested_shares_by_year_end", {}).items():
+        base = consensus.get(f"FY{y}") or f.eps_usd.x
+        eps = fin.eps_after_dilution_usd(base, 0.0, d, w)
+        rows.append({"fiscal_year": f"FY{y}", "base_eps_usd": base, "base_is": "consensus" if f"FY{y}" in consensus else f"{f.base_year} actual",
+                     "warrant_shares_expected": w, "eps_after_dilution_usd": eps, "dilution_pct": fin.accretion_pct(eps, base)})
+    return {"available": True, "company": f.name, "ticker": f.ticker, "exchange": f.exchange, "years": rows,
+            "warrant_value_per_existing_share_usd": joint["value_usd"] / joint["shares_outstanding"],
+            "value_as_of": joint["valuation_month"],
+            "note": "dilution only: the ledger's deals carry no supplier revenue terms, so no incremental income is added"}

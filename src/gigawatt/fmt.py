@@ -31,3 +31,84 @@ def flops(pflops: float) -> str:
     if abs(pflops) >= 1e3:
         return f"{pflops / 1e3:,.1f} EFLOP/s"
     return f"{pflops:,.1f} PFLOP/s"
+
+
+#: Display symbols of the currencies money can be shown in (``--currency``).
+CURRENCY_SYMBOLS = {"USD": "$", "JPY": "¥", "EUR": "€", "GBP": "£"}
+
+
+def money(x: float | None, currency: str = "USD", per_usd: float = 1.0) -> str:
+    """USD amount ``x`` shown in ``currency`` at ``per_usd`` units per dollar.
+
+    >>> money(1.898e11), money(1e9, "JPY", 156.7)
+    ('$189.8B', '¥156.7B')
+    """
+    if x is None:
+        return "-"
+    text = usd(x * per_usd)
+    sym = CURRENCY_SYMBOLS.get(currency.upper())
+    return text.replace("$", sym) if sym else text.replace("$", "") + f" {currency.upper()}"
+
+
+def pct(x: float | None, digits: int = 1) -> str:
+    """``12.345`` (already in per cent) → ``'+12.3 %'``; None → ``'-'``."""
+    return "-" if x is None else f"{x:+,.{digits}f} %"
+
+
+def per_share(x: float | None, currency: str = "USD", per_usd: float = 1.0) -> str:
+    """``4.1666`` → ``'$4.17'`` (per-share amounts keep cents)."""
+    if x is None:
+        return "-"
+    sym = CURRENCY_SYMBOLS.get(currency.upper(), "")
+    return f"{'-' if x < 0 else ''}{sym}{abs(x) * per_usd:,.2f}"
+
+
+#: Labels for outputs people read (compare, sensitivity): field name → (label, unit kind).
+LABELS = {
+    "gw": ("GW (facility)", "gw"),
+    "gw_it": ("GW (critical IT)", "gw"),
+    "accelerators": ("Accelerators", "count"),
+    "racks": ("Racks", "count"),
+    "capex_usd": ("Capex, bottom-up", "usd"),
+    "capex_topdown_usd": ("Capex, top-down (headline)", "usd"),
+    "capex_systems_usd": ("Capex: systems", "usd"),
+    "capex_network_usd": ("Capex: scale-out network", "usd"),
+    "capex_facility_usd": ("Capex: facility and land", "usd"),
+    "capex_ratio_topdown_to_bottomup": ("Top-down / bottom-up", "ratio"),
+    "capex_usd_per_gw": ("Capex per GW, bottom-up", "usd"),
+    "energy_twh_per_year": ("Energy per year at full build (TWh)", "num"),
+    "average_mw": ("Average draw (MW)", "num"),
+    "co2_mt_per_year": ("CO2 per year (Mt, location-based)", "num"),
+    "peak_pflops_bf16": ("Peak dense BF16 (PFLOP/s)", "num"),
+    "effective_pflops_bf16": ("Effective BF16 (PFLOP/s)", "num"),
+    "hbm_gb": ("HBM (GB)", "count"),
+    "npv_cost_usd": ("PV of capex + opex", "usd"),
+    "energy_cost_usd": ("Energy cost over the horizon", "usd"),
+    "opex_usd": ("Opex over the horizon", "usd"),
+    "warrant_value_usd": ("Warrant value", "usd"),
+    "prob_full_vest": ("P(full vesting)", "ratio"),
+    "expected_dilution_pct": ("Expected dilution (%)", "num"),
+    "eps_accretion_pct": ("EPS accretion after dilution, peak year (%)", "num"),
+    "tco_usd_per_accelerator_hour": ("Cost per accelerator-hour", "usd_small"),
+}
+
+
+def label(name: str) -> str:
+    """The label a person reads for a field name (falls back to the name with spaces)."""
+    return LABELS.get(name, (name.replace("_", " "), ""))[0]
+
+
+def value(name: str, x: float | None, currency: str = "USD", per_usd: float = 1.0) -> str:
+    """A field's value formatted by its kind (money, count, ratio)."""
+    if x is None:
+        return "-"
+    kind = LABELS.get(name, ("", "usd" if name.endswith("usd") else "num"))[1]
+    if kind == "usd":
+        return money(x, currency, per_usd)
+    if kind == "usd_small":
+        return per_share(x, currency, per_usd)
+    if kind == "count":
+        return count(x)
+    if kind == "ratio":
+        return f"{x:,.3f}"
+    return num(x, digits=2)

@@ -112,3 +112,108 @@ def sobol(result: Result, base_samples: int = 1024, seed: int = 0) -> dict:
             "skipped_per_tranche_variables": skipped,
             "skipped_deal_variables": _deal_only(result),
             "note": "Sobol indices assume independent inputs: any correlation block is ignored here"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Deal metrics: the warrant's value, EPS accretion and dilution, through the engine's schedule.
+
+DEAL_METRICS = {
+    "warrant_value_usd": "warrant value [USD]",
+    "eps_accretion_pct": "EPS accretion after warrant dilution, peak year [%]",
+    "dilution_pct": "expected dilution from the warrant [%]",
+}
+#: Short names accepted by ``--metric``.
+DEAL_ALIASES = {"warrant_value": "warrant_value_usd", "eps_accretion": "eps_accretion_pct", "dilution": "dilution_pct"}
+
+
+def _rerun(result: Result, inputs) -> Result:
+    """The same scenario on changed inputs (one sample), through the public engine."""
+    from .engine import run
+
+    series, npl = run(inputs)
+    return Result(result.scenario, inputs, series, npl, result.catalog, result.source, [])
+
+
+def deal_metrics(result: Result, opts) -> dict[str, float]:
+    """Warrant value, peak-year EPS accretion after dilution and expected dilution of the first deal with a warrant."""
+    from .deals import analyse
+
+    out = analyse(result, opts, shareholder=True)
+    d = next((d for d in out["deals"] if "warrant" in d), None)
+    if d is None:
+        raise GigawattError(f"scenario {result.scenario.name!r} has no deal with a warrant; deal metrics need one")
+    sh = d.get("shareholder") or {}
+    years = sh.get("years") or []
+    return {"warrant_value_usd": d["warrant"]["value_usd"], "dilution_pct": d["warrant"]["expected_dilution_pct"],
+            "eps_accretion_pct": max((y["accretion_after_dilution_pct"] for y in years), default=float("nan"))}
+
+
+def deal_tornado(result: Result, opts, low_q: float = 0.1, high_q: float = 0.9) -> dict:
+    """Each uncertain variable alone at its quantiles, deal metrics re-evaluated (engine + warrant).
+
+    Engine variables change the deployment schedule (slip, ramp) and so vesting; deal-only
+    variables (``share_price_volatility``, ``share_price_spot``) change the price process. Every
+    case uses the same price draws (``opts.seed``), so the swings are not Monte Carlo noise.
+    """
+    from dataclasses import replace
+
+    variables = unc.compile_variables(result.scenario, result.inputs, result.source)
+    if not variables:
+        raise GigawattError(f"scenario {result.scenario.name!r} has no `uncertainty:` block")
+    base = deal_metrics(result, opts)
+    bars = {m: [] for m in DEAL_METRICS}
+    for v in variables:
+        if v.dist.type == "fixed":
+            continue
+        got, vals = [], []
+        for q in (low_q, high_q):
+            val = float(unc.ppf(v.dist, np.array([q]))[0])
+            vals.append(val)
+            if v.targets:
+                r = _rerun(result, unc.apply(result.inputs, [v], np.full((1, v.columns), val))[0])
+                o = opts
+            else:
+                r = result
+                o = replace(opts, volatility=val) if v.deal_field == "share_price_volatility" else replace(opts, spot_usd=val)
+            got.append(deal_metrics(r, o))
+        for m in DEAL_METRICS:
+            lo, hi = got[0][m], got[1][m]
+            bars[m].append({"variable": v.name, "low_input": vals[0], "high_input": vals[1], "output_at_low": lo,
+                            "output_at_high": hi, "swing": abs(hi - lo)})
+    for m in bars:
+        bars[m].sort(key=lambda b: -b["swing"])
+    return {"scenario": result.scenario.name, "quantiles": [low_q, high_q], "metrics": DEAL_METRICS,
+            "tornado": {m: {"base": base[m], "bars": bars[m]} for m in DEAL_METRICS},
+            "samples": opts.samples, "seed": opts.seed,
+            "note": "one variable at a time at its quantiles; engine variables re-run the schedule, deal variables the price paths; "
+                    "common random numbers across cases"}
+
+
+def slip_inputs(inputs, months: int, deal_indices: list[int] | None = None):
+    """Inputs with every tranche (of ``deal_indices``) starting ``months`` later."""
+    one = inputs.with_samples(1)
+    idx = [t.index for t in inputs.tranches if deal_indices is None or t.deal_index in deal_indices]
+    for key in ("start_offset", "requested_offset"):
+        if key in one.p:
+            one.p[key][0, idx] += months
+    return one
+
+
+def price_slip_grid(result: Result, opts, spots: list[float], slips: list[int], metric: str = "warrant_value_usd") -> dict:
+    """A two-way table: ``metric`` for each share price (rows) × months of delivery slip (columns)."""
+    from dataclasses import replace
+
+    if metric not in DEAL_METRICS:
+        raise GigawattError(f"--grid-metric: no deal metric {metric!r}; one of {', '.join(DEAL_METRICS)}")
+    w_deals = [i for i, d in enumerate(result.scenario.deals) if d.warrant is not None]
+    if not w_deals:
+        raise GigawattError(f"scenario {result.scenario.name!r} has no deal with a warrant")
+    table = []
+    for s in slips:
+        r = _rerun(result, slip_inputs(result.inputs, s, w_deals)) if s else result
+        table.append([deal_metrics(r, replace(opts, spot_usd=p, path=None))[metric] for p in spots])
+    values = np.array(table).T  # rows: spots, columns: slips
+    return {"metric": metric, "label": DEAL_METRICS[metric], "spots_usd": list(spots), "slip_months": list(slips),
+            "values": values.tolist(), "valuation_month": opts.as_of, "samples": opts.samples, "seed": opts.seed,
+            "note": "rows: the share price at the valuation month; columns: every tranche of the warrant deal(s) starting that many "
+                    "months later; common random numbers across cells"}

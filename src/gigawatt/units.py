@@ -29,7 +29,25 @@ def registry():
     ureg = pint.UnitRegistry()
     for line in _DEFINITIONS:
         ureg.define(line)
+    for line in currency_definitions():
+        ureg.define(line)
     return ureg
+
+
+def currency_definitions() -> list[str]:
+    """Other currencies as multiples of USD at the market file's latest dated rate, e.g.
+    ``JPY = USD / 156.7`` (so ``"15 JPY/kWh"`` converts to USD/MWh). The rate used is reported
+    by :func:`fx_used`."""
+    from .market import fx_definitions
+
+    return fx_definitions()
+
+
+def fx_used() -> list[dict]:
+    """The dated FX rates money in other currencies is converted at (for outputs to show)."""
+    from .market import fx_per_usd, load_market
+
+    return [fx_per_usd(f.currency) for f in load_market().fx]
 
 
 def _same_unit_text(a: str, b: str) -> bool:
@@ -76,7 +94,10 @@ def to_canonical(value, unit: str) -> float:
     try:
         q = ureg.Quantity(value)
     except Exception as exc:  # pint raises many types for garbage text
-        raise ValueError(f"cannot read {value!r} as a quantity ({exc.__class__.__name__}); write e.g. {_example(unit)!r}") from None
+        hint = ""
+        if re.search(r"\b(EUR|GBP|CNY|KRW|TWD|CHF|CAD)\b", value):
+            hint = "; that currency has no dated FX rate in the market file (add an `fx:` series with GIGAWATT_MARKET)"
+        raise ValueError(f"cannot read {value!r} as a quantity ({exc.__class__.__name__}); write e.g. {_example(unit)!r}{hint}") from None
     target = ureg.Unit(unit) if unit else ureg.dimensionless
     if not hasattr(q, "to"):
         return _finite(float(q), value)
