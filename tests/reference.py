@@ -2,7 +2,8 @@
 
 A Python loop per sample, tranche and month over scalars, independent of the vectorised
 engine's fraction/weight structure. Tests use it as the correctness oracle on small inputs;
-``bench/bench_mc.py`` measures the engine against it. Never use it for real runs.
+``bench/bench_mc.py`` measures the engine against it. It lives under tests/ (a test oracle,
+not part of the package); never use it for real runs.
 """
 from __future__ import annotations
 

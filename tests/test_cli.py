@@ -522,3 +522,19 @@ def test_size_uses_the_engine_numbers(runner):
 def test_piped_plan_output_is_not_cropped(runner):
     result = invoke(runner, "plan", "openai-broadcom")
     assert "4,678,363" in result.stdout and "PUE" in result.stdout
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--as-of", "someday"], "--as-of"),  # issue 13: --as-of alone now takes the market file's price on or before it
+    (["--price-path", "2026-12: 300", "--volatility", "0.4"], "mean nothing with --price-path"),
+    (["--spot", "nan", "--as-of", "2026-11"], "--spot must be from 0.01"),
+])
+def test_deal_cli_refuses_meaningless_options(monkeypatch, capsys, args, fragment):
+    import sys
+
+    from gigawatt import cli
+
+    monkeypatch.setattr(sys, "argv", ["gigawatt", "deal", "openai-amd", *args])
+    with pytest.raises(SystemExit) as e:
+        cli.main()
+    assert e.value.code == 2 and fragment in capsys.readouterr().err

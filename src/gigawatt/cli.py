@@ -15,11 +15,25 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="
                   help="Model multi-gigawatt AI compute build-outs: sizing, timeline, capex/opex, sources.")
 catalog_app = typer.Typer(no_args_is_help=True, help="List, show and check the catalog.")
 app.add_typer(catalog_app, name="catalog")
-from .ledger.cli import deals_app, scenario_app, world as _world  # noqa: E402  (the deal ledger; light imports)
+#: Commands of this module that never need the deal ledger's commands registered: when the
+#: `gigawatt` process runs one of them, the ledger package (~0.1-0.2 s of imports) is not loaded
+#: at start-up (commands still import it lazily where they use it). `--help`, every other
+#: command and code importing `app` (tests) get all commands.
+_WITHOUT_LEDGER = frozenset({"size", "plan", "deal", "supply", "flows", "compare", "mc", "sensitivity", "optimize", "report", "serve",
+                             "scenarios", "validate", "catalog"})
 
-app.add_typer(deals_app, name="deals")
-app.add_typer(scenario_app, name="scenario")
-app.command("world")(_world)
+
+def _ledger_wanted(argv: list[str]) -> bool:
+    words = [a for a in argv[1:] if not a.startswith("-")]
+    return not (Path(argv[0]).name == "gigawatt" and words and words[0] in _WITHOUT_LEDGER)
+
+
+if _ledger_wanted(sys.argv):
+    from .ledger.cli import deals_app, scenario_app, world as _world  # noqa: E402  (the deal ledger)
+
+    app.add_typer(deals_app, name="deals")
+    app.add_typer(scenario_app, name="scenario")
+    app.command("world")(_world)
 
 def _print_version(value: bool) -> None:
     if value:
@@ -62,6 +76,9 @@ def _warn(message: str) -> None:
     Console(stderr=True, width=160 if not sys.stderr.isatty() else None).print(f"[yellow]warning:[/] {escape(message)}")
 
 
+SpotOpt = typer.Option(None, "--spot", help="Share price [USD] (default: the market file's latest; with no --as-of, valued as of today).")
+AsOfOpt = typer.Option(None, "--as-of", help="Valuation date, e.g. 2026-11 or 2025-10-06 (default: the spot's date; today with --spot).")
+RateOpt = typer.Option(None, "--rate", help="Risk-free rate per year, e.g. 0.037 (default: the market file's).")
 SeedOpt = typer.Option(0, "--seed", min=int(BOUNDS["seed"][0]), max=int(BOUNDS["seed"][1]), help="Random seed, 0 or more: the same seed gives the same answer.")
 
 
@@ -233,7 +250,11 @@ def _plan_tables(result, monthly: bool, arg: str) -> None:
         for f in src["facts"].values():
             n_facts[f.get("kind", "none")] = n_facts.get(f.get("kind", "none"), 0) + 1
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(n_facts.items()))
-    con.print(f"Sources: {len(sources)} catalog entries ({kinds} numbers); `gigawatt plan {arg} --json` lists them.")
+    con.print(f"Sources: {len(sources)} catalog entries ({kinds} numbers); `gigawatt plan {arg} --json` lists them, "
+              f"`gigawatt explain {arg} FIELD` traces one number.")
+    from .conventions import footnote, plan_conventions
+
+    con.print(footnote(plan_conventions(result)))
     for c in result.inputs.constraints:
         con.print(f"[yellow]constraint:[/] {c['label']} ({c['deal']}) starts {c['start']}, not {c['requested_start']}: "
                   f"{c['constraint']} ({c['slip_months']} months)")
@@ -246,43 +267,43 @@ def deal(
     price_path: Optional[str] = typer.Option(None, "--price-path", help="Given share-price path instead of simulation, e.g. '2026-12: 220, 2028-06: 400, 2030-01: 650'."),
     samples: int = typer.Option(100_000, "--samples", "-n", min=1, max=2_000_000, help="Simulated price paths."),
     seed: int = SeedOpt,
-    spot: Optional[float] = typer.Option(None, "--spot", help="Share price at the valuation month (default: the scenario's)."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", help="Valuation month for --spot, e.g. 2026-11."),
-    volatility: Optional[float] = typer.Option(None, "--volatility", help="Annual volatility, e.g. 0.5."),
+    spot: Optional[float] = SpotOpt,
+    as_of: Optional[str] = AsOfOpt,
+    volatility: Optional[float] = typer.Option(None, "--volatility", "--vol", help="Annual volatility, e.g. 0.5 (default: the market file's)."),
+    rate: Optional[float] = RateOpt,
     drift: Optional[float] = typer.Option(None, "--drift", help="Annual drift of simulated prices (default: risk-neutral)."),
+    scenario_market: bool = typer.Option(False, "--scenario-market", help="Value with the scenario's own spot, date and volatility instead of the market file's."),
+    fiscal_year_start: Optional[int] = typer.Option(None, "--fiscal-year-start", min=1, max=12, help="First month of the fiscal year for yearly tables (4 = April-March; default: the company's)."),
+    currency: str = typer.Option("USD", "--currency", help="Show money in this currency (USD, JPY) at the market file's dated rate."),
+    rental_price: Optional[float] = typer.Option(None, "--rental-price", help="Market price per accelerator-hour [USD] for the buyer's margin (default: the market file's series)."),
+    tokens_per_second: Optional[float] = typer.Option(None, "--tokens-per-second", help="Throughput per accelerator, for cost per million tokens (an estimate)."),
     catalog: Optional[List[Path]] = CatalogOpt,
     all_warrants: bool = typer.Option(False, "--all-warrants", help="SCENARIO is an issuer (e.g. amd): value every ledger warrant on it together."),
     as_json: bool = JsonOpt,
 ):
-    """Deal economics: warrant vesting and value, vendor investment, supplier revenue and EPS, buyer TCO."""
-    from .api import evaluate
-    from .deals import PriceOptions, analyse, parse_price_path
-    from .timeline import month_index, month_label
+    """Deal economics: warrant vesting and value, vendor investment, supplier revenue and EPS, shareholder view, buyer economics."""
+    from .investor import deal_command
 
     for value, bound_name, option in ((volatility, "volatility", "--volatility"), (spot, "share_price_usd", "--spot"),
-                                      (drift, "drift", "--drift")):
+                                      (drift, "drift", "--drift"), (rate, "rate", "--rate")):
         if value is not None:
             check(bound_name, value, option)
-    if (as_of is None) != (spot is None):
-        raise GigawattError("give --spot and --as-of together: a share price is an observation in a given month")
     if price_path and (volatility is not None or drift is not None):
         raise GigawattError("--volatility and --drift shape simulated prices; they mean nothing with --price-path")
-    if as_of is not None:
-        try:
-            as_of = month_label(month_index(as_of))
-        except ValueError as exc:
-            raise GigawattError(f"--as-of: {exc}") from None
-    opts = PriceOptions(path=parse_price_path(price_path) if price_path else None, samples=samples, seed=seed,
-                        spot_usd=spot, as_of=as_of, volatility=volatility, drift=drift)
-    if all_warrants:
-        from .ledger.cli import all_warrants as _all_warrants
-
-        _all_warrants(scenario, opts, as_json=as_json, catalog=catalog)
+    out = deal_command(scenario, price_path=price_path, samples=samples, seed=seed, spot=spot, as_of=as_of, volatility=volatility,
+                       rate=rate, drift=drift, scenario_market=scenario_market, fiscal_year_start=fiscal_year_start, currency=currency,
+                       rental_price=rental_price, tokens_per_second=tokens_per_second, catalog=catalog, all_warrants=all_warrants,
+                       as_json=as_json)
+    if out is None:
         return
-    out = analyse(evaluate(scenario, catalog_paths=catalog), opts)
     if as_json:
-        return _print_json(out)
+        from .conventions import deal_conventions
+
+        return _print_json({**out, "conventions": deal_conventions()})
     _deal_tables(out)
+    from .investor import print_deal_extras
+
+    print_deal_extras(out, _console(), currency)
 
 
 def _deal_tables(out: dict) -> None:
@@ -304,7 +325,7 @@ def _deal_tables(out: dict) -> None:
                 ("Worth at the final hurdle", fmt.usd(w["value_at_final_hurdle_usd"])),
                 ("Valuation", f"{w['price_mode']}, as of {w['valuation_month']}, spot ${w['spot_usd']:,.2f}"
                  + (f", vol {w['volatility']:.0%}" if w["volatility"] is not None else "")),
-                ("Value today (mean)", fmt.usd(w["value_usd"]) + (f" ± {fmt.usd(w['value_usd_se'])} (MC s.e.)" if w["value_usd_se"] else "")),
+                (f"Value as of {w['valuation_month']} (mean)", fmt.usd(w["value_usd"]) + (f" ± {fmt.usd(w['value_usd_se'])} (MC s.e.)" if w["value_usd_se"] else "")),
                 ("P10 / P50 / P90", " / ".join(fmt.usd(w[k]) for k in ("value_usd_p10", "value_usd_p50", "value_usd_p90"))),
                 ("P(full vesting)", f"{w['prob_full_vest']:.1%}"),
                 ("Expected vested shares", f"{w['expected_vested_shares']:,.0f} ({w['expected_dilution_pct']:.1f} % dilution)"),
@@ -418,14 +439,31 @@ def supply(
 def flows(
     scenario: str = typer.Argument(..., help="Built-in scenario name or a YAML file."),
     catalog: Optional[List[Path]] = CatalogOpt,
+    companies: bool = typer.Option(False, "--companies", help="Listed companies in each segment: revenue = segment spend x sourced share."),
+    japan: bool = typer.Option(False, "--japan", help="With --companies: Tokyo-listed names only."),
+    fiscal_year_start: int = typer.Option(1, "--fiscal-year-start", min=1, max=12, help="First month of the fiscal year for yearly columns (4 = April-March)."),
+    currency: str = typer.Option("USD", "--currency", help="Show money in this currency (USD, JPY) at the market file's dated rate."),
     as_json: bool = JsonOpt,
 ):
-    """Where the money goes: capex by segment and by supplier group, total and per GW."""
+    """Where the money goes: capex by segment and by supplier group, total and per GW; the headline reconciled."""
     from .api import evaluate
     from .flows import GROUPS
     from .flows import flows as compute_flows
 
-    out = compute_flows(evaluate(scenario, catalog_paths=catalog))
+    result = evaluate(scenario, catalog_paths=catalog)
+    out = compute_flows(result)
+    if fiscal_year_start != 1:
+        from .flows import reconciled
+
+        out["vendor_revenue"] = reconciled(result, fiscal_year_start=fiscal_year_start)["vendor_revenue"]
+    if currency.upper() != "USD":
+        from .market import fx_per_usd
+
+        out["display_currency"] = fx_per_usd(currency)
+    if companies or japan:
+        from .flows import companies as company_exposure
+
+        out["companies"] = company_exposure(result, japan_only=japan, fiscal_year_start=fiscal_year_start)
     if as_json:
         return _print_json(out)
     from rich.table import Table
@@ -439,13 +477,37 @@ def flows(
     for k, v in out["segments"].items():
         t.add_row(k.replace("_", " "), GROUPS[k], fmt.usd(v), fmt.usd(out["per_gw"][k]), f"{out['shares'][k]:.1%}")
     con.print(t)
-    con.print("Accelerator vendors: " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out["accelerator_vendors"].items()))
+    con.print("Accelerator residual of systems, bottom-up (vendor revenue: see the reconciled table): " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out["accelerator_vendors"].items()))
     con.print(f"Memory makers (HBM, {out['hbm_maker_shares_year']} shares): " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out["hbm_makers"].items()))
     o = out["opex_over_horizon"]
     con.print("Opex over the horizon: " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in o.items())
               + f"; hardware refresh capex {fmt.usd(out['capex_refresh_over_horizon_usd'])}")
     for w in out["warnings"]:
         _warn(w)
+    from .investor import print_companies, print_flows
+
+    print_flows(out, con, currency)
+    if "companies" in out:
+        print_companies({**out["companies"], "display_currency": out.get("display_currency", {})}, con, currency)
+
+
+@app.command()
+def compare(
+    scenarios: List[str] = typer.Argument(..., help="Two or more built-in scenario names or YAML files; the first is the reference."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """Scenarios side by side: inputs and outputs, absolute and % differences, per GW and per effective PFLOP/s."""
+    from .api import evaluate
+    from .compare import compare as run_compare
+    from .compare import print_compare
+
+    if len(scenarios) < 2:
+        raise GigawattError("compare needs at least two scenarios, e.g. gigawatt compare base.yaml slip.yaml")
+    out = run_compare([evaluate(s, catalog_paths=catalog) for s in scenarios])
+    if as_json:
+        return _print_json(out)
+    print_compare(out, _console())
 
 
 @app.command()
@@ -454,8 +516,13 @@ def mc(
     samples: int = typer.Option(10_000, "--samples", "-n", min=1, max=1_000_000_000, help="Number of samples."),
     seed: int = SeedOpt,
     chunk_size: int = typer.Option(1024, "--chunk-size", min=1, help="Samples per chunk (rounded up to 256). Memory: one chunk of arrays plus ~100 bytes per sample (kept for exact percentiles)."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run on a local Dask cluster with N worker processes."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run on a local Dask cluster with N worker processes (from 50,000 samples; fewer run here, same results)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786."),
+    device: str = typer.Option("cpu", "--device", help="cpu, or gpu (CuPy; pip install 'gigawatt[gpu]'): where the engine's arrays live."),
+    spot: Optional[float] = SpotOpt,
+    as_of: Optional[str] = AsOfOpt,
+    volatility: Optional[float] = typer.Option(None, "--vol", "--volatility", help="Annual volatility of the warrant's underlying (default: the scenario's)."),
+    rate: Optional[float] = RateOpt,
     catalog: Optional[List[Path]] = CatalogOpt,
     as_json: bool = JsonOpt,
 ):
@@ -470,11 +537,16 @@ def mc(
     from .mc import simulate
 
     result = evaluate(scenario, catalog_paths=catalog)
+    from .investor import apply_market
+
+    result, market_used = apply_market(result, spot=spot, as_of=as_of, volatility=volatility, rate=rate)
+    for m in market_used:
+        _warn(f"{m['deal']}: warrant valued as of {m['as_of']} at ${m['spot_usd']:,.2f}, vol {m['volatility']:.0%}, rate {m['risk_free_rate']:.2%}")
     if not result.scenario.uncertainty:
         raise GigawattError(f"scenario {result.scenario.name!r} has no `uncertainty:` block, so every sample would be the same; "
                             "see the built-in openai-amd for the format")
     progress = None
-    if samples >= 50_000 and not (workers or scheduler):
+    if samples >= 50_000:
         from rich.console import Console
         from rich.progress import BarColumn, Progress, TimeRemainingColumn
 
@@ -484,7 +556,8 @@ def mc(
         bar.start()
         progress = lambda n: bar.advance(task, n)  # noqa: E731
     try:
-        out = simulate(result, samples=samples, seed=seed, chunk_size=chunk_size, workers=workers, scheduler=scheduler, progress=progress)
+        out = simulate(result, samples=samples, seed=seed, chunk_size=chunk_size, workers=workers, scheduler=scheduler, progress=progress,
+                       device=device)
     finally:
         if progress is not None:
             bar.stop()
@@ -550,18 +623,40 @@ def sensitivity(
     scenario: str = typer.Argument(..., help="Built-in scenario or a YAML file with an `uncertainty:` block."),
     sobol_samples: int = typer.Option(1024, "--sobol-samples", help="Base samples for Sobol indices (a power of 2; 0 skips Sobol)."),
     seed: int = SeedOpt,
-    metric: str = typer.Option("npv_cost_usd", "--metric", help="Output to show: npv_cost_usd, capex_usd, energy_twh, gw_months_online, effective_eflop_months."),
+    metric: str = typer.Option("npv_cost_usd", "--metric", help="Output to show: npv_cost_usd, capex_usd, energy_twh, gw_months_online, effective_eflop_months; deal metrics: warrant_value, eps_accretion, dilution."),
+    spot: Optional[float] = SpotOpt,
+    as_of: Optional[str] = AsOfOpt,
+    volatility: Optional[float] = typer.Option(None, "--vol", "--volatility", help="Annual volatility for deal metrics (default: the market file's)."),
+    rate: Optional[float] = RateOpt,
+    samples: int = typer.Option(4000, "--samples", "-n", min=64, max=200_000, help="Price paths per case for deal metrics."),
+    grid: bool = typer.Option(False, "--grid", help="Deal metrics: also a share price x months-of-slip table."),
+    grid_spots: Optional[str] = typer.Option(None, "--grid-spots", help="Share prices for --grid, e.g. '200,300,421,600' (default: 0.5x to 1.5x spot)."),
+    grid_slips: str = typer.Option("0,3,6,9,12", "--grid-slips", help="Months of delivery slip for --grid."),
     catalog: Optional[List[Path]] = CatalogOpt,
     as_json: bool = JsonOpt,
 ):
-    """Which inputs matter most: a tornado (P10/P90 one at a time) and Sobol indices (SALib)."""
+    """Which inputs matter most: a tornado (P10/P90 one at a time) and Sobol indices (SALib); deal metrics and a price x slip grid."""
     from .api import evaluate
-    from .sensitivity import METRICS, sobol, tornado
+    from .sensitivity import DEAL_ALIASES, DEAL_METRICS, METRICS, sobol, tornado
 
+    if metric in DEAL_METRICS or metric in DEAL_ALIASES:
+        from .investor import sensitivity_deal_command
+
+        for value, bound_name, option in ((volatility, "volatility", "--vol"), (spot, "share_price_usd", "--spot"), (rate, "rate", "--rate")):
+            if value is not None:
+                check(bound_name, value, option)
+        out = sensitivity_deal_command(scenario, DEAL_ALIASES.get(metric, metric), spot=spot, as_of=as_of, volatility=volatility,
+                                       rate=rate, samples=samples, seed=seed, grid=grid, grid_spots=grid_spots, grid_slips=grid_slips,
+                                       catalog=catalog)
+        if as_json:
+            return _print_json(out)
+        from .investor import print_sensitivity_deal
+
+        return print_sensitivity_deal(out, _console())
     if metric not in METRICS:
         from .catalog import suggest
 
-        raise GigawattError(f"--metric: no metric {metric!r}{suggest(metric, METRICS)}")
+        raise GigawattError(f"--metric: no metric {metric!r}{suggest(metric, {**METRICS, **DEAL_ALIASES})}")
     result = evaluate(scenario, catalog_paths=catalog)
     out = {"tornado": tornado(result)}
     if sobol_samples:
@@ -666,7 +761,12 @@ def report(
     png: Optional[Path] = typer.Option(None, "--png", help="Write one PNG per chart into this folder."),
     samples: int = typer.Option(0, "--samples", "-n", min=0, max=2_000_000, help="Add Monte Carlo fans with this many samples."),
     seed: int = SeedOpt,
+    spot: Optional[float] = SpotOpt,
+    as_of: Optional[str] = AsOfOpt,
+    volatility: Optional[float] = typer.Option(None, "--vol", "--volatility", help="Annual volatility of the warrant's underlying (default: the scenario's)."),
+    rate: Optional[float] = RateOpt,
     catalog: Optional[List[Path]] = CatalogOpt,
+    world: bool = typer.Option(False, "--world", help="Add the world view of the deal ledger (every deal, as of today); a scenario built from the ledger gets it anyway."),
 ):
     """Reports: an offline HTML file with interactive charts, an Excel workbook, static PNG figures."""
     from .api import evaluate
@@ -681,8 +781,17 @@ def report(
         if path is not None:
             _check_output_path(path, option, folder)
     result = evaluate(scenario, catalog_paths=catalog)
+    from .investor import apply_market
+
+    result, market_used = apply_market(result, spot=spot, as_of=as_of, volatility=volatility, rate=rate)
+    for m in market_used:
+        _warn(f"{m['deal']}: warrant valued as of {m['as_of']} at ${m['spot_usd']:,.2f}, vol {m['volatility']:.0%}, rate {m['risk_free_rate']:.2%}")
     text = scenario_text(scenario)
     ctx = Context.build(result, text, samples, seed)
+    if world:
+        from .ledger.cli import world_data
+
+        ctx.world = world_data(supply=True)  # read by report.sections.world
     sections = build(ctx)
     con = _console()
     try:
@@ -719,10 +828,12 @@ def serve(
                                         help="Require 'Authorization: Bearer TOKEN' on every API call (also $GIGAWATT_TOKEN)."),
     allow_host: Optional[List[str]] = typer.Option(None, "--allow-host",
                                                    help="Host name clients may use besides loopback names (repeatable), e.g. gpu-box.lan."),
-    workers: int = typer.Option(2, "--heavy-workers", min=1, max=64, help="Monte Carlo requests run at once (others get 503)."),
+    workers: int = typer.Option(2, "--heavy-workers", min=1, max=64, help="Monte Carlo requests run at once, per process (others get 503)."),
+    processes: Optional[int] = typer.Option(None, "--workers", min=1, max=64,
+                                            help="Server processes sharing the port (default: one per core, at most 4)."),
 ):
     """The dashboard and API: http://127.0.0.1:8000 (the OpenAPI document at /openapi.json)."""
-    from .server import is_loopback, serve as run_server
+    from .server import default_workers, is_loopback, serve as run_server
     from .store import default_path
 
     if token is not None and len(token) < 8:
@@ -733,8 +844,33 @@ def serve(
               + ("" if allow_host else "; and name the host clients will use with --allow-host"))
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/" + (f"#token={token}" if token else "")
-    _console().print(f"gigawatt serving on {url}  (saved scenarios: {db or default_path()}; Ctrl-C stops)")
-    run_server(host, port, str(db) if db else None, token=token, allowed_hosts=list(allow_host or []), heavy_workers=workers)
+    n_proc = processes or default_workers()
+    _console().print(f"gigawatt serving on {url}  ({n_proc} process{'es' if n_proc > 1 else ''}; saved scenarios: {db or default_path()}; "
+                     "Ctrl-C stops)")
+    run_server(host, port, str(db) if db else None, token=token, allowed_hosts=list(allow_host or []), heavy_workers=workers,
+               workers=n_proc)
+
+
+@app.command()
+def explain(
+    scenario: str = typer.Argument(..., help="Built-in scenario name or a YAML file."),
+    field: str = typer.Argument(..., help="An output (facility_mw, capex_usd, accelerators ...) or an input (pue, usd_per_mwh ...)."),
+    tranche: int = typer.Option(0, "--tranche", "-t", min=0, help="Which tranche (0 = the first; see `plan --json`)."),
+    role: Optional[str] = typer.Option(None, "--role", help="input, nameplate or series, where a name is both (e.g. hbm_gb)."),
+    catalog: Optional[List[Path]] = CatalogOpt,
+    as_json: bool = JsonOpt,
+):
+    """Where one number comes from: its formula, the values it is built from, and the scenario
+    line or catalog fact behind each input."""
+    from .api import evaluate
+    from .explain import explain as run_explain, render
+
+    if role is not None and role not in ("input", "nameplate", "series"):
+        raise GigawattError(f"--role must be input, nameplate or series, not {role!r}")
+    tree = run_explain(evaluate(scenario, catalog_paths=catalog), field, tranche, role)
+    if as_json:
+        return _print_json(tree)
+    render(tree, _console())
 
 
 @app.command()

@@ -126,6 +126,83 @@ def fractions(inputs: Inputs, need: set[str], delivered: np.ndarray | None = Non
     return out
 
 
+def fractions_xp(xp, inputs: Inputs, p: dict, need: set[str]) -> dict:
+    """:func:`fractions` from ramps in an array-API namespace ``xp`` (a GPU's, say), with the
+    ramp inputs ``p`` already there: the same formulas (see :mod:`gigawatt.model.ramp`'s
+    ``*_xp`` functions). Depreciation fractions are not offered here."""
+    if need & {"dep_it", "dep_fac"}:
+        raise NotImplementedError("depreciation fractions run on the CPU engine only")
+    months = xp.arange(inputs.n_months, dtype=xp.float64)
+    start, r_m, shape = p["start_offset"][..., None], p["ramp_months"][..., None], p["shape"][..., None]
+    refresh = p["refresh"] > 0
+    life = p["it_life_months"]
+    delivered = ramp.delivered_by_month_xp(xp, months, start, r_m, shape)
+    out = {"delivered": delivered}
+    if need & {"online"}:
+        never = xp.where(refresh, 1e9, life)[..., None]  # refreshed tranches never retire
+        out["online"] = delivered - ramp.delivered_by_month_xp(xp, months, start + never, r_m, shape)
+    if need & {"added", "bought"}:
+        out["added"] = ramp.additions_xp(xp, delivered)
+    if "bought" in need:
+        bought = out["added"]
+        if bool(xp.any(refresh)):
+            lag = xp.astype(life, xp.int64)
+            cycles = max(1, math.ceil(inputs.n_months / max(1.0, float(xp.min(life)))))
+            for c in range(1, cycles + 1):  # refresh rounds (a handful), not months
+                lagged = ramp.lag_xp(xp, out["added"], c * lag)
+                bought = bought + xp.where(refresh[..., None], lagged, xp.zeros_like(lagged))
+        out["bought"] = bought
+    return out
+
+
+def run_totals_xp(xp, inputs: Inputs, names: list[str], groups: np.ndarray | None = None, sums: tuple[str, ...] = ()):
+    """:func:`run_totals` with the ``(S, T, M)`` work in namespace ``xp`` (the array backend seam).
+
+    The per-tranche weights (:func:`nameplate`, :func:`terms`: ``(S, T)`` arrays) are computed
+    on the host with NumPy, as always; the ramp inputs and weights go to the device, which
+    builds the fractions and reduces them over tranches (batched matrix products) and months;
+    the results come back as NumPy arrays. Returns what :func:`run_totals` returns.
+    """
+    from .backend import to_host
+
+    p = inputs.p
+    npl = nameplate(inputs)
+    tm = terms(p, npl)
+    every = list(dict.fromkeys([*names, *sums]))
+    dev = {k: xp.asarray(np.ascontiguousarray(p[k], float)) for k in ("start_offset", "ramp_months", "shape", "refresh", "it_life_months")}
+    wanted = {f for n in every for f, _ in tm[n]} | {"added", "bought", "online", "delivered"}
+    fr = fractions_xp(xp, inputs, dev, wanted)
+    by_fraction: dict[str, list[tuple[str, np.ndarray]]] = {}
+    for n in every:
+        for f, w in tm[n]:
+            by_fraction.setdefault(f, []).append((n, w))
+    out: dict = {n: None for n in every}
+    for f, items in by_fraction.items():
+        weights = xp.asarray(np.stack([w for _, w in items], axis=-1))  # (S, T, K)
+        reduced = xp.matmul(xp.permute_dims(fr[f], (0, 2, 1)), weights)  # (S, M, K)
+        for j, (n, _) in enumerate(items):
+            out[n] = reduced[..., j] if out[n] is None else out[n] + reduced[..., j]
+    rate = p["discount_rate"]
+    months = np.arange(inputs.n_months, dtype=float)
+    uniform = bool(np.all(rate == rate.flat[0]))
+    disc = xp.asarray(cost.discount_factors(months, float(rate.flat[0]) if uniform else rate[..., None]))
+    pv = None
+    for name in ("capex_usd", "opex_usd"):
+        for f, w in tm[name]:
+            d = xp.matmul(fr[f], disc) if uniform else xp.sum(fr[f] * disc, axis=-1)
+            term = xp.asarray(w) * d
+            pv = term if pv is None else pv + term
+    npl["npv_cost_usd"] = to_host(pv)
+    extra = {}
+    if groups is not None:
+        gw = fr["delivered"] * xp.asarray(npl["gw"])[..., None]
+        extra["delivered_gw_groups"] = to_host(xp.matmul(xp.asarray(np.asarray(groups, float)), gw))
+    if sums:
+        extra["sums"] = {n: to_host(xp.sum(out[n], axis=1)) for n in sums}
+    result = {n: to_host(out[n]) for n in names}
+    return (result, npl, extra) if extra else (result, npl)
+
+
 def nameplate(inputs: Inputs) -> dict[str, np.ndarray]:
     """Per-tranche figures at full build-out ``(S, T)`` (see :data:`NAMEPLATE_UNITS`), less NPV."""
     p = inputs.p
@@ -252,29 +329,69 @@ def run(inputs: Inputs, delivered: np.ndarray | None = None) -> tuple[dict[str, 
     return series, npl
 
 
-def run_totals(inputs: Inputs, names: list[str], delivered: np.ndarray | None = None, keep: tuple[str, ...] = ()):
+def run_totals(inputs: Inputs, names: list[str], delivered: np.ndarray | None = None, keep: tuple[str, ...] = (),
+               groups: np.ndarray | None = None, kernel: str = "numpy", sums: tuple[str, ...] = (), device=None):
     """Monthly series summed over tranches ``{name: (S, M)}``, plus nameplate with NPV.
 
     The risk engine's path: the same fractions and weights as :func:`run`, reduced over
     tranches with one batched matrix product per fraction instead of per-tranche arrays.
-    With ``keep``, also returns those fraction arrays ``(S, T, M)``.
+    Extras come back as a third item, a dict: with ``keep``, those fraction arrays
+    ``(S, T, M)``; with ``groups`` (masks ``(J, T)``), ``"delivered_gw_groups"``: cumulative
+    delivered GW per group ``(S, J, M)``; with ``sums``, ``"sums"``: ``{name: (S,)}``, those
+    series summed over the horizon (where only the total is needed).
+
+    ``kernel="numba"`` runs the same terms through the fused kernel (:mod:`gigawatt.kernels`):
+    one pass per sample and tranche, no ``(S, T, M)`` arrays. It needs numba, ramps (no given
+    ``delivered``) and no ``keep``; otherwise (or with ``"numpy"``) this NumPy code runs, and
+    it is the reference the kernel is tested against.
+
+    ``device`` (``"gpu"`` or an array-API namespace; see :mod:`gigawatt.backend`) runs the
+    ``(S, T, M)`` work there instead (:func:`run_totals_xp`); ``None`` or ``"cpu"``: here.
     """
+    if device is not None and device != "cpu" and delivered is None and not keep:
+        from .backend import namespace
+
+        return run_totals_xp(namespace(device), inputs, names, groups=groups, sums=sums)
     p = inputs.p
     npl = nameplate(inputs)
     tm = terms(p, npl)
-    wanted = {f for n in names for f, _ in tm[n]} | {"added", "bought", "online", "delivered"}
+    npv_terms = [t for n in ("capex_usd", "opex_usd") for t in tm[n]]
+    if kernel == "numba" and delivered is None and not keep:
+        from . import kernels
+
+        if kernels.AVAILABLE and kernels.supports([*names, *sums, "capex_usd", "opex_usd"], tm):
+            out, summed, npv, grouped = kernels.fused_totals(p, inputs.n_months, tm, list(names), npv_terms, groups, npl["gw"],
+                                                             list(sums))
+            npl["npv_cost_usd"] = npv
+            extra = {}
+            if groups is not None:
+                extra["delivered_gw_groups"] = grouped
+            if sums:
+                extra["sums"] = summed
+            return (out, npl, extra) if extra else (out, npl)
+    elif kernel not in ("numpy", "numba"):
+        raise ValueError(f"kernel must be 'numpy' or 'numba', not {kernel!r}")
+    every = list(dict.fromkeys([*names, *sums]))
+    wanted = {f for n in every for f, _ in tm[n]} | {"added", "bought", "online", "delivered"}
     fr = fractions(inputs, wanted, delivered)
     by_fraction: dict[str, list[tuple[str, np.ndarray]]] = {}
-    for n in names:
+    for n in every:
         for f, w in tm[n]:
             by_fraction.setdefault(f, []).append((n, w))
-    out = {n: 0.0 for n in names}
+    out = {n: 0.0 for n in every}
     for f, items in by_fraction.items():
         weights = np.stack([w for _, w in items], axis=-1)  # (S, T, K)
         reduced = np.matmul(np.swapaxes(fr[f], 1, 2), weights)  # (S, M, K)
         for j, (n, _) in enumerate(items):
             out[n] = out[n] + reduced[..., j]
     npl["npv_cost_usd"] = _npv(p, inputs, fr, tm)
-    if keep:
-        return out, npl, {k: fr[k] for k in keep}
+    extra = {k: fr[k] for k in keep}
+    if groups is not None:
+        gw = fr["delivered"] * npl["gw"][..., None]  # (S, T, M)
+        extra["delivered_gw_groups"] = np.einsum("stm,jt->sjm", gw, np.asarray(groups, float))
+    if sums:
+        extra["sums"] = {n: out[n].sum(axis=1) for n in sums}
+        out = {n: out[n] for n in names}
+    if extra:
+        return out, npl, extra
     return out, npl

@@ -16,10 +16,14 @@ message, never a 500.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ipaddress
 import json
+import os
 import secrets
 import threading
+import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -42,6 +46,11 @@ MC_BUDGET_CELLS = 50_000_000
 HEAVY_TIME_LIMIT_S = 60.0
 #: Nesting allowed in a JSON value sent to /api/edit.
 MAX_VALUE_DEPTH = 16
+#: Evaluate results kept per process (by a hash of the resolved scenario), and for how long.
+EVAL_CACHE_SIZE = 256
+EVAL_CACHE_TTL_S = 600.0
+#: Environment variable carrying `gigawatt serve`'s options to each worker process (JSON).
+OPTIONS_ENV = "GIGAWATT_SERVE_OPTIONS"
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -249,14 +258,87 @@ class HeavyPool:
             stop.set()  # a timed-out or abandoned job stops at its next chunk
 
 
+class ResultCache:
+    """Evaluate payloads by a hash of the resolved scenario (includes expanded, every field):
+    a bounded LRU with a time limit, safe across the server's threads. Two requests that resolve
+    to the same scenario (the same built-in, a saved one, or identical YAML) share one
+    evaluation; editing a saved scenario that another includes changes the resolved scenario,
+    so it never serves a stale result."""
+
+    def __init__(self, size: int = EVAL_CACHE_SIZE, ttl_s: float = EVAL_CACHE_TTL_S):
+        self.size, self.ttl_s = size, ttl_s
+        self.items: OrderedDict[str, tuple[float, dict, bytes]] = OrderedDict()
+        self.lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def key(scenario) -> str:
+        return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+
+    def get(self, key: str):
+        if self.size <= 0:
+            return None
+        with self.lock:
+            item = self.items.get(key)
+            if item is None or time.monotonic() - item[0] > self.ttl_s:
+                self.items.pop(key, None)
+                self.misses += 1
+                return None
+            self.items.move_to_end(key)
+            self.hits += 1
+            return item
+
+    def put(self, key: str, payload: dict, body: bytes) -> None:
+        if self.size <= 0:
+            return
+        with self.lock:
+            self.items[key] = (time.monotonic(), payload, body)
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+class _Memo:
+    """A small thread-safe LRU map."""
+
+    def __init__(self, size: int):
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+            return None
+
+    def put(self, key, value) -> None:
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+def _digest(text: str | None) -> str | None:
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()
+
+
+def _json_bytes(payload: dict) -> bytes:
+    """The bytes FastAPI's default JSON response would send for ``payload``."""
+    return JSONResponse(payload).body
+
+
 def create_app(db_path: str | Path | None = None, token: str | None = None, allowed_hosts=None, heavy_workers: int = 2,
-               heavy_time_limit_s: float = HEAVY_TIME_LIMIT_S) -> FastAPI:
+               heavy_time_limit_s: float = HEAVY_TIME_LIMIT_S, cache_size: int = EVAL_CACHE_SIZE) -> FastAPI:
     """The app. ``token``: require ``Authorization: Bearer token`` on ``/api``; ``allowed_hosts``:
-    Host names accepted besides loopback ones; heavy requests run ``heavy_workers`` at a time."""
+    Host names accepted besides loopback ones; heavy requests run ``heavy_workers`` at a time;
+    ``cache_size`` evaluate results are kept (0: no cache)."""
     from .store import default_path
 
     store = Store(db_path or default_path())
     heavy = HeavyPool(heavy_workers, heavy_time_limit_s)
+    cache = ResultCache(cache_size)
+    resolved = _Memo(4 * cache_size)  # request (text digest or name) -> (saved scenarios it read, result key)
     # No /docs or /redoc: FastAPI serves them from a CDN with inline script, which the CSP and
     # "works offline" both forbid. The OpenAPI document itself is at /openapi.json.
     app = FastAPI(title="gigawatt", version=__import__("gigawatt").__version__, docs_url=None, redoc_url=None,
@@ -297,41 +379,69 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
     async def _too_deep(request: Request, exc: RecursionError):
         return JSONResponse({"error": "the request is nested too deeply", "problems": []}, status_code=422)
 
-    def lookup_saved(name: str) -> str | None:
+    def lookup_saved(name: str, seen: dict | None = None) -> str | None:
         try:
-            return store.get(name).yaml
+            text = store.get(name).yaml
         except StoreError:
-            return None
+            text = None
+        if seen is not None:  # what a resolution depended on (see evaluate_cached)
+            seen[name] = _digest(text)
+        return text
 
-    def load(text: str, source: str):
+    def load(text: str, source: str, seen: dict | None = None):
         from .scenario import load_text
 
-        return load_text(text, source, lookup=lookup_saved)[0]
+        return load_text(text, source, lookup=lambda n: lookup_saved(n, seen))[0]
 
-    def scenario_of(src: Source):
+    def scenario_of(src: Source, seen: dict | None = None):
         from .scenario import builtin_text
 
         if (src.yaml is None) == (src.name is None):
             raise GigawattError("give either `yaml` or `name`")
         if src.yaml is not None:
-            return load(src.yaml, "the scenario"), src.yaml
+            return load(src.yaml, "the scenario", seen), src.yaml
         Store.check_name(src.name)
-        saved = lookup_saved(src.name)
+        saved = lookup_saved(src.name, seen)
         if saved is not None:
-            return load(saved, f"saved scenario {src.name!r}"), saved
+            return load(saved, f"saved scenario {src.name!r}", seen), saved
         text = builtin_text(src.name)
         if text is None:
             raise StoreError(404, f"no saved or built-in scenario {src.name!r}")
-        return load(text, f"built-in scenario {src.name!r}"), text
+        return load(text, f"built-in scenario {src.name!r}", seen), text
 
-    def evaluate_payload(src: Source) -> dict:
+    def evaluate_cached(src: Source) -> tuple[dict, bytes]:
+        """(payload, its JSON bytes), from the cache when the resolved scenario was seen.
+
+        A request seen before (the same YAML text, or the same name) skips parsing when every
+        saved scenario its resolution looked up is unchanged (compared by digest, so a save in
+        any server process counts); the resolved scenario's hash then finds the payload.
+        """
+        request_key = ("yaml", _digest(src.yaml)) if src.yaml is not None else ("name", src.name)
+        known = resolved.get(request_key) if cache.size > 0 else None
+        if known is not None and all(_digest(lookup_saved(n)) == d for n, d in known[0]):
+            hit = cache.get(known[1])
+            if hit is not None:
+                return hit[1], hit[2]
+        seen: dict[str, str | None] = {}
+        scenario, text = scenario_of(src, seen)
+        key = ResultCache.key(scenario)
+        if cache.size > 0:
+            resolved.put(request_key, (tuple(seen.items()), key))
+        hit = cache.get(key)
+        if hit is not None:
+            return hit[1], hit[2]
+        payload = evaluate_payload(scenario, text)
+        body = _json_bytes(payload)
+        cache.put(key, payload, body)
+        return payload, body
+
+    def evaluate_payload(scenario, text: str) -> dict:
         from .api import evaluate
         from .flows import flows
         from .report import Context
         from .report.plotly_spec import figure
         from .report.sections import capacity, capex, energy, headline
 
-        scenario, text = scenario_of(src)
         result = evaluate(scenario)
         ctx = Context(result, text)
         ctx.flows = flows(result)
@@ -349,7 +459,7 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
 
     @app.get("/api/health")
     def health():
-        return {"ok": True}
+        return {"ok": True, "cache": {"entries": len(cache.items), "hits": cache.hits, "misses": cache.misses}}
 
     @app.get("/api/catalog", responses=_responses())
     def catalog_list():
@@ -405,11 +515,11 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
 
     @app.post("/api/evaluate", responses=_responses(404))
     def evaluate_endpoint(src: Source):
-        return evaluate_payload(src)
+        return Response(evaluate_cached(src)[1], media_type="application/json")
 
     @app.post("/api/compare", responses=_responses(404))
     def compare(body: CompareBody):
-        a, b = evaluate_payload(body.a), evaluate_payload(body.b)
+        a, b = evaluate_cached(body.a)[0], evaluate_cached(body.b)[0]
         keys = ["gw", "gw_it", "accelerators", "capex_usd", "capex_topdown_usd", "energy_twh_per_year", "effective_pflops_bf16", "npv_cost_usd"]
         return {"a": {"name": a["name"], "totals": {k: a["totals"][k] for k in keys}, "charts": a["charts"][:1]},
                 "b": {"name": b["name"], "totals": {k: b["totals"][k] for k in keys}, "charts": b["charts"][:1]},
@@ -444,6 +554,14 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             return check_finite({k: out[k] for k in ("samples", "seed", "percentiles", "fans", "milestones")})
 
         return await heavy.run(request, job)
+
+    @app.get("/api/world", responses=_responses())
+    def world_view(as_of: str | None = Query(None, max_length=16,
+                                             description="A month, YYYY-MM: only ledger events up to it count (422 otherwise).")):
+        """The deal ledger's world view: GW online by buyer and vendor, the deals, the binding supply input."""
+        from .ledger.present import page
+
+        return check_finite(page(as_of))
 
     @app.post("/api/edit", responses=_responses())
     def edit(body: EditBody):
@@ -487,12 +605,71 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
     return app
 
 
+def default_workers() -> int:
+    """Worker processes for `gigawatt serve` by default: one per core, at most 4 (1 on one core)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def app_from_env() -> FastAPI:
+    """The app with the options `gigawatt serve` put in ``$GIGAWATT_SERVE_OPTIONS`` (uvicorn's
+    factory for worker processes: each process builds the same app)."""
+    opts = json.loads(os.environ.get(OPTIONS_ENV) or "{}")
+    return create_app(opts.get("db"), token=opts.get("token"), allowed_hosts=opts.get("allowed_hosts"),
+                      heavy_workers=opts.get("heavy_workers", 2), cache_size=opts.get("cache_size", EVAL_CACHE_SIZE))
+
+
+def _no_delay_protocol():
+    """uvicorn's HTTP protocol, with TCP_NODELAY set on every connection.
+
+    With ``workers > 1`` uvicorn binds the listening socket itself with protocol number 0, and
+    asyncio then leaves Nagle's algorithm on for accepted connections: a response written in
+    parts waits for the client's delayed ACK (~40 ms a request). Setting the option here gives
+    every process the latency of a single-process server.
+    """
+    import socket
+
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+
+    class NoDelayHTTP(AutoHTTPProtocol):  # type: ignore[misc, valid-type]
+        def connection_made(self, transport):
+            sock = transport.get_extra_info("socket")
+            if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+                try:
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                except OSError:  # pragma: no cover
+                    pass
+            super().connection_made(transport)
+
+    return NoDelayHTTP
+
+
+def __getattr__(name: str):
+    """``NoDelayHTTP`` is built on first use (uvicorn imports it by name in each worker)."""
+    if name == "NoDelayHTTP":
+        globals()[name] = cls = _no_delay_protocol()
+        return cls
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None, token: str | None = None, allowed_hosts=None,
-          heavy_workers: int = 2) -> None:
+          heavy_workers: int = 2, workers: int | None = None, cache_size: int = EVAL_CACHE_SIZE) -> None:
+    """Run the app: in this process (``workers`` 1), or in ``workers`` processes sharing the
+    port (uvicorn's multiprocess manager; each builds the app from the same options). Every
+    process has its own heavy pool (``heavy_workers`` Monte Carlo runs at a time) and cache;
+    saved scenarios are shared through the SQLite file."""
     import uvicorn
 
     hosts = list(allowed_hosts or [])
     if not is_loopback(host) and host not in ("0.0.0.0", "::"):
         hosts.append(host)  # a specific address the user bound to is a name clients will use
-    uvicorn.run(create_app(db, token=token, allowed_hosts=hosts, heavy_workers=heavy_workers), host=host, port=port,
-                log_level="warning")
+    workers = default_workers() if workers is None else workers
+    if workers <= 1:
+        uvicorn.run(create_app(db, token=token, allowed_hosts=hosts, heavy_workers=heavy_workers, cache_size=cache_size),
+                    host=host, port=port, log_level="warning")
+        return
+    from .store import default_path
+
+    os.environ[OPTIONS_ENV] = json.dumps({"db": str(db or default_path()), "token": token, "allowed_hosts": hosts,
+                                          "heavy_workers": heavy_workers, "cache_size": cache_size})
+    uvicorn.run("gigawatt.server:app_from_env", factory=True, workers=workers, host=host, port=port, log_level="warning",
+                http="gigawatt.server:NoDelayHTTP")

@@ -44,6 +44,28 @@ def delivered_by_month(months, start, ramp_months, shape):
     return x
 
 
+def delivered_by_month_xp(xp, months, start, ramp_months, shape):
+    """:func:`delivered_by_month` in any array-API namespace ``xp`` (CuPy on a GPU, say): the
+    same formula, without NumPy's in-place steps. Arrays broadcast as there."""
+    inv = 1.0 / xp.maximum(ramp_months, 1.0)
+    x = xp.clip(months * inv + (1.0 - start) * inv, 0.0, 1.0)
+    return xp.where(shape == S_CURVE, x * x * (3.0 - 2.0 * x), x)
+
+
+def additions_xp(xp, cumulative):
+    """:func:`additions` (last axis) in namespace ``xp``."""
+    return xp.concat([cumulative[..., :1], cumulative[..., 1:] - cumulative[..., :-1]], axis=-1)
+
+
+def lag_xp(xp, series, months):
+    """:func:`lag` in namespace ``xp``: ``months`` (integer array) broadcasts over leading axes."""
+    m = series.shape[-1]
+    idx = xp.arange(m) - months[..., None]
+    idx = xp.broadcast_to(idx, series.shape)
+    got = xp.take_along_axis(series, xp.clip(idx, 0, m - 1), axis=-1)
+    return xp.where(idx >= 0, got, xp.zeros_like(got))
+
+
 def lag(series, months):
     """``series`` shifted ``months`` later along the last axis, zeros shifted in.
 
