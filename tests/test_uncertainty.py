@@ -162,3 +162,44 @@ def test_sampled_values_outside_their_field_are_refused():
                         "{type: uniform, low: 0.5, high: 1.5}, targets: [{field: achievable}]")
     with pytest.raises(GigawattError, match="uncertainty 'slip' makes achievable go to .* outside the valid 0.000001 to 1"):
         simulate(gigawatt.evaluate(loads(text)), samples=256)
+
+
+OWN_PUE = textwrap.dedent("""
+        name: own
+        horizon: {start: 2026-01, end: 2032-12}
+        site: {pue: 1.05}
+        deals: [{name: d, buyer: B, supplier: S, tranches: [{product: mi450, gw: 1, start: 2026-07}]}]
+""")
+
+
+def test_catalog_ranges_sample_the_facts_the_run_used_and_nothing_the_scenario_set():
+    r = gigawatt.evaluate(loads(OWN_PUE))
+    variables = unc.catalog_range_variables(r.inputs)
+    names = {v.name for v in variables}
+    assert not any("pue" in n for n in names)  # the scenario's own PUE is not the catalog's to sample
+    fact = r.catalog.defaults["topdown_usd_per_gw"].value
+    assert fact.low is not None and f"catalog.defaults.topdown_usd_per_gw.value" in names
+    v = next(v for v in variables if v.name == "catalog.defaults.topdown_usd_per_gw.value")
+    assert (v.dist.type, v.dist.low, v.dist.mode, v.dist.high) == ("pert", fact.low / fact.x, 1.0, fact.high / fact.x)
+    n = 512
+    sampled, _ = unc.apply(r.inputs.with_samples(n), variables, unc.draw(variables, np.random.default_rng(1).random((n, len(variables)))))
+    x = sampled.p["topdown_usd_per_gw"][:, 0]
+    assert fact.low - 1e-6 <= x.min() < fact.x < x.max() <= fact.high + 1e-6
+    assert np.all(sampled.p["pue"] == 1.05)
+
+
+def test_mc_with_catalog_ranges_needs_no_uncertainty_block(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from gigawatt.cli import app
+
+    path = tmp_path / "own.yaml"
+    path.write_text(OWN_PUE)
+    refused = CliRunner().invoke(app, ["mc", str(path), "--samples", "300"])
+    assert isinstance(refused.exception, GigawattError) and "--catalog-ranges" in str(refused.exception)
+    out = CliRunner().invoke(app, ["mc", str(path), "--samples", "300", "--catalog-ranges", "--json"])
+    assert out.exit_code == 0, out.output
+    pct = json.loads(out.stdout)["percentiles"]["capex_usd"]
+    assert pct["p5"] < pct["p95"]  # the catalog's ranges make capex vary

@@ -523,6 +523,8 @@ def mc(
     as_of: Optional[str] = AsOfOpt,
     volatility: Optional[float] = typer.Option(None, "--vol", "--volatility", help="Annual volatility of the warrant's underlying (default: the scenario's)."),
     rate: Optional[float] = RateOpt,
+    catalog_ranges: bool = typer.Option(False, "--catalog-ranges", help="Also sample every catalog number the run uses that has a "
+                                        "low/high range (PERT, the catalog value as mode); no `uncertainty:` block needed."),
     catalog: Optional[List[Path]] = CatalogOpt,
     as_json: bool = JsonOpt,
 ):
@@ -542,9 +544,11 @@ def mc(
     result, market_used = apply_market(result, spot=spot, as_of=as_of, volatility=volatility, rate=rate)
     for m in market_used:
         _warn(f"{m['deal']}: warrant valued as of {m['as_of']} at ${m['spot_usd']:,.2f}, vol {m['volatility']:.0%}, rate {m['risk_free_rate']:.2%}")
-    if not result.scenario.uncertainty:
+    if catalog_ranges:
+        result.scenario = result.scenario.model_copy(update={"catalog_ranges": True})
+    if not result.scenario.uncertainty and not catalog_ranges:
         raise GigawattError(f"scenario {result.scenario.name!r} has no `uncertainty:` block, so every sample would be the same; "
-                            "see the built-in openai-amd for the format")
+                            "see the built-in openai-amd for the format, or add --catalog-ranges")
     progress = None
     if samples >= 50_000:
         from rich.console import Console

@@ -223,7 +223,7 @@ def fit_problem(catalog: Catalog, cooling_id: str, system_id: str, cooling_requi
 def fact_origin(section: str, entry_id: str, field_name: str, fact) -> dict:
     """Where a catalog number came from: entry, field, and the fact's own provenance."""
     out = {"from": "catalog", "section": section, "id": entry_id, "field": field_name}
-    out.update({k: v for k, v in fact.public().items() if k in ("value", "unit", "source", "kind", "as_of")})
+    out.update({k: v for k, v in fact.public().items() if k in ("value", "unit", "low", "high", "source", "kind", "as_of")})
     return out
 
 

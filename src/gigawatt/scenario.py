@@ -368,6 +368,8 @@ class Scenario(Strict):
     include: list[str] = Field([], description="Built-in scenario names or paths (relative to this file) whose deals come first.")
     deals: list[Deal] = []
     uncertainty: list[Uncertain] = Field([], description="Uncertain inputs for `gigawatt mc` and `sensitivity`.")
+    catalog_ranges: bool = Field(False, description="Also sample every catalog number the run uses that has a low/high range "
+                                                    "(PERT with the catalog value as its mode); `mc --catalog-ranges` sets it.")
     correlation: Correlation | None = None
     # Where each deal was written: (source label, line map, index in that file); set by load().
     _origins: list[tuple[str, dict, int]] = PrivateAttr(default_factory=list)

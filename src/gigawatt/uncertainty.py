@@ -131,6 +131,48 @@ def compile_variables(scenario: Scenario, inputs: Inputs, source: str = "<scenar
         out.append(Variable(u.name, u.dist, u.per_tranche, targets, deal_field, n_cols))
     if problems:
         raise ValidationFailure(source, problems)
+    if getattr(scenario, "catalog_ranges", False):
+        # First, so a scenario's own `set` on the same input (applied later) still wins.
+        out = catalog_range_variables(inputs) + out
+    return out
+
+
+#: Inputs proportional to a catalog number they are derived from (so a ratio draw scales them).
+PROPORTIONAL_PARTS = {"it_w_per_accel": "system_power", "rack_kw": "system_power", "packages_per_wafer": "packages"}
+
+
+def catalog_range_variables(inputs: Inputs) -> list[Variable]:
+    """One variable per catalog number with a ``low``/``high`` range that this run uses.
+
+    The default distribution is PERT with the catalog value as its mode and the range as its
+    ends, drawn as a ratio to the catalog value (low/value, 1, high/value) and applied with
+    ``multiply`` to every tranche input that value set — directly (PUE, prices, FLOP/s, life
+    in years x 12) or in proportion (system power into all-in W per accelerator and rack kW).
+    The provenance of each input says which tranches use which fact, so nothing is restated.
+    """
+    found: dict[tuple, dict] = {}
+    for t, origins in enumerate(inputs.origins):
+        for name, o in origins.items():
+            leaf = o
+            if o.get("from") == "derived" and name in PROPORTIONAL_PARTS:
+                leaf = o["parts"].get(PROPORTIONAL_PARTS[name], {})
+            if leaf.get("from") != "catalog" or leaf.get("low") is None or leaf.get("high") is None:
+                continue
+            value = leaf.get("value")
+            if not isinstance(value, (int, float)) or value <= 0 or not leaf["low"] < leaf["high"] or not leaf["low"] <= value <= leaf["high"]:
+                continue
+            key = (leaf["section"], leaf["id"], leaf["field"])
+            entry = found.setdefault(key, {"value": float(value), "low": float(leaf["low"]), "high": float(leaf["high"]), "targets": {}})
+            entry["targets"].setdefault(name, []).append(t)
+    out = []
+    for (section, entry_id, field_name), e in found.items():
+        mode = 1.0
+        lo, hi = e["low"] / e["value"], e["high"] / e["value"]
+        if not lo < mode < hi:  # the value sits at an end of its range: a triangular ramp from that end
+            mode = min(max(mode, lo), hi)
+        dist = Distribution(type="pert", low=lo, mode=mode, high=hi)
+        targets = [((name,), "multiply", np.array(sorted(set(idx)), dtype=np.int64)) for name, idx in e["targets"].items()]
+        out.append(Variable(f"catalog.{section}.{entry_id}.{field_name}", dist, False, targets))
     return out
 
 
