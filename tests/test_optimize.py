@@ -91,3 +91,17 @@ def test_optimizer_respects_the_grid_and_names_the_offer():
         solve(spec)
     # mi450: 1 GW a quarter for the 8 quarters of 2028-2029, plus vr200's 1 GW total cap.
     assert float(e.value.args[0].split("allow at most ")[1]) == pytest.approx(9.0, abs=0.01)
+
+
+def test_cost_and_compute_are_measured_over_the_same_window():
+    """The same hardware serving the same target window costs about the same whichever quarter
+    it arrives in. (Present cost to the horizon end made the 2029 arrivals of Vera Rubin ~21 %
+    cheaper than the 2026 ones: discounted more and paid for fewer months, for the same target.)"""
+    from gigawatt.catalog import load_catalog
+    from gigawatt.optimize import load_spec, price_candidates
+
+    spec, src = load_spec("openai-compute-2029")
+    cands, _, cost, _, _ = price_candidates(spec, load_catalog(), src)
+    for offer in range(len(spec.offers)):
+        costs = [c for (o, _, _), c in zip(cands, cost) if o == offer]
+        assert max(costs) / min(costs) < 1.03, (spec.offers[offer].product, min(costs), max(costs))

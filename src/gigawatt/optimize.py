@@ -137,7 +137,7 @@ def price_candidates(spec: Spec, catalog: Catalog, source: str):
         raise GigawattError(f"{source}: no offer can deliver a full quarter by {spec.target.by} inside the horizon")
     deals = []
     for i, o in enumerate(spec.offers):
-        tranches = [{"product": o.product, "gw": 1, "basis": "facility", "start": month_label(m), "ramp_months": 3,
+        tranches = [{"product": o.product, "gw": 1, "basis": "facility", "start": month_label(m), "ramp_months": 3, "refresh": True,
                      **({"system": o.system} if o.system else {}), **({"params": o.params.model_dump(exclude_none=True)} if o.params else {}),
                      "label": f"{o.product} {q}"} for j, q, m in cands if j == i]
         if tranches:
@@ -146,10 +146,34 @@ def price_candidates(spec: Spec, catalog: Catalog, source: str):
                                   "finance": spec.finance.model_dump(), "deals": deals})
     result = evaluate(sc, catalog=catalog)
     at = result.months.index(spec.target.by)
-    cost = result.nameplate["npv_cost_usd"][0]
+    cost = service_cost(result, at)
     eff = result.series["effective_pflops_bf16"][0, :, at] / 1e3  # EFLOP/s per GW
     gw_at = result.series["online_gw"][0, :, at]
     return cands, result, cost, eff, gw_at
+
+
+def service_cost(result, at: int) -> np.ndarray:
+    """Each candidate's cost of serving the target window, per GW [USD], shape ``(T,)``.
+
+    Cost and compute over the same window: a candidate's present cost over the horizon
+    (capex, refreshes at end of life, opex, less the book value left at the horizon end) is
+    levelised per discounted GW-month it is online,
+    then charged for the GW-months of the window the target is for (from the target month to
+    the horizon end). Comparing present costs to the horizon end directly would favour hardware
+    that arrives late (discounted more, fewer months paid) or that retires early, although it
+    serves the same target month.
+    """
+    from .model.cost import discount_factors
+
+    online = result.series["online_gw"][0]  # (T, M) GW online, kept up by refreshes
+    disc = discount_factors(np.arange(online.shape[1]), result.inputs.p["discount_rate"][0][:, None])  # (T, M)
+    gw_months = (online * disc).sum(axis=1)
+    window = (online[:, at:] * disc[:, at:]).sum(axis=1)
+    # Hardware and buildings not yet written off at the horizon end are still worth their book
+    # value: credit it, or a refresh just before the end would count as pure cost.
+    book_value = (result.series["capex_usd"][0] - result.series["depreciation_usd"][0]).sum(axis=1)
+    cost = result.nameplate["npv_cost_usd"][0] - book_value * disc[:, -1]
+    return cost / gw_months * window
 
 
 def solve(spec: Spec, catalog: Catalog | None = None, source: str = "<target>", share: float | None = None) -> dict:
@@ -196,7 +220,10 @@ def solve(spec: Spec, catalog: Catalog | None = None, source: str = "<target>", 
         "target": spec.target.model_dump(exclude_none=True),
         "max_vendor_share": share,
         "cost_usd": float(res.fun),
-        "cost_basis": "present value of capex + opex over the horizon (engine npv_cost_usd, 1 GW tranches ramping over each quarter)",
+        "cost_basis": ("cost of serving the target window (target month to horizon end): each 1 GW candidate's present value of "
+                       "capex, end-of-life refreshes and opex over the horizon less the book value left at its end, levelised per "
+                       "discounted GW-month online, times "
+                       "its discounted GW-months in the window; cost and compute are measured over the same window"),
         "plan": plan,
         "gw_by_vendor": by_vendor,
         "vendor_shares": {v: g / total_gw for v, g in by_vendor.items()},
