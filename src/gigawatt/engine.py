@@ -9,70 +9,14 @@ import math
 
 import numpy as np
 
+from . import registry
 from .inputs import Inputs
 from .model import compute, cost, energy, ramp, sizing
 
-#: Monthly series the engine returns, with their units (the output contract's names).
-SERIES_UNITS: dict[str, str] = {
-    "delivered_gw": "GW",           # cumulative facility GW delivered (milestones count this)
-    "online_gw": "GW",              # facility GW of hardware in service
-    "it_mw": "MW",
-    "facility_mw": "MW",
-    "accelerators": "accelerators",
-    "systems": "systems",
-    "racks": "racks",
-    "peak_pflops_bf16": "PFLOP/s",
-    "peak_pflops_fp8": "PFLOP/s",
-    "peak_pflops_fp4": "PFLOP/s",
-    "effective_pflops_bf16": "PFLOP/s",
-    "effective_pflops_fp8": "PFLOP/s",
-    "hbm_gb": "GB",
-    "hbm_stacks": "stacks",
-    "accelerators_bought": "accelerators",  # flows: new and refreshed hardware bought in the month
-    "hbm_gb_bought": "GB",
-    "cowos_wafers": "wafers",
-    "capex_systems_usd": "USD",
-    "capex_network_usd": "USD",
-    "capex_facility_usd": "USD",
-    "capex_usd": "USD",
-    "capex_refresh_usd": "USD",     # part of capex_usd: hardware bought again at end of life
-    "capex_topdown_usd": "USD",     # initial build only (a $/GW figure prices bringing a GW online)
-    "depreciation_usd": "USD",
-    "energy_mwh": "MWh",
-    "energy_cost_usd": "USD",
-    "maintenance_usd": "USD",
-    "opex_usd": "USD",
-    "co2_t": "t",                   # location-based
-    "co2_market_t": "t",            # market-based (PPAs at their own intensity)
-    "water_m3": "m3",
-}
-
-#: Per-tranche figures at full build-out, with units.
-NAMEPLATE_UNITS: dict[str, str] = {
-    "gw": "GW",
-    "gw_it": "GW",
-    "it_mw": "MW",
-    "facility_mw": "MW",
-    "pue": "",
-    "accelerators": "accelerators",
-    "systems": "systems",
-    "racks": "racks",
-    "it_kw_per_accelerator": "kW",
-    "capex_usd": "USD",
-    "capex_systems_usd": "USD",
-    "capex_network_usd": "USD",
-    "capex_facility_usd": "USD",
-    "capex_topdown_usd": "USD",
-    "energy_twh_per_year": "TWh/yr",
-    "average_mw": "MW",
-    "co2_mt_per_year": "Mt/yr",
-    "peak_pflops_bf16": "PFLOP/s",
-    "peak_pflops_fp8": "PFLOP/s",
-    "effective_pflops_bf16": "PFLOP/s",
-    "hbm_gb": "GB",
-    "hbm_stacks": "stacks",
-    "npv_cost_usd": "USD",
-}
+#: Monthly series the engine returns, with their units (the output contract's names), and the
+#: per-tranche figures at full build-out: both declared in the registry (data/registry.csv).
+SERIES_UNITS: dict[str, str] = registry.units("series")
+NAMEPLATE_UNITS: dict[str, str] = registry.units("nameplate")
 
 
 #: The unitless shapes every series is built from, each ``(S, T, M)``: shares of a tranche

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import registry
 from . import uncertainty as unc
 from .engine import run_totals
 from .errors import GigawattError
@@ -37,11 +38,7 @@ MONTHLY, SUMMED = TOTAL_SERIES[:4], tuple(TOTAL_SERIES[4:])
 BINS = 2000
 #: Samples below which ``--workers`` runs in this process instead (starting a local cluster costs ~1 s).
 MIN_PARALLEL_SAMPLES = 50_000
-SCALAR_UNITS = {
-    "capex_usd": "USD", "capex_topdown_usd": "USD", "opex_usd": "USD", "npv_cost_usd": "USD", "energy_twh": "TWh",
-    "co2_mt": "Mt", "accelerators": "accelerators", "gw_delivered": "GW", "completion_month_index": "months from horizon start",
-    "warrant_shares_vested": "shares", "warrant_value_usd": "USD",
-}
+SCALAR_UNITS = registry.units("scalar")  # per-sample results, declared in data/registry.csv
 
 
 @dataclass

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REGISTRY_FILE = Path(__file__).parent / "data" / "registry.csv"
-ROLES = ("input", "nameplate", "series")
+ROLES = ("input", "nameplate", "series", "catalog", "scalar")  # catalog: catalog fields; scalar: per-sample MC results
 #: Prefixes used in ``depends`` to say which role a name refers to (names repeat across roles:
 #: ``hbm_gb`` is per accelerator as an input and a tranche total as an output).
-PREFIX = {"in": "input", "np": "nameplate", "s": "series"}
+PREFIX = {"in": "input", "np": "nameplate", "s": "series", "cat": "catalog", "mc": "scalar"}
 
 
 @dataclass(frozen=True)

@@ -11,34 +11,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .. import registry
+
 Kind = Literal["spec", "projection", "estimate", "measured", "derived"]
 KINDS: tuple[str, ...] = ("spec", "projection", "estimate", "measured", "derived")
 
 #: Canonical unit of each numeric catalog field (the suffix says it too).
-FIELD_UNITS: dict[str, str] = {
-    "bf16_dense_tflops": "TFLOP/s",
-    "fp8_dense_tflops": "TFLOP/s",
-    "fp4_dense_tflops": "TFLOP/s",
-    "memory_gb": "GB",
-    "hbm_stacks": "stacks",
-    "memory_bandwidth_tbps": "TB/s",
-    "tdp_w": "W",
-    "packages_per_cowos_wafer": "packages/wafer",
-    "available": "month",
-    "accelerators_per_system": "accelerators",
-    "system_power_kw": "kW",
-    "typical_power_kw": "kW",
-    "systems_per_rack": "systems",
-    "price_usd": "USD",
-    "pue_default": "",
-    "pue_low": "",
-    "pue_high": "",
-    "max_rack_kw": "kW",
-    "wue_l_per_kwh": "L/kWh",
-    "electricity_usd_per_mwh": "USD/MWh",
-    "grid_gco2_per_kwh": "g/kWh",
-    "achievable_fraction": "",
-}
+FIELD_UNITS: dict[str, str] = registry.units("catalog")  # declared in data/registry.csv
 
 
 class Provenance(BaseModel):
