@@ -88,11 +88,19 @@ def print_compare(out: dict, con) -> None:
     for n in names:
         it.add_column(n)
     rows = [("Horizon", "horizon"), ("Deals", "deals"), ("Products", "products"), ("First start", "first_start"),
-            ("Top-down USD per GW", "topdown_usd_per_gw"), ("Discount rate", "discount_rate"), ("Electricity USD/MWh", "electricity_usd_per_mwh"),
+            ("Top-down cost", "topdown_usd_per_gw"), ("Discount rate", "discount_rate"), ("Electricity price", "electricity_usd_per_mwh"),
             ("PUE", "pue"), ("IT life (years)", "it_life_years")]
+    shown = {"topdown_usd_per_gw": lambda x: f"{fmt.usd(x)} per GW", "discount_rate": lambda x: f"{x:.1%} a year",
+             "electricity_usd_per_mwh": lambda x: f"${x:,.0f}/MWh", "pue": lambda x: f"{x:.2f}", "it_life_years": lambda x: f"{x:g} years"}
+
+    def cell(k, v):
+        one = shown.get(k, lambda x: f"{x:,.4g}")
+        if isinstance(v, list):
+            return ", ".join(one(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else str(x) for x in v)
+        return one(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+
     for lab, k in rows:
-        it.add_row(lab, *[", ".join(f"{x:,.4g}" if isinstance(x, float) else str(x) for x in v) if isinstance(v, list) else str(v)
-                          for v in (out["inputs"][n][k] for n in names)])
+        it.add_row(lab, *[cell(k, out["inputs"][n][k]) for n in names])
     it.add_row("Tranches (product, GW, start)", *["; ".join(f"{t['product']} {t['gw']:g} GW {t['start']}" for t in out["inputs"][n]["tranches"])
                                                   for n in names])
     con.print(it)
