@@ -6,7 +6,7 @@ from pathlib import Path
 from .catalog import Catalog, load_catalog
 from .bounds import check
 from .errors import GigawattError
-from .inputs import DEFAULT_REGION, compile_inputs, default_cooling, fit_problem, site_class_for, system_power_kw
+from .inputs import DEFAULT_REGION, compile_inputs
 from .scenario import Scenario
 from .scenario import load as _load_scenario
 
@@ -34,6 +34,11 @@ def evaluate(scenario: Scenario | str | Path, catalog: Catalog | None = None, ca
     return Result(scenario, inputs, series, nameplate, catalog, source, list(inputs.warnings))
 
 
+#: The size options behind the probe scenario's fields, for messages that name the option.
+_SIZE_OPTIONS = {"site.region": "--region", "site.cooling": "--cooling", "site.site_class": "--site-class", "site.pue": "--pue",
+                 "site.draw": "--draw", "deals[0].tranches[0].system": "--system", "deals[0].tranches[0].product": "--product"}
+
+
 def size(product: str, *, gw: float | str | None = None, count: int | None = None, basis: str = "facility",
          pue: float | None = None, cooling: str | None = None, region: str | None = None, system: str | None = None,
          site_class: str | None = None, draw: str = "typical", catalog: Catalog | None = None, catalog_paths=None) -> dict:
@@ -51,9 +56,10 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
     """
     import numpy as np
 
-    from .catalog import suggest
     from .engine import run
-    from .model import sizing
+    from .errors import ValidationFailure
+    from .model import energy, sizing
+    from .scenario import parse
     from .units import to_canonical
 
     catalog = catalog or load_catalog(catalog_paths)
@@ -61,47 +67,28 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
         raise GigawattError("give exactly one of --gw or --count")
     if basis not in ("facility", "it"):
         raise GigawattError(f"basis must be 'facility' or 'it', not {basis!r}")
-    acc = catalog.accelerator(product)
-    system_id = system or acc.default_system
-    if system_id not in catalog.systems:
-        raise GigawattError(f"unknown system {system_id!r}{suggest(system_id, catalog.systems)}")
-    sysm = catalog.systems[system_id]
-    if sysm.accelerator != acc.id:
-        raise GigawattError(f"system {system_id!r} holds {sysm.accelerator!r}, not {acc.id!r}")
-    if site_class is not None and site_class not in catalog.site_classes:
-        raise GigawattError(f"unknown site class {site_class!r}{suggest(site_class, catalog.site_classes)}")
-    if draw not in ("nameplate", "typical"):
-        raise GigawattError(f"draw must be 'nameplate' or 'typical', not {draw!r}")
-    if cooling is not None and cooling not in catalog.cooling:
-        raise GigawattError(f"unknown cooling {cooling!r}{suggest(cooling, catalog.cooling)}")
-    class_id = site_class_for(catalog, site_class, cooling, sysm)
-    cool_id = cooling or (catalog.site_classes[class_id].cooling if class_id in catalog.site_classes
-                          else default_cooling(sysm.cooling_required))
-    if cool_id not in catalog.cooling:
-        raise GigawattError(f"unknown cooling {cool_id!r}{suggest(cool_id, catalog.cooling)}")
-    reg_id = region or DEFAULT_REGION
-    if reg_id not in catalog.regions:
-        raise GigawattError(f"unknown region {reg_id!r}{suggest(reg_id, catalog.regions)}")
     if pue is not None:
         check("pue", float(pue), "pue")
-    rack_kw = system_power_kw(sysm, draw)[0] * sysm.systems_per_rack.x
-    rack_kw_nameplate = sysm.system_power_kw.x * sysm.systems_per_rack.x
-    trouble = fit_problem(catalog, cool_id, system_id, sysm.cooling_required, rack_kw_nameplate)
-    if trouble:
-        raise GigawattError(trouble)
-
-    site = {"region": reg_id, "draw": draw, **({"cooling": cooling} if cooling is not None else {}),
+    acc = catalog.accelerator(product)
+    system_id = system or acc.default_system
+    site = {"region": region or DEFAULT_REGION, "draw": draw, **({"cooling": cooling} if cooling is not None else {}),
             **({"site_class": site_class} if site_class is not None else {}), **({"pue": float(pue)} if pue is not None else {})}
     # The probe tranche starts when the product is available, so no warning is raised about a
-    # start month the user never wrote.
+    # start month the user never wrote. System, site class, cooling, region, draw and the
+    # cooling's fit are checked by the same rules as a scenario (parse, compile_inputs).
     start = acc.available.value if isinstance(acc.available.value, str) else "2026-01"
-    probe = Scenario.model_validate({
-        "name": f"size {acc.id}", "horizon": {"start": start, "end": start}, "site": site,
-        "deals": [{"name": acc.id, "buyer": "-", "supplier": acc.vendor,
-                   "tranches": [{"product": acc.id, "system": system_id, "gw": 1, "basis": "it", "start": start, "shape": "step"}]}],
-    })
-    inputs = compile_inputs(probe, catalog, "size options")
+    try:
+        probe = parse({
+            "name": f"size {acc.id}", "horizon": {"start": start, "end": start}, "site": site,
+            "deals": [{"name": acc.id, "buyer": "-", "supplier": acc.vendor,
+                       "tranches": [{"product": acc.id, "system": system_id, "gw": 1, "basis": "it", "start": start, "shape": "step"}]}],
+        }, "size options")
+        inputs = compile_inputs(probe, catalog, "size options")
+    except ValidationFailure as exc:
+        raise GigawattError("; ".join(f"{_SIZE_OPTIONS.get(pr.path, pr.path)}: {pr.message}" for pr in exc.problems)) from None
     p = inputs.p
+    tr = inputs.tranches[0]
+    sysm = catalog.systems[system_id]
     it_w_acc, per_sys, pue_used = float(p["it_w_per_accel"][0, 0]), float(p["accelerators_per_system"][0, 0]), float(p["pue"][0, 0])
     if gw is not None:
         try:
@@ -125,6 +112,7 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
     _, npl = run(inputs)
     n = {k: float(v[0, 0]) for k, v in npl.items()}
     scale = accelerators / n["accelerators"]  # 1 except for a --count that does not fill its last system
+    class_id, cool_id = tr.site_class, tr.cooling
     return {
         "product": acc.id,
         "product_name": acc.name,
@@ -134,18 +122,18 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
         "accelerators": int(round(accelerators)),
         "systems": int(systems),
         "racks": int(np.ceil(systems / sysm.systems_per_rack.x - 1e-9)),
-        "rack_kw": rack_kw,
-        "rack_kw_nameplate": rack_kw_nameplate,
-        "it_kw_per_accelerator": it_w_acc / 1e3,
-        "facility_kw_per_accelerator": it_w_acc * pue_used / 1e3,
+        "rack_kw": float(p["rack_kw"][0, 0]),
+        "rack_kw_nameplate": sysm.system_power_kw.x * sysm.systems_per_rack.x,
+        "it_kw_per_accelerator": n["it_kw_per_accelerator"],
+        "facility_kw_per_accelerator": n["facility_mw"] * 1e3 / n["accelerators"],
         "tdp_w": acc.tdp_w.x if acc.tdp_w.known else None,
         "it_mw": n["it_mw"],
         "facility_mw": n["facility_mw"],
         "pue": pue_used,
-        "site_class": inputs.tranches[0].site_class or None,
-        "draw": inputs.tranches[0].draw,
+        "site_class": class_id or None,
+        "draw": tr.draw,
         "cooling": cool_id,
-        "region": reg_id,
+        "region": tr.region,
         "capex_usd": n["capex_usd"],
         "capex_systems_usd": n["capex_systems_usd"],
         "capex_network_usd": n["capex_network_usd"],
@@ -153,7 +141,7 @@ def size(product: str, *, gw: float | str | None = None, count: int | None = Non
         "capex_topdown_usd": n["capex_topdown_usd"],
         "capex_ratio_topdown_to_bottomup": n["capex_topdown_usd"] / n["capex_usd"],
         "energy_twh_per_year": n["energy_twh_per_year"],
-        "energy_cost_usd_per_year": n["energy_twh_per_year"] * 1e6 * float(p["usd_per_mwh"][0, 0]),
+        "energy_cost_usd_per_year": float(energy.energy_cost_usd(n["energy_twh_per_year"] * 1e6, p["usd_per_mwh"][0, 0])),
         "peak_pflops_bf16": n["peak_pflops_bf16"] * scale,
         "effective_pflops_bf16": n["effective_pflops_bf16"] * scale,
         "hbm_gb": n["hbm_gb"] * scale,

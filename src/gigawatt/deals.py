@@ -16,7 +16,7 @@ from .model import warrant as wm
 from .model.energy import HOURS_PER_MONTH
 from .result import Result
 from .scenario import Deal, Warrant
-from .timeline import month_index, month_label, sum_by_period
+from .timeline import month_index, month_label, quarter_label, sum_by_period
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,7 @@ def supplier_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict
     if warrant is not None:
         grid, vested = warrant["_grid"], warrant["_vested_shares_by_month"]
         for q in net_by_quarter:
-            ends = [i for i, m in enumerate(grid) if m[:4] < q[:4] or (m[:4] == q[:4] and (int(m[5:7]) - 1) // 3 + 1 <= int(q[-1]))]
+            ends = [i for i, m in enumerate(grid) if quarter_label(m) <= q]  # labels sort in time order
             q_dilution[q] = float(vested[ends[-1]]) if ends else 0.0
     eps_q = {q: v / (st.diluted_shares + q_dilution.get(q, 0.0)) for q, v in net_by_quarter.items()}
     eps_undiluted = {y: net_by_year[y] / st.diluted_shares for y in years}

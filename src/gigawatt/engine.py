@@ -217,7 +217,7 @@ def terms(p: dict[str, np.ndarray], npl: dict[str, np.ndarray]) -> dict[str, lis
         "hbm_stacks": [("online", n_acc * p["hbm_stacks"])],
         "accelerators_bought": [("bought", n_acc)],
         "hbm_gb_bought": [("bought", n_acc * p["hbm_gb"])],
-        "cowos_wafers": [("bought", n_acc / p["packages_per_wafer"])],
+        "cowos_wafers": [("bought", sizing.cowos_wafers(n_acc, p["packages_per_wafer"]))],
         "capex_systems_usd": [("bought", npl["capex_systems_usd"])],
         "capex_network_usd": [("bought", npl["capex_network_usd"])],
         "capex_facility_usd": [("added", fac_capex)],

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .model import cost, sizing
 from .result import Result
 
 SEGMENTS = ("accelerators", "hbm", "packaging", "cpus", "storage", "networking", "power_equipment", "cooling",
@@ -52,11 +53,12 @@ def tranche_segments(result: Result, sample: int = 0) -> dict[str, np.ndarray]:
     systems = npl["capex_systems_usd"][sample]
     n_acc = npl["accelerators"][sample]
     hbm = n_acc * p["hbm_gb"][sample] * np.array([_hbm_price(cat, cat.accelerators[t.product].hbm_generation) for t in result.tranches])
-    packaging = n_acc / p["packages_per_wafer"][sample] * cat.default("cowos_usd_per_wafer")
+    packaging = sizing.cowos_wafers(n_acc, p["packages_per_wafer"][sample]) * cat.default("cowos_usd_per_wafer")
     cpus = systems * cat.default("cpu_share_of_systems")
     storage = systems * cat.default("storage_share_of_systems")
+    # The engine's facility capex holds land and grid; the land part is split out with the model's one rule.
     facility = npl["capex_facility_usd"][sample]
-    land = npl["it_mw"][sample] * p["land_usd_per_mw_it"][sample]
+    land = cost.land_capex_usd(npl["it_mw"][sample], p["land_usd_per_mw_it"][sample])
     building = facility - land
     power = building * cat.default("power_share_of_facility")
     cooling = building * cat.default("cooling_share_of_facility")

@@ -112,3 +112,88 @@ def value(name: str, x: float | None, currency: str = "USD", per_usd: float = 1.
     if kind == "ratio":
         return f"{x:,.3f}"
     return num(x, digits=2)
+
+
+def _scaled(x: float, steps, digits: int = 1) -> str:
+    """``x`` in the largest unit of ``steps`` (``(divisor, unit)``, largest first) it reaches."""
+    for div, unit in steps[:-1]:
+        if abs(x) >= div:
+            return f"{x / div:,.{digits}f} {unit}"
+    div, unit = steps[-1]
+    return _plain(x / div, unit)
+
+
+def _plain(x: float, unit: str = "") -> str:
+    """A number with as many decimals as it needs to be read (3 significant figures under 100)."""
+    a = abs(x)
+    digits = 0 if a >= 100 or a == 0 else 1 if a >= 10 else 2 if a >= 1 else 3
+    return f"{x:,.{digits}f} {unit}".strip()
+
+
+def by_format(x: float | None, fmt_name: str, unit: str = "") -> str:
+    """A value written as the registry's ``format`` column says (``registry.get(name).format``),
+    with its unit; never scientific notation, money in $k/$M/$B/$T.
+
+    >>> by_format(1.898e11, "usd"), by_format(6.0, "gw"), by_format(1716247.4, "count"), by_format(1.2, "ratio")
+    ('$189.8B', '6.00 GW', '1,716,247', '1.20')
+    >>> by_format(1.5e7, "gb"), by_format(3.55e7, "mwh"), by_format(1.3e7, "t"), by_format(8.0e6, "m3")
+    ('15.0 PB', '35.5 TWh', '13.0 Mt', '8.0 million m3')
+    >>> by_format(35.51, "twh", "TWh/yr"), by_format(0.08, "pct"), by_format(12e6, "usd_per_mw"), by_format(66.0, "usd_per_mwh")
+    ('35.5 TWh/yr', '8.0 %', '$12.0M/MW', '$66.00/MWh')
+    """
+    if x is None:
+        return "-"
+    x = float(x)
+    if fmt_name == "usd":
+        return usd(x)
+    if fmt_name in ("usd_per_mw", "usd_per_gw"):
+        return usd(x) + ("/MW" if fmt_name == "usd_per_mw" else "/GW")
+    if fmt_name == "usd_per_mwh":
+        return f"${x:,.2f}/MWh"
+    if fmt_name == "count":
+        return count(x)
+    if fmt_name == "gw":
+        return f"{x:,.2f} GW"
+    if fmt_name == "mw":
+        return _plain(x, "MW")
+    if fmt_name == "kw":
+        return _plain(x, "kW")
+    if fmt_name == "watts":
+        return f"{x:,.0f} W"
+    if fmt_name == "ratio":
+        return f"{x:,.2f}"
+    if fmt_name == "pct":
+        return f"{x * 100:,.1f} %"
+    if fmt_name in ("twh", "mt"):
+        return _plain(x, unit or ("TWh" if fmt_name == "twh" else "Mt"))
+    if fmt_name == "tflops":
+        return f"{x:,.0f} TFLOP/s"
+    if fmt_name == "pflops":
+        return flops(x)
+    if fmt_name == "gb":
+        return _scaled(x, ((1e6, "PB"), (1e3, "TB"), (1.0, "GB")))
+    if fmt_name == "mwh":
+        return _scaled(x, ((1e6, "TWh"), (1e3, "GWh"), (1.0, "MWh")))
+    if fmt_name == "t":
+        return _scaled(x, ((1e6, "Mt"), (1e3, "kt"), (1.0, "t")))
+    if fmt_name == "m3":
+        return _scaled(x, ((1e6, "million m3"), (1.0, "m3")))
+    if fmt_name == "g_per_kwh":
+        return f"{x:,.0f} g/kWh"
+    if fmt_name == "months":
+        return f"{x:,.0f} months"
+    if fmt_name in ("flag", "month"):
+        return f"{x:,.0f}"
+    return _plain(x, unit)
+
+
+def param(x: float | None, name: str, role: str | None = None) -> str:
+    """A registered parameter's value, written by its registry ``format`` and unit.
+
+    >>> param(6.0, "gw"), param(1.2, "pue", "input")
+    ('6.00 GW', '1.20')
+    """
+    from .registry import get
+
+    p = get(name, role)
+    return by_format(x, p.format, p.unit)

@@ -222,6 +222,8 @@ def fit_problem(catalog: Catalog, cooling_id: str, system_id: str, cooling_requi
 
 def fact_origin(section: str, entry_id: str, field_name: str, fact) -> dict:
     """Where a catalog number came from: entry, field, and the fact's own provenance."""
+    if fact is None:  # an optional catalog field the entry leaves out
+        return {"from": "none", "note": f"{section}.{entry_id} has no {field_name}"}
     out = {"from": "catalog", "section": section, "id": entry_id, "field": field_name}
     out.update({k: v for k, v in fact.public().items() if k in ("value", "unit", "low", "high", "source", "kind", "as_of")})
     return out
@@ -309,17 +311,17 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
                 problem(path + ("ramp_months",), f"ramps until {month_label(end)}, after the horizon end {scenario.horizon.end}; "
                         "extend horizon.end or shorten ramp_months")
             requested = start
-            ready = -10**6  # no grid constraint
-            if site.grid_lead_time_months is not None:
-                ready = month_index(site.grid_requested or scenario.horizon.start) + site.grid_lead_time_months
-                if start < ready:
-                    constraints.append({"tranche": len(infos), "deal": deal.name, "label": t.label or f"{t.product} {t.start}",
-                                        "constraint": "grid interconnection", "requested_start": t.start,
-                                        "start": month_label(ready), "slip_months": ready - start})
-                    if ready + max(t.ramp_months, 1) - 1 > h1:
-                        warnings.append(f"deals[{di}].tranches[{ti}]: the grid is ready {month_label(ready)}, so the ramp "
-                                        f"runs past the horizon end {scenario.horizon.end}; later months are cut off")
-                    start = ready
+            ready = site.grid_ready_month(scenario.horizon.start)
+            if ready is None:
+                ready = -10**6  # no grid constraint
+            elif start < ready:
+                constraints.append({"tranche": len(infos), "deal": deal.name, "label": t.label or f"{t.product} {t.start}",
+                                    "constraint": "grid interconnection", "requested_start": t.start,
+                                    "start": month_label(ready), "slip_months": ready - start})
+                if ready + max(t.ramp_months, 1) - 1 > h1:
+                    warnings.append(f"deals[{di}].tranches[{ti}]: the grid is ready {month_label(ready)}, so the ramp "
+                                    f"runs past the horizon end {scenario.horizon.end}; later months are cut off")
+                start = ready
             if isinstance(acc.available.value, str) and start < month_index(acc.available.value):
                 warnings.append(f"deals[{di}].tranches[{ti}]: {acc.id} starts {t.start}, before its catalog availability {acc.available.value}")
             # The site class sets the PUE (rule: site_class_for); without a stated cooling type the
@@ -444,7 +446,8 @@ def _tranche_origins(*, scenario, deal, di, t, path, params, acc, system, system
         return fact_origin("accelerators", acc.id, name, fact) if fact is not None else {"from": "none", "note": f"{acc.id} has no {name}"}
 
     def sys_fact(name: str) -> dict:
-        return fact_origin("systems", system_id, name, getattr(system, name))
+        fact = getattr(system, name, None)  # None: e.g. no typical draw for a template whose params give the power
+        return fact_origin("systems", system_id, name, fact) if fact is not None else {"from": "none", "note": f"{system_id} has no {name}"}
 
     def tr(name: str) -> dict:
         if name in t.model_fields_set:

@@ -18,7 +18,7 @@ from .bounds import bound
 from .catalog import Catalog, load_catalog
 from .errors import GigawattError, ValidationFailure
 from .scenario import Finance, Horizon, Month, Params, Site, Strict, _exists, quantity
-from .timeline import month_index, month_label
+from .timeline import month_index, month_label, quarter_label
 from .yaml_io import problems_from_pydantic, read_yaml_file
 
 BUILTIN_DIR = Path(__file__).parent / "targets"
@@ -107,9 +107,7 @@ def check(spec: Spec, catalog: Catalog, source: str, share: float) -> None:
 
 def grid_ready(spec: Spec) -> int | None:
     """First month the site's grid connection allows deliveries (None if no lead time is stated)."""
-    if spec.site.grid_lead_time_months is None:
-        return None
-    return month_index(spec.site.grid_requested or spec.horizon.start) + spec.site.grid_lead_time_months
+    return spec.site.grid_ready_month(spec.horizon.start)
 
 
 def _candidates(spec: Spec) -> list[tuple[int, str, int]]:
@@ -123,7 +121,7 @@ def _candidates(spec: Spec) -> list[tuple[int, str, int]]:
         first += (-first) % 3  # next quarter start
         last = min(month_index(o.latest) if o.latest else by, by)
         for m in range(first, last - 2 + 1, 3):  # a quarter's deliveries must finish by the target month
-            out.append((i, f"{m // 12}-Q{m % 12 // 3 + 1}", m))
+            out.append((i, quarter_label(m), m))
     return out
 
 

@@ -75,6 +75,18 @@ class Site(Strict):
     grid_requested: Month | None = Field(None, description="When the grid connection was requested (default: horizon start).")
     grid_lead_time_months: int | None = Field(None, **bound("lead_time_months"), description="Months from request to energisation; no tranche starts before.")
 
+    def grid_ready_month(self, horizon_start: str) -> int | None:
+        """Month index the grid connection is energised: requested (default ``horizon_start``)
+        plus the lead time; None when no lead time is stated (no grid constraint). The one rule
+        for ``inputs`` (tranche starts) and ``optimize`` (candidate quarters).
+
+        >>> Site(grid_requested="2026-01", grid_lead_time_months=24).grid_ready_month("2025-01") == month_index("2028-01")
+        True
+        """
+        if self.grid_lead_time_months is None:
+            return None
+        return month_index(self.grid_requested or horizon_start) + self.grid_lead_time_months
+
     @model_validator(mode="after")
     def _shares(self):
         if self.power:

@@ -13,7 +13,7 @@ from .catalog import Catalog
 from .catalog.schema import Series
 from .engine import delivered_share, run
 from .errors import GigawattError
-from .model import ramp
+from .model import ramp, sizing
 from .result import Result
 from .timeline import month_label, quarter_label, sum_by_period
 
@@ -110,6 +110,14 @@ def supply_report(result: Result, case: str = "base", allocable_share: float | N
     }
 
 
+def need_per_gw(result: Result) -> dict[str, np.ndarray]:
+    """HBM (GB) and CoWoS wafers one facility GW of each tranche needs ``{resource: (S, T)}``
+    (the rule the constrained schedules of ``supply`` and ``world --supply`` share)."""
+    p = result.inputs.p
+    acc_per_gw = result.nameplate["accelerators"] / result.nameplate["gw"]
+    return {"hbm_gb": acc_per_gw * p["hbm_gb"], "cowos_wafers": sizing.cowos_wafers(acc_per_gw, p["packages_per_wafer"])}
+
+
 def constrained_delivered(result: Result, capacity: dict[str, np.ndarray], share: float) -> np.ndarray:
     """Cumulative delivered share ``(S, T, M)`` when the scenario gets at most ``share`` of
     each world capacity. Deliveries the ramps want but supply cannot meet wait (a backlog);
@@ -121,8 +129,7 @@ def constrained_delivered(result: Result, capacity: dict[str, np.ndarray], share
     p = inputs.p
     desired = ramp.additions(delivered_share(inputs))  # (S, T, M) share of the tranche wanted each month
     gw = result.nameplate["gw"]  # (S, T) facility GW
-    acc_per_gw = result.nameplate["accelerators"] / gw
-    need = {"hbm_gb": acc_per_gw * p["hbm_gb"], "cowos_wafers": acc_per_gw / p["packages_per_wafer"]}  # per facility GW
+    need = need_per_gw(result)
     order = np.argsort(p["start_offset"][0], kind="stable")
     n_s, n_t, n_m = desired.shape
     backlog = np.zeros((n_s, n_t))

@@ -37,8 +37,15 @@ def month_label(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def quarter_label(month: str) -> str:
-    """``'2026-08'`` → ``'2026-Q3'``."""
+def quarter_label(month: str | int) -> str:
+    """A month label or index → its quarter: ``'2026-08'`` → ``'2026-Q3'``. The one quarter
+    label of every output (supply, optimise, deal); labels sort in time order.
+
+    >>> quarter_label("2026-08"), quarter_label(month_index("2027-12"))
+    ('2026-Q3', '2027-Q4')
+    """
+    if not isinstance(month, str):
+        month = month_label(int(month))
     return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
 
 

@@ -41,3 +41,9 @@ def test_discount_factor_cross_checks_the_annuity_formula():
     m = (1 + r) ** (1 / 12) - 1
     annuity = (1 - (1 + m) ** -12) / m
     assert cost.discount_factors(np.arange(12), r).sum() == pytest.approx(annuity, rel=1e-12)
+
+
+def test_land_is_the_land_part_of_facility_capex():
+    # 500 MW of IT at $10M/MW building and $1.2M/MW land: $5.6B in all, $0.6B of it land.
+    assert float(cost.facility_capex_usd(500.0, 10e6, 1.2e6)) == pytest.approx(5.6e9)
+    assert float(cost.land_capex_usd(500.0, 1.2e6)) == pytest.approx(0.6e9)

@@ -44,3 +44,9 @@ def test_basis_round_trip(gw, pue):
     it = sizing.it_gw_from_stated_gw(gw, True, pue)
     assert float(sizing.facility_power(it, pue)) == pytest.approx(gw, rel=1e-12)
     assert np.all(it <= gw)
+
+
+def test_cowos_wafers_by_hand():
+    # 72 accelerators at 16 good packages per wafer (20 candidates x 0.8 yield) = 4.5 wafers.
+    assert float(sizing.cowos_wafers(72, 20 * 0.8)) == 4.5
+    assert sizing.cowos_wafers(np.array([0.0, 32.0]), 16.0).tolist() == [0.0, 2.0]

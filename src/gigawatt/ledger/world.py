@@ -542,7 +542,7 @@ def supply_view(wi: WorldInput, result, ledger: Ledger, catalog, case: str = "ba
     slip under an allocation rule; and power-equipment lead times against each tranche's start."""
     from ..engine import delivered_share, run
     from ..result import Result
-    from ..supply import supply_report, world_capacity
+    from ..supply import need_per_gw, supply_report, world_capacity
 
     if rule not in RULES:
         raise GigawattError(f"--allocation must be one of {', '.join(RULES)}, not {rule!r}")
@@ -554,8 +554,7 @@ def supply_view(wi: WorldInput, result, ledger: Ledger, catalog, case: str = "ba
     cap = world_capacity(catalog, result.inputs.month0, len(result.months), case)
     p = result.inputs.p
     gw = result.nameplate["gw"][0]
-    acc_per_gw = result.nameplate["accelerators"][0] / gw
-    need = {"hbm_gb": acc_per_gw * p["hbm_gb"][0], "cowos_wafers": acc_per_gw / p["packages_per_wafer"][0]}
+    need = {r: v[0] for r, v in need_per_gw(result).items()}
     wanted = delivered_share(result.inputs)[0]
     desired = np.diff(wanted, axis=-1, prepend=0.0)
     announced = {v.id: date_key(v.announced, end=False) for v in wi.views}

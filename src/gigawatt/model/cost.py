@@ -14,9 +14,23 @@ def network_capex_usd(system_capex_usd, network_fraction_of_systems):
     return np.asarray(system_capex_usd, float) * network_fraction_of_systems
 
 
+def land_capex_usd(it_mw, land_grid_usd_per_mw_it):
+    """Land and grid connection [USD] for ``it_mw`` of IT (the part of :func:`facility_capex_usd`
+    that is land; ``flows`` splits it out of the engine's facility capex with this).
+
+    >>> float(land_capex_usd(1000.0, 1.5e6))
+    1500000000.0
+    """
+    return np.asarray(it_mw, float) * land_grid_usd_per_mw_it
+
+
 def facility_capex_usd(it_mw, facility_usd_per_mw_it, land_grid_usd_per_mw_it):
-    """Building, power, cooling, land and grid connection [USD] for ``it_mw`` of IT."""
-    return np.asarray(it_mw, float) * (np.asarray(facility_usd_per_mw_it) + land_grid_usd_per_mw_it)
+    """Building, power, cooling, land and grid connection [USD] for ``it_mw`` of IT.
+
+    >>> float(facility_capex_usd(1000.0, 10e6, 1.5e6))
+    11500000000.0
+    """
+    return np.asarray(it_mw, float) * (np.asarray(facility_usd_per_mw_it) + land_grid_usd_per_mw_it)  # building + land, one product
 
 
 def topdown_capex_usd(facility_gw, usd_per_gw):

@@ -50,6 +50,17 @@ def accelerators_for_it_power(it_power_w, it_w_per_accelerator):
     return np.asarray(it_power_w, float) / it_w_per_accelerator
 
 
+def cowos_wafers(accelerators, packages_per_wafer):
+    """CoWoS wafers that ``accelerators`` packages need [wafers]: one package per accelerator,
+    ``packages_per_wafer`` good packages per wafer (yield included). The one rule for wafers
+    per accelerator (the engine's ``cowos_wafers`` series, supply's need and flows' packaging cost).
+
+    >>> float(cowos_wafers(150, 15.0))
+    10.0
+    """
+    return np.asarray(accelerators, float) / packages_per_wafer
+
+
 def whole_systems_for_power(it_power_w, it_w_per_accelerator, accelerators_per_system):
     """Whole systems that fit in an IT power budget [-] (floored, so never over budget).
 
