@@ -19,6 +19,19 @@ class Chart:
     kind: str = "line"  # line | area (stacked) | bar | fan
     y_title: str = ""
     x_title: str = ""
+    #: Per-series display hints: ``{series name: "dash" | "dot" | "markers"}`` (e.g. two lines that can coincide).
+    styles: dict[str, str] = field(default_factory=dict)
+    #: Series drawn as a line on a second y axis (its title in ``y2_title``).
+    secondary: list[str] = field(default_factory=list)
+    y2_title: str = ""
+    #: Series given their own colour outside the palette order (``{name: "#hex"}``).
+    colors: dict[str, str] = field(default_factory=dict)
+    #: Horizontal bars (a tornado): ``x`` holds the category labels, series the low/high bars.
+    horizontal: bool = False
+    #: Where each bar starts (floating bars, e.g. a tornado's low-to-high range); empty: from zero.
+    base: list = field(default_factory=list)
+    #: A note under the chart (e.g. "market-based is dashed: the lines coincide").
+    note: str = ""
 
 
 @dataclass
@@ -26,6 +39,8 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list]
+    #: Indices of columns holding numbers or formatted figures (right-aligned).
+    numeric: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -47,14 +62,27 @@ class Context:
     deal: dict | None = None
     supply: dict | None = None
     flows: dict | None = None
+    sensitivity: dict | None = None
+    #: Language of the text (``en`` | ``ja``) and the currency money is shown in (``per_usd`` units per dollar).
+    lang: str = "en"
+    currency: str = "USD"
+    per_usd: float = 1.0
+    fx: dict | None = None
 
     @classmethod
-    def build(cls, result, scenario_text: str = "", samples: int = 0, seed: int = 0) -> "Context":
+    def build(cls, result, scenario_text: str = "", samples: int = 0, seed: int = 0, lang: str = "en",
+              currency: str = "USD") -> "Context":
         from ..deals import PriceOptions, analyse
         from ..flows import flows
+        from ..i18n import check_lang
         from ..supply import supply_report
 
-        ctx = cls(result, scenario_text)
+        ctx = cls(result, scenario_text, lang=check_lang(lang), currency=currency.upper())
+        if ctx.currency != "USD":
+            from ..market import fx_per_usd
+
+            ctx.fx = fx_per_usd(ctx.currency)
+            ctx.per_usd = float(ctx.fx["per_usd"])
         ctx.flows = flows(result)
         ctx.supply = supply_report(result)
         if any(d.warrant or d.investment or d.supplier_terms for d in result.scenario.deals):
@@ -63,4 +91,11 @@ class Context:
             from ..mc import simulate
 
             ctx.mc = simulate(result, samples=samples, seed=seed)
+        if result.scenario.uncertainty:
+            from ..sensitivity import tornado
+
+            try:
+                ctx.sensitivity = tornado(result)
+            except Exception:  # noqa: BLE001 - a scenario whose variables cannot be tornadoed: the section is left out
+                ctx.sensitivity = None
         return ctx

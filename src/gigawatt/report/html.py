@@ -14,11 +14,28 @@ from . import Section
 from .plotly_spec import figure
 
 CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Helvetica,Arial,sans-serif;margin:0 auto;max-width:1100px;padding:24px;color:#222}
-h1{font-size:1.6em;margin-bottom:.2em} h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:2em}
-table{border-collapse:collapse;margin:12px 0;font-size:.9em} td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-th{background:#f4f4f4} td.num{text-align:right;font-variant-numeric:tabular-nums} pre{background:#f8f8f8;padding:12px;overflow:auto;font-size:.85em}
-.chart{min-height:360px} nav a{margin-right:12px} .muted{color:#666}
+body{font-family:system-ui,-apple-system,"Segoe UI","Hiragino Sans","Noto Sans CJK JP","IPAexGothic","IPAGothic",Meiryo,Helvetica,Arial,sans-serif;
+ margin:0 auto;max-width:1100px;padding:24px;color:#222;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.2em} h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:2em} h3{font-size:1.02em;margin:1.2em 0 .3em}
+table{border-collapse:collapse;margin:8px 0 12px;font-size:.88em} td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
+th{background:#f4f4f4;font-weight:600} td.num,th.num{text-align:right;font-variant-numeric:tabular-nums} td.num{white-space:nowrap} table{max-width:100%}
+pre{background:#f8f8f8;padding:12px;overflow:auto;font-size:.8em} .chart{width:100%;min-height:360px} .note{font-size:.85em;color:#555;margin:0 0 14px}
+nav{columns:3;font-size:.9em;margin:8px 0 0} nav a{display:block} .muted{color:#666}
+#summary{background:#f6f8fb;border:1px solid #d8dee8;border-radius:6px;padding:4px 18px 10px;margin-top:1em}
+#summary h2{border:none;margin-top:.6em} #summary td:first-child{font-weight:600} #summary p{font-size:1.02em}
+#sources table{font-size:.75em} #sources td{padding:2px 5px}
+footer.print-footer{display:none}
+@page{size:A4;margin:14mm 12mm 16mm}
+@media print{
+ body{max-width:none;padding:0;font-size:9.5pt;color:#000}
+ nav,.no-print{display:none}
+ h2{break-after:avoid;page-break-after:avoid;margin-top:1.2em} h3{break-after:avoid;page-break-after:avoid}
+ .chart{break-inside:avoid;page-break-inside:avoid;overflow:hidden}
+ table{font-size:8pt} td,th{padding:2px 4px} tr,td,th{break-inside:avoid;page-break-inside:avoid} #sources td{overflow-wrap:anywhere}
+ details{display:none}
+ footer.print-footer{display:block;margin-top:2em;font-size:8pt;color:#555;border-top:1px solid #ccc;padding-top:4px}
+ a{color:inherit;text-decoration:none}
+}
 """
 
 
@@ -32,25 +49,36 @@ def _js(obj) -> str:
     return json.dumps(obj).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _cell(v) -> str:
+def _cell(v, numeric: bool = False) -> str:
+    """A table cell; numbers never in scientific notation (sections pass formatted text anyway)."""
+    if isinstance(v, bool):
+        v = str(v)
     if isinstance(v, float):
-        return f'<td class="num">{v:,.6g}</td>'
+        return f'<td class="num">{v:,.0f}</td>' if abs(v) >= 1000 else f'<td class="num">{v:,.3f}'.rstrip("0").rstrip(".") + "</td>"
     if isinstance(v, int):
         return f'<td class="num">{v:,}</td>'
     text = html.escape(str(v))
-    return f"<td><pre>{text}</pre></td>" if "\n" in text else f"<td>{text}</td>"
+    if "\n" in text:
+        return f"<td><pre>{text}</pre></td>"
+    return f'<td class="num">{text}</td>' if numeric else f"<td>{text}</td>"
 
 
-def render(sections: list[Section], title: str) -> str:
-    """The report as one HTML string."""
+def render(sections: list[Section], title: str, lang: str = "en", scenario: str | None = None, date: str | None = None) -> str:
+    """The report as one HTML string (``lang``: the page's language; ``scenario`` and ``date`` for the subtitle and the
+    print footer)."""
     from plotly.offline import get_plotlyjs
 
+    from ..i18n import day, t
+
+    date = date or day(lang=lang)
+    scenario = scenario or title
     # "</script" would end the inline script early (none in current plotly.js builds; "<\/" means the same in JS).
     plotly_js = re.sub(r"</(script)", r"<\\/\1", get_plotlyjs(), flags=re.IGNORECASE)
-    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>{_e(title)}</title><style>{CSS}</style>",
+    parts = [f"<!doctype html><html lang='{_e(lang)}'><head><meta charset='utf-8'>"
+             f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{_e(title)}</title><style>{CSS}</style>",
              f"<script>{plotly_js}</script></head><body>",
-             f"<h1>{_e(title)}</h1><p class='muted'>gigawatt report: every number below is recomputable with "
-             f"<code>gigawatt plan</code>; sources are listed at the end.</p><nav>"]
+             f"<header><h1>{_e(title)}</h1><p class='muted'>{_e(t('report.subtitle', lang, scenario=scenario, date=date))}</p></header>",
+             f"<nav aria-label='{_e(t('report.contents', lang))}'>"]
     parts += [f"<a href='#{_e(s.id)}'>{_e(s.title)}</a>" for s in sections]
     parts.append("</nav>")
     figures = []
@@ -58,14 +86,23 @@ def render(sections: list[Section], title: str) -> str:
         parts.append(f"<section id='{_e(s.id)}'><h2>{_e(s.title)}</h2>")
         if s.text:
             parts.append(f"<p>{_e(s.text)}</p>")
-        for t in s.tables:
-            parts.append(f"<h3>{_e(t.title)}</h3><table><tr>" + "".join(f"<th>{_e(c)}</th>" for c in t.columns) + "</tr>")
-            parts += ["<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in t.rows]
-            parts.append("</table>")
+        for tb in s.tables:
+            if s.id == "scenario":  # the input file: collapsed on screen, left out of print
+                body = "".join(_e(row[0]) for row in tb.rows)
+                parts.append(f"<details><summary>{_e(tb.title)}</summary><pre>{body}</pre></details>")
+                continue
+            num = set(tb.numeric)
+            parts.append(f"<h3>{_e(tb.title)}</h3><table><thead><tr>"
+                         + "".join(f"<th{' class=num' if i in num else ''}>{_e(c)}</th>" for i, c in enumerate(tb.columns)) + "</tr></thead><tbody>")
+            parts += ["<tr>" + "".join(_cell(v, i in num) for i, v in enumerate(row)) + "</tr>" for row in tb.rows]
+            parts.append("</tbody></table>")
         for c in s.charts:
             parts.append(f"<div class='chart' id='chart-{_e(c.id)}' data-chart='{_e(c.id)}'></div>")
-            figures.append((f"chart-{c.id}", figure(c)))
+            if c.note:
+                parts.append(f"<p class='note'>{_e(c.note)}</p>")
+            figures.append((f"chart-{c.id}", figure(c, lang)))
         parts.append("</section>")
+    parts.append(f"<footer class='print-footer'>{_e(t('report.footer', lang, scenario=scenario, date=date))}</footer>")
     script = "".join(f"Plotly.newPlot({_js(div)}, {_js(spec['data'])}, {_js(spec['layout'])}, "
                      f"{{responsive: true, displaylogo: false}});" for div, spec in figures)
     parts.append(f"<script>{script}</script></body></html>")
