@@ -136,20 +136,20 @@ def _csp_in_force(page) -> bool:
 def test_edit_save_reload_in_the_page(browser, server, tmp_path):
     page = browser.new_page()
     page.goto(server)
-    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
-    assert page.locator("#chart-gw_by_vendor .main-svg").count() > 0
+    page.wait_for_function("() => document.getElementById('headline-facility-gw') && document.getElementById('headline-facility-gw').textContent === '6.00 GW'")
+    assert page.locator("#chart-gw_by_vendor .main-svg, #chart-gw_by_product .main-svg").count() > 0
     first = page.locator("input.tranche-gw").first
     first.fill("2")
     first.dispatch_event("change")
-    page.wait_for_function("() => document.getElementById('total-gw').textContent === '7.00'")
+    page.wait_for_function("() => document.getElementById('headline-facility-gw').textContent === '7.00 GW'")
     page.fill("#name", "my-amd")
     page.click("#save-btn")
     page.wait_for_function("() => document.getElementById('status').textContent.startsWith('saved my-amd v1')")
     page.reload()
-    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.wait_for_function("() => document.getElementById('headline-facility-gw') && document.getElementById('headline-facility-gw').textContent === '6.00 GW'")
     page.select_option("#scenario-select", "my-amd")
     page.click("#load-btn")
-    page.wait_for_function("() => document.getElementById('total-gw').textContent === '7.00'")
+    page.wait_for_function("() => document.getElementById('headline-facility-gw').textContent === '7.00 GW'")
     assert page.locator("#version").text_content() == "1"
     page.screenshot(path=str(tmp_path / "page.png"))
 
@@ -157,7 +157,7 @@ def test_edit_save_reload_in_the_page(browser, server, tmp_path):
 def test_validation_errors_show_inline(browser, server):
     page = browser.new_page()
     page.goto(server)
-    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.wait_for_function("() => document.getElementById('headline-facility-gw') && document.getElementById('headline-facility-gw').textContent === '6.00 GW'")
     page.fill("#yaml", page.input_value("#yaml").replace("product: mi450", "product: mi45", 1))
     page.click("#evaluate-btn")
     page.wait_for_function("() => document.getElementById('errors').textContent.includes('unknown product')")
@@ -229,23 +229,24 @@ def test_script_payloads_in_a_saved_scenario_are_only_text(browser, server, tmp_
     context = browser.new_context()
     page = _strict_page(context, csp=strict)
     page.goto(server)
-    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.wait_for_function("() => document.getElementById('headline-facility-gw') && document.getElementById('headline-facility-gw').textContent === '6.00 GW'")
     page.select_option("#scenario-select", "xss-test")
     page.click("#load-btn")
-    page.wait_for_function("() => document.getElementById('total-gw').textContent === '3.00'")
+    page.wait_for_function("() => document.getElementById('headline-facility-gw').textContent === '3.00 GW'")
     assert page.text_content("#title") == HOSTILE["title"]
     assert page.locator("#tranches td:first-child").all_text_contents() == [P_IMG, P_SCRIPT, P_SVG]
     page.evaluate("document.getElementById('status').textContent = ''")
     page.click("#evaluate-btn")
     page.wait_for_function("() => document.getElementById('status').textContent !== ''")
     assert page.text_content("#errors") == ""
+    page.click("#compare-tab")
     page.select_option("#compare-select", "xss-test")
     page.click("#compare-btn")
     page.wait_for_selector("#compare-table")
     page.wait_for_selector("#compare-b .gtitle")
     assert page.locator("#compare-table th").nth(2).text_content() == HOSTILE["name"]
     assert page.text_content("#compare-b .gtitle").startswith(HOSTILE["name"] + ": ")
-    assert page.locator("#chart-gw_by_vendor .main-svg").count() > 0 and page.locator("#compare-a .main-svg").count() > 0
+    assert page.locator("#chart-gw_by_vendor .main-svg, #chart-gw_by_product .main-svg").count() > 0 and page.locator("#compare-a .main-svg").count() > 0
     _shot(page, tmp_path, f"xss-{'csp' if strict else 'served'}.png")
     assert page.evaluate("window.__xss") is None
     assert page.dialogs == [] and page.errors == []
@@ -260,7 +261,7 @@ def test_page_styles_load_under_csp(browser, server):
     context = browser.new_context()
     page = _strict_page(context)
     page.goto(server)
-    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.wait_for_function("() => document.getElementById('headline-facility-gw') && document.getElementById('headline-facility-gw').textContent === '6.00 GW'")
     assert page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor") == "rgb(31, 41, 55)"  # /static/app.css
     assert page.evaluate("window.__csp") == [] and page.errors == []
     context.close()
@@ -276,12 +277,12 @@ def test_token_from_the_url(browser, token_server, tmp_path):
     context = browser.new_context()
     page = _strict_page(context)
     page.goto(f"{token_server}/#token={TOKEN}")
-    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.wait_for_function("() => document.getElementById('headline-facility-gw') && document.getElementById('headline-facility-gw').textContent === '6.00 GW'")
     assert page.evaluate("location.hash") == "" and TOKEN not in page.url
     assert page.evaluate("sessionStorage.getItem('gigawatt-token')") == TOKEN
     _shot(page, tmp_path, "token.png")
     page.reload()  # the token stays for this tab's session
-    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.wait_for_function("() => document.getElementById('headline-facility-gw') && document.getElementById('headline-facility-gw').textContent === '6.00 GW'")
     page.fill("#name", "with-token")
     page.click("#save-btn")
     page.wait_for_function("() => document.getElementById('status').textContent.startsWith('saved with-token v1')")
@@ -301,7 +302,7 @@ def test_missing_or_wrong_token_says_how_to_get_in(browser, token_server, tmp_pa
     page.wait_for_function("() => document.getElementById('errors').textContent.includes('refused')")
     assert page.evaluate("sessionStorage.getItem('gigawatt-token')") is None and page.evaluate("location.hash") == ""
     page.goto(f"{token_server}/#token={TOKEN}")
-    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.wait_for_function("() => document.getElementById('headline-facility-gw') && document.getElementById('headline-facility-gw').textContent === '6.00 GW'")
     assert page.text_content("#errors") == "" and page.evaluate("location.hash") == ""
     context.close()
 
@@ -335,7 +336,7 @@ def test_world_view_shows_the_chart_and_the_deals(browser, token_server, tmp_pat
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = _strict_page(context)
     page.goto(f"{token_server}/#token={TOKEN}")
-    page.wait_for_function("() => document.getElementById('total-gw') && document.getElementById('total-gw').textContent === '6.00'")
+    page.wait_for_function("() => document.getElementById('headline-facility-gw') && document.getElementById('headline-facility-gw').textContent === '6.00 GW'")
     assert page.is_hidden("#world-view")
     page.click("#world-tab")
     page.wait_for_function("() => document.querySelectorAll('#world-deals tr').length > 1")
@@ -363,6 +364,234 @@ def test_world_view_shows_the_chart_and_the_deals(browser, token_server, tmp_pat
     page.click("#world-btn")
     page.wait_for_function("() => document.getElementById('world-errors').textContent.includes('YYYY-MM')")
     page.click("#scenario-tab")
-    assert page.is_visible("#scenario-view") and page.is_hidden("#world-view") and page.text_content("#total-gw") == "6.00"
+    assert page.is_visible("#scenario-view") and page.is_hidden("#world-view") and page.text_content("#headline-facility-gw") == "6.00 GW"
     assert page.evaluate("window.__csp") == [] and page.errors == [] and page.dialogs == []
+    context.close()
+
+
+# --- the report's print view and PDF (English and Japanese) ---------------------------------------
+
+def _pdf_pages(data: bytes) -> int:
+    """Pages in a PDF: pdfinfo where installed, else the page objects in the file."""
+    if shutil.which("pdfinfo"):
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+            fh.write(data)
+            fh.flush()
+            out = subprocess.run(["pdfinfo", fh.name], capture_output=True, text=True).stdout
+        return int(re.search(r"Pages:\s+(\d+)", out)[1])
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", data))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_report_pdf_and_print_view(browser, tmp_path, lang):
+    from typer.testing import CliRunner
+
+    from gigawatt.cli import app
+
+    html_out, pdf_out = tmp_path / f"report-{lang}.html", tmp_path / f"report-{lang}.pdf"
+    res = CliRunner().invoke(app, ["report", "openai-amd", "--html", str(html_out), "--pdf", str(pdf_out), "--lang", lang,
+                                   "--samples", "300"])
+    assert res.exit_code == 0, res.output
+    data = pdf_out.read_bytes()
+    assert data.startswith(b"%PDF") and _pdf_pages(data) >= 2
+    context = browser.new_context(viewport={"width": 1100, "height": 1400})
+    context.set_offline(True)
+    page = context.new_page()
+    page.goto(html_out.as_uri())
+    page.wait_for_function("() => window.Plotly && document.querySelectorAll('.main-svg').length > 5")
+    summary = "エグゼクティブ・サマリー" if lang == "ja" else "Executive summary"
+    assert page.locator("#summary h2").inner_text() == summary
+    assert page.locator("nav").is_visible() and not page.locator("footer.print-footer").is_visible()
+    _shot(page, tmp_path, f"report-{lang}-screen.png")
+    page.locator("#capex").screenshot(path=str(Path(os.environ.get("GIGAWATT_SHOTS") or tmp_path) / f"report-{lang}-capex.png"))
+    page.emulate_media(media="print")
+    # Print view: no navigation, the scenario file folded away, the footer with scenario and date shown, deal economics
+    # right after the summary (first page).
+    assert not page.locator("nav").is_visible() and not page.locator("details").is_visible()
+    assert page.locator("footer.print-footer").is_visible() and "openai-amd" in page.locator("footer.print-footer").inner_text()
+    ids = page.eval_on_selector_all("section", "els => els.map(e => e.id)")
+    assert ids[:2] == ["summary", "warrant"]
+    wide = page.evaluate("() => [...document.querySelectorAll('table')].filter(t => t.scrollWidth > document.body.clientWidth + 2).length")
+    assert wide == 0  # no table wider than the page (Chromium would shrink every page to fit it)
+    _shot(page, tmp_path, f"report-{lang}-print.png")
+    context.close()
+
+
+# -- the dashboard's tabs: deal economics, supply, Monte Carlo, compare, world; language; keyboard --------------
+LAPTOP = {"width": 1366, "height": 768}
+HEADLINE_6GW = ("() => document.getElementById('headline-facility-gw') && "
+                "document.getElementById('headline-facility-gw').textContent === '6.00 GW'")
+
+
+def _api_requests(page) -> list:
+    seen = []
+    page.on("request", lambda r: seen.append((r.url, r.headers.get("authorization"))) if "/api/" in r.url else None)
+    return seen
+
+
+def _cells(page, selector):
+    return page.locator(selector + " tr").evaluate_all("rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+
+
+def test_every_tab_under_csp_with_the_token(browser, token_server, tmp_path):
+    """Each tab fetches its view with the bearer token, draws its tables and charts, and breaks nothing under the CSP."""
+    context = browser.new_context(viewport=LAPTOP)
+    page = _strict_page(context)
+    requests = _api_requests(page)
+    page.goto(f"{token_server}/#token={TOKEN}")
+    page.wait_for_function(HEADLINE_6GW)
+    _shot(page, tmp_path, "tab-plan-en.png")
+    # Deal economics: warrant, vesting by tranche, shareholder table, buyer economics, vesting chart.
+    page.click("#deal-tab")
+    page.wait_for_selector("#deal0-tranches")
+    assert page.is_visible("#deal-view") and page.is_hidden("#scenario-view")
+    rows = _cells(page, "#deal0-tranches")
+    assert rows[0] == ["Tranche", "Shares", "GW milestone", "Price hurdle", "Milestone month", "P(vest)", "Expected vest", "Terms"]
+    assert len(rows) == 7 and rows[1][3] == "$200.00" and rows[1][7] == "assumed"
+    assert _cells(page, "#deal0-shareholder")[1][0] == "FY2026"
+    page.wait_for_selector("#chart-deal0-vesting .main-svg")
+    assert page.locator("#chart-deal0-vesting .legendtext").count() == 6
+    assert page.text_content(".scenario-name") == "openai-amd"
+    _shot(page, tmp_path, "tab-deal-en.png")
+    # Supply: the binding input by quarter and the share-of-world chart.
+    page.click("#supply-tab")
+    page.wait_for_selector("#supply-quarters")
+    assert page.text_content("#supply-binding").startswith("Binding supply input")
+    assert _cells(page, "#supply-quarters")[0][0] == "Quarter"
+    page.wait_for_selector("#chart-supply_shares .main-svg")
+    page.fill("#supply-share", "3")
+    page.click("#supply-btn")
+    page.wait_for_function("() => document.getElementById('supply-binding').textContent.includes('binds first')")
+    _shot(page, tmp_path, "tab-supply-en.png")
+    # Monte Carlo: on demand, with a progress indicator while the server runs it.
+    page.click("#mc-tab")
+    assert page.locator("#mc-percentiles").count() == 0 and page.is_hidden("#mc-progress")
+    page.evaluate("() => { window.__progress = []; const p = document.getElementById('mc-progress'); new MutationObserver(() => "
+                  "window.__progress.push([!p.hidden, document.getElementById('mc-progress-text').textContent])).observe(p, {attributes: true}); }")
+    page.fill("#mc-samples", "2000")
+    page.click("#mc-btn")
+    page.wait_for_selector("#mc-percentiles")
+    seen = page.evaluate("window.__progress")
+    assert seen[0][0] is True and "2,000 samples" in seen[0][1] and page.is_hidden("#mc-progress")
+    table = _cells(page, "#mc-percentiles")
+    assert table[0] == ["Output", "Mean", "P5", "P10", "P50", "P90", "P95"] and any(r[0] == "Warrant value" for r in table)
+    page.wait_for_selector("#chart-fan_online_gw .main-svg")
+    assert page.text_content("#status").startswith("2,000 samples")
+    _shot(page, tmp_path, "tab-mc-en.png")
+    # Compare: the current scenario by its name, absolute and % differences, per GW.
+    page.click("#compare-tab")
+    page.select_option("#compare-select", "openai-portfolio")
+    page.click("#compare-btn")
+    page.wait_for_selector("#compare-table")
+    table = _cells(page, "#compare-table")
+    assert table[0][:3] == ["", "openai-amd", "openai-portfolio"] and table[0][4] == "Difference (%)"
+    assert ["Facility GW", "6.00 GW", "26.00 GW", "20.00 GW", "+333.3%"] in table
+    assert any(r[0].endswith("per GW") for r in table) and not any("e+" in c for r in table for c in r)
+    page.wait_for_selector("#compare-b .gtitle")
+    assert page.text_content("#compare-a .gtitle").startswith("openai-amd: ")
+    _shot(page, tmp_path, "tab-compare-en.png")
+    page.click("#world-tab")
+    page.wait_for_function("() => document.querySelectorAll('#world-deals tr').length > 1")
+    _shot(page, tmp_path, "tab-world-en.png")
+    page.click("#scenario-tab")
+    assert page.is_visible("#scenario-view") and page.text_content("#headline-facility-gw") == "6.00 GW"
+    assert requests and all(auth == "Bearer " + TOKEN for _, auth in requests), requests
+    assert page.evaluate("window.__csp") == [] and page.errors == [] and page.dialogs == []
+    context.close()
+
+
+def test_language_switch(browser, server, tmp_path):
+    """日本語: the page's own strings from its dictionary, labels and numbers from the API in Japanese; and back."""
+    context = browser.new_context(viewport=LAPTOP)
+    page = _strict_page(context)
+    page.goto(server)
+    page.wait_for_function(HEADLINE_6GW)
+    page.select_option("#lang-select", "ja")
+    page.wait_for_function("() => document.querySelector('#headline-capex-bottom-up').textContent.endsWith('億ドル')")
+    assert page.evaluate("document.documentElement.lang") == "ja"
+    assert page.text_content("#scenario-tab") == "計画" and page.text_content("#deal-tab") == "案件の経済性"
+    assert page.text_content("#headline-facility-gw") == "6.00 GW"
+    assert page.locator("#headline th").first.text_content() == "施設GW"
+    assert page.locator("#tranches th").first.text_content() == "トランシェ"
+    _shot(page, tmp_path, "tab-plan-ja.png")
+    page.click("#deal-tab")
+    page.wait_for_selector("#deal0-tranches")
+    assert _cells(page, "#deal0-tranches")[0][0] == "トランシェ" and "2027年" in _cells(page, "#deal0-tranches")[1][4]
+    page.wait_for_selector("#chart-deal0-vesting .main-svg")
+    _shot(page, tmp_path, "tab-deal-ja.png")
+    page.click("#supply-tab")
+    page.wait_for_selector("#supply-quarters")
+    assert _cells(page, "#supply-quarters")[0][0] == "四半期" and page.text_content("#supply-binding").startswith("制約となる供給")
+    _shot(page, tmp_path, "tab-supply-ja.png")
+    page.click("#mc-tab")
+    page.click("#mc-btn")
+    page.wait_for_selector("#mc-percentiles")
+    assert _cells(page, "#mc-percentiles")[0][:2] == ["出力", "平均"]
+    page.wait_for_selector("#chart-fan_online_gw .main-svg")
+    _shot(page, tmp_path, "tab-mc-ja.png")
+    page.click("#compare-tab")
+    page.select_option("#compare-select", "openai-portfolio")
+    page.click("#compare-btn")
+    page.wait_for_selector("#compare-table")
+    assert _cells(page, "#compare-table")[1][0] == "施設GW"
+    page.wait_for_selector("#compare-b .main-svg")
+    _shot(page, tmp_path, "tab-compare-ja.png")
+    page.click("#world-tab")
+    page.wait_for_selector("#chart-world_gw_by_buyer .main-svg")
+    assert page.text_content("#chart-world_gw_by_buyer .gtitle") == "買い手別の稼働GW（四半期末）"
+    _shot(page, tmp_path, "tab-world-ja.png")
+    # The choice lasts for the tab's session; English again from the switch.
+    page.reload()
+    page.wait_for_function("() => document.documentElement.lang === 'ja' && document.getElementById('headline-facility-gw')")
+    page.select_option("#lang-select", "en")
+    page.wait_for_function("() => document.getElementById('scenario-tab').textContent === 'Plan' && "
+                           "document.querySelector('#headline th').textContent === 'Facility GW'")
+    assert page.evaluate("window.__csp") == [] and page.errors == []
+    context.close()
+
+
+def test_tabs_by_keyboard_labels_and_contrast(browser, server):
+    context = browser.new_context(viewport=LAPTOP)
+    page = _strict_page(context)
+    page.goto(server)
+    page.wait_for_function(HEADLINE_6GW)
+    tabs = page.locator("[role=tab]")
+    assert tabs.count() == 6 and page.locator("[role=tablist]").count() == 1
+    assert tabs.evaluate_all("ts => ts.map(t => t.tagName + ':' + t.getAttribute('aria-selected'))") == \
+        ["BUTTON:true"] + ["BUTTON:false"] * 5
+    page.focus("#scenario-tab")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_selector("#deal0-tranches")
+    assert page.evaluate("document.activeElement.id") == "deal-tab"
+    assert page.get_attribute("#deal-tab", "aria-selected") == "true" and page.get_attribute("#scenario-tab", "aria-selected") == "false"
+    assert page.is_visible("#deal-view") and page.is_hidden("#scenario-view")
+    page.keyboard.press("End")
+    assert page.evaluate("document.activeElement.id") == "world-tab" and page.is_visible("#world-view")
+    page.keyboard.press("ArrowRight")  # wraps round
+    assert page.evaluate("document.activeElement.id") == "scenario-tab" and page.is_visible("#scenario-view")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.id") == "world-tab"
+    page.keyboard.press("Home")
+    page.keyboard.press("Tab")  # the tabs are buttons: Tab reaches each one
+    assert page.evaluate("document.activeElement.id") == "deal-tab"
+    page.keyboard.press("Enter")
+    assert page.is_visible("#deal-view")
+    # Every form control has a label (a <label> or aria-label).
+    unlabelled = page.evaluate("() => [...document.querySelectorAll('input, select, textarea')]"
+                               ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.id || e.className)")
+    assert unlabelled == []
+    # Text contrast of the header, the tabs and muted text: at least 4.5:1 (WCAG AA).
+    ratios = page.evaluate("""() => {
+      const rgb = (s) => s.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+      const lum = (c) => { const [r, g, b] = c.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                           return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+      const bg = (e) => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor; if (!c.endsWith(', 0)') && c !== 'transparent') return c; } return 'rgb(255, 255, 255)'; };
+      const ratio = (e) => { const a = lum(rgb(getComputedStyle(e).color)), b = lum(rgb(bg(e))); return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
+      return [...document.querySelectorAll('#views .tab, #status, .brand span, header .lang, .muted, button')].map((e) => [e.id || e.className || e.tagName, ratio(e)]);
+    }""")
+    low = [(name, round(r, 2)) for name, r in ratios if r < 4.5]
+    assert not low, low
+    assert page.evaluate("window.__csp") == [] and page.errors == []
     context.close()

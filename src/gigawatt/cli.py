@@ -113,19 +113,29 @@ def size(
     t = Table(title=f"{r['product_name']} - {what}", show_header=False, title_justify="left")
     t.add_column("", style="bold")
     t.add_column("", justify="right")
+    from .registry import get as param
+
+    def lab(name: str) -> str:
+        return param(name, "nameplate").label
+
+    def val(name: str) -> str:
+        return fmt.param(r[name], name, "nameplate")
+
     rows = [
-        ("System", f"{r['system']} ({r['rack_kw']:,.0f} kW per rack)"),
-        ("Accelerators", fmt.count(r["accelerators"])),
-        ("Systems / racks", f"{r['systems']:,} / {r['racks']:,}"),
-        ("All-in power per accelerator", f"{r['it_kw_per_accelerator']:.2f} kW IT, {r['facility_kw_per_accelerator']:.2f} kW facility (TDP {'unknown' if r['tdp_w'] is None else format(r['tdp_w'], ',.0f') + ' W'})"),
-        ("IT power", fmt.num(r["it_mw"], "MW")),
-        ("Facility power", f"{fmt.num(r['facility_mw'], 'MW')} (PUE {r['pue']:.2f}, {r['site_class'] or r['cooling']}, {r['draw']} draw)"),
-        ("Capex, bottom-up", f"{fmt.usd(r['capex_usd'])} (systems {fmt.usd(r['capex_systems_usd'])}, network {fmt.usd(r['capex_network_usd'])}, facility {fmt.usd(r['capex_facility_usd'])})"),
-        ("Capex, top-down", f"{fmt.usd(r['capex_topdown_usd'])} (x{r['capex_ratio_topdown_to_bottomup']:.2f} bottom-up)"),
-        ("Energy", f"{r['energy_twh_per_year']:,.2f} TWh/yr, {fmt.usd(r['energy_cost_usd_per_year'])}/yr"),
-        ("Peak BF16 (dense)", fmt.flops(r["peak_pflops_bf16"])),
-        ("Effective BF16", fmt.flops(r["effective_pflops_bf16"])),
-        ("HBM", f"{r['hbm_gb'] / 1e6:,.2f} PB in {fmt.count(r['hbm_stacks'])} stacks"),
+        ("System", f"{r['system']} ({fmt.param(r['rack_kw'], 'rack_kw', 'input')} per rack)"),
+        (lab("accelerators"), val("accelerators")),
+        (f"{lab('systems')} / {lab('racks')}", f"{r['systems']:,} / {r['racks']:,}"),
+        (lab("it_kw_per_accelerator"), f"{val('it_kw_per_accelerator')} IT, {fmt.by_format(r['facility_kw_per_accelerator'], 'kw')} facility "
+         f"(TDP {'unknown' if r['tdp_w'] is None else fmt.by_format(r['tdp_w'], 'watts')})"),
+        (lab("it_mw"), val("it_mw")),
+        (lab("facility_mw"), f"{val('facility_mw')} (PUE {fmt.by_format(r['pue'], 'ratio')}, {r['site_class'] or r['cooling']}, {r['draw']} draw)"),
+        (lab("capex_usd"), f"{val('capex_usd')} (systems {val('capex_systems_usd')}, network {val('capex_network_usd')}, "
+         f"facility {val('capex_facility_usd')})"),
+        (lab("capex_topdown_usd"), f"{val('capex_topdown_usd')} (x{r['capex_ratio_topdown_to_bottomup']:.2f} bottom-up)"),
+        (lab("energy_twh_per_year"), f"{fmt.by_format(r['energy_twh_per_year'], 'twh', 'TWh/yr')}, {fmt.usd(r['energy_cost_usd_per_year'])}/yr"),
+        (lab("peak_pflops_bf16"), val("peak_pflops_bf16")),
+        (lab("effective_pflops_bf16"), val("effective_pflops_bf16")),
+        (lab("hbm_gb"), f"{val('hbm_gb')} in {fmt.count(r['hbm_stacks'])} stacks"),
     ]
     for k, v in rows:
         t.add_row(k, v)
@@ -183,66 +193,56 @@ def _plan_tables(result, monthly: bool, arg: str) -> None:
     from rich.table import Table
 
     from . import fmt
+    from .timeline import sum_by_period
 
     con = _console()
     sc = result.scenario
     con.print(f"[bold]{sc.title or sc.name}[/]  ({result.source}; inputs checked {sc.checked or 'n/a'})")
-    groups = result.groups("deal")
-    cols = [(f"{d['name']} ({d['supplier']})", d) for d in groups]
-    if len(groups) > 1:
-        cols.append(("Total", result.totals()))
-    t = Table(title="At full build-out (before retirement)", title_justify="left")
+    from .headline import figures, rows
+
+    cols = figures(result, by="deal")
+    if len(cols) > 1:
+        cols += figures(result)
+    t = Table(title="Headline: at full build-out (before retirement); CO2 and water over the horizon", title_justify="left")
     t.add_column("")
     for name, _ in cols:
         t.add_column(name, justify="right")
-    metrics = [
-        ("GW facility / IT", lambda r: f"{r['gw']:.2f} / {r['gw_it']:.2f}"),
-        ("Accelerators", lambda r: fmt.count(r["accelerators"])),
-        ("Racks", lambda r: fmt.count(r["racks"])),
-        ("Capex bottom-up", lambda r: fmt.usd(r["capex_usd"])),
-        ("  systems / network / facility", lambda r: " / ".join(fmt.usd(r[k]) for k in ("capex_systems_usd", "capex_network_usd", "capex_facility_usd"))),
-        ("Capex top-down", lambda r: fmt.usd(r["capex_topdown_usd"])),
-        ("Top-down / bottom-up", lambda r: f"{r['capex_ratio_topdown_to_bottomup']:.2f}"),
-        ("Energy at full load-out", lambda r: f"{r['energy_twh_per_year']:.1f} TWh/yr"),
-        ("Power: average / peak", lambda r: f"{r['average_mw']:,.0f} / {r['facility_mw']:,.0f} MW"),
-        ("CO2 at full load-out (location-based)", lambda r: f"{r['co2_mt_per_year']:.1f} Mt/yr"),
-        ("Peak / effective BF16", lambda r: f"{fmt.flops(r['peak_pflops_bf16'])} / {fmt.flops(r['effective_pflops_bf16'])}"),
-        ("HBM", lambda r: f"{r['hbm_gb'] / 1e6:,.1f} PB"),
-        ("PV of capex + opex", lambda r: fmt.usd(r["npv_cost_usd"])),
-    ]
-    for label, f in metrics:
-        t.add_row(label, *(f(r) for _, r in cols))
+    per_col = [rows(values) for _, values in cols]
+    for i, row in enumerate(per_col[0]):
+        t.add_row(row.label, *(c[i].text for c in per_col))
     con.print(t)
 
+    from .registry import get as param
+
     tt = Table(title="Tranches", title_justify="left")
-    for col in ("Tranche", "Product / system", "Start", "Ramp", "GW (basis)", "kW IT/acc.", "Accelerators", "PUE"):
+    for col in ("Tranche", "Product / system", param("start_offset", "input").label, param("ramp_months", "input").label,
+                f"{param('gw', 'nameplate').label} (basis)", param("it_kw_per_accelerator", "nameplate").label,
+                param("accelerators", "nameplate").label, param("pue", "nameplate").label):
         tt.add_column(col, justify="left" if col in ("Tranche", "Product / system") else "right", overflow="fold")
     for tr in result.tranches:
         i = tr.index
         npl = {k: float(v[0, i]) for k, v in result.nameplate.items()}
-        ramp_m = int(result.inputs.p["ramp_months"][0, i])
         start = tr.start if tr.start == tr.requested_start else f"{tr.start} (asked {tr.requested_start})"
-        tt.add_row(tr.label, f"{tr.product} / {tr.system}", start, f"{ramp_m} mo", f"{npl['gw']:.2f} ({tr.basis})",
-                   f"{npl['it_kw_per_accelerator']:.2f}", fmt.count(npl["accelerators"]), f"{npl['pue']:.2f}")
+        tt.add_row(tr.label, f"{tr.product} / {tr.system}", start, fmt.param(result.inputs.p["ramp_months"][0, i], "ramp_months", "input"),
+                   f"{fmt.param(npl['gw'], 'gw', 'nameplate')} ({tr.basis})",
+                   *(fmt.param(npl[k], k, "nameplate") for k in ("it_kw_per_accelerator", "accelerators", "pue")))
     con.print(tt)
 
     s = result.monthly()
     months = result.months
     idx = list(range(len(months))) if monthly else [i for i, m in enumerate(months) if m.endswith("-12")]
     mt = Table(title="Month by month" if monthly else "End of each year (--monthly for every month)", title_justify="left")
-    for col in ("Month", "GW online", "Accelerators", "Capex to date", "Opex in year", "Energy TWh in year", "CO2 Mt in year",
-                "CO2 Mt market-based", "Water Mm3"):
+    levels, flow_keys = ("online_gw", "accelerators"), ("opex_usd", "energy_mwh", "co2_t", "co2_market_t", "water_m3")
+    period = " in the month" if monthly else " in the year"
+    for col in ("Month", *(param(k, "series").label for k in levels), param("capex_usd", "series").label + " to date",
+                *(param(k, "series").label + period for k in flow_keys)):
         mt.add_column(col, justify="right")
     cum_capex = np.cumsum(s["capex_usd"])
+    per_year = {k: sum_by_period(months, s[k], "year") for k in flow_keys}  # calendar-year sums: timeline's one rule
     for i in idx:
-        lo = max(0, i - 11) if not monthly else i
-        mt.add_row(months[i], f"{s['online_gw'][i]:.2f}", fmt.count(s["accelerators"][i]), fmt.usd(cum_capex[i]),
-                   fmt.usd(s["opex_usd"][lo:i + 1].sum()), f"{s['energy_mwh'][lo:i + 1].sum() / 1e6:.2f}",
-                   f"{s['co2_t'][lo:i + 1].sum() / 1e6:.2f}", f"{s['co2_market_t'][lo:i + 1].sum() / 1e6:.2f}",
-                   f"{s['water_m3'][lo:i + 1].sum() / 1e6:.2f}")
-    if monthly:
-        mt.columns[4].header, mt.columns[5].header, mt.columns[6].header = "Opex", "Energy TWh", "CO2 Mt"
-        mt.columns[7].header, mt.columns[8].header = "CO2 Mt market", "Water Mm3"
+        v = {k: float(s[k][i]) if monthly else per_year[k][months[i][:4]] for k in flow_keys}
+        mt.add_row(months[i], *(fmt.param(s[k][i], k, "series") for k in levels), fmt.param(cum_capex[i], "capex_usd", "series"),
+                   *(fmt.param(v[k], k, "series") for k in flow_keys))
     con.print(mt)
     n_facts = {}
     sources = result.sources()
@@ -480,7 +480,8 @@ def flows(
     con.print("Accelerator residual of systems, bottom-up (vendor revenue: see the reconciled table): " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out["accelerator_vendors"].items()))
     con.print(f"Memory makers (HBM, {out['hbm_maker_shares_year']} shares): " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out["hbm_makers"].items()))
     o = out["opex_over_horizon"]
-    con.print("Opex over the horizon: " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in o.items())
+    opex_labels = {"energy_usd (utilities)": "energy (utilities)", "maintenance_usd (operators)": "maintenance (operators)"}
+    con.print("Opex over the horizon: " + ", ".join(f"{opex_labels.get(k, k)} {fmt.usd(v)}" for k, v in o.items())
               + f"; hardware refresh capex {fmt.usd(out['capex_refresh_over_horizon_usd'])}")
     for w in out["warnings"]:
         _warn(w)
@@ -761,7 +762,7 @@ def _check_output_path(path: Path, option: str, folder: bool = False) -> None:
 def report(
     scenario: str = typer.Argument(..., help="Built-in scenario name or a YAML file."),
     html: Optional[Path] = typer.Option(None, "--html", help="Write one self-contained HTML file (opens offline)."),
-    xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Write an Excel workbook (summary, monthly, deals, tranches, inputs, sources, scenario)."),
+    xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="Write an Excel workbook: summary, drivers with live formulas, monthly, deals, warrant, shareholder, flows, supply, Monte Carlo, sensitivity, inputs with provenance, sources."),
     png: Optional[Path] = typer.Option(None, "--png", help="Write one PNG per chart into this folder."),
     samples: int = typer.Option(0, "--samples", "-n", min=0, max=2_000_000, help="Add Monte Carlo fans with this many samples."),
     seed: int = SeedOpt,
@@ -771,17 +772,28 @@ def report(
     rate: Optional[float] = RateOpt,
     catalog: Optional[List[Path]] = CatalogOpt,
     world: bool = typer.Option(False, "--world", help="Add the world view of the deal ledger (every deal, as of today); a scenario built from the ledger gets it anyway."),
+    pdf: Optional[Path] = typer.Option(None, "--pdf", help="Write a PDF: headless Chromium prints the HTML report (A4, offline)."),
+    lang: str = typer.Option("en", "--lang", help="Language of the report and figures: en or ja."),
+    currency: str = typer.Option("USD", "--currency", help="Show money in this currency at the market file's latest FX rate (e.g. JPY)."),
 ):
-    """Reports: an offline HTML file with interactive charts, an Excel workbook, static PNG figures."""
+    """Reports: an offline HTML file with interactive charts, a PDF, an Excel workbook, static PNG figures."""
     from .api import evaluate
     from .report import Context
     from .report.sections import build
 
     from .scenario import scenario_text
 
-    if not (html or xlsx or png):
-        raise GigawattError("say what to write: --html FILE, --xlsx FILE and/or --png FOLDER")
-    for path, option, folder in ((html, "--html", False), (xlsx, "--xlsx", False), (png, "--png", True)):
+    if not (html or xlsx or png or pdf):
+        raise GigawattError("say what to write: --html FILE, --pdf FILE, --xlsx FILE and/or --png FOLDER")
+    from .i18n import check_lang
+
+    lang = check_lang(lang)
+    if pdf is not None:
+        from .report.pdf import find_chromium
+
+        if find_chromium() is None:
+            raise GigawattError("--pdf needs Chromium to print the report (apt-get install chromium, or set GIGAWATT_CHROMIUM)")
+    for path, option, folder in ((html, "--html", False), (xlsx, "--xlsx", False), (png, "--png", True), (pdf, "--pdf", False)):
         if path is not None:
             _check_output_path(path, option, folder)
     result = evaluate(scenario, catalog_paths=catalog)
@@ -791,7 +803,7 @@ def report(
     for m in market_used:
         _warn(f"{m['deal']}: warrant valued as of {m['as_of']} at ${m['spot_usd']:,.2f}, vol {m['volatility']:.0%}, rate {m['risk_free_rate']:.2%}")
     text = scenario_text(scenario)
-    ctx = Context.build(result, text, samples, seed)
+    ctx = Context.build(result, text, samples, seed, lang=lang, currency=currency)
     if world:
         from .ledger.cli import world_data
 
@@ -799,20 +811,29 @@ def report(
     sections = build(ctx)
     con = _console()
     try:
-        if html:
+        title = result.scenario.title or result.scenario.name
+        if html or pdf:
             from .report.html import render
 
-            html.write_text(render(sections, result.scenario.title or result.scenario.name), encoding="utf-8")
+            page = render(sections, title, lang=lang, scenario=result.scenario.name)
+        if html:
+            html.write_text(page, encoding="utf-8")
             con.print(f"wrote {html}")
+        if pdf:
+            from .i18n import day, t
+            from .report.pdf import write_pdf
+
+            write_pdf(page, pdf, footer=t("report.footer", lang, scenario=result.scenario.name, date=day(lang=lang)))
+            con.print(f"wrote {pdf}")
         if xlsx:
             from .report.xlsx import write
 
-            write(result, xlsx, text)
+            write(result, xlsx, text, ctx=ctx, lang=getattr(ctx, "lang", "en"))
             con.print(f"wrote {xlsx}")
         if png:
             from .report.png import write as write_png
 
-            paths = write_png(sections, png)
+            paths = write_png(sections, png, lang=lang, scenario=result.scenario.name)
             con.print(f"wrote {len(paths)} figures to {png}")
     except Exception as exc:  # OSError, or a writer library's own error for an unwritable file
         if isinstance(exc, GigawattError):

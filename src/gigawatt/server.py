@@ -26,7 +26,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -92,11 +92,16 @@ def _depth(value, limit: int) -> int:
     return deepest
 
 
+Lang = Literal["en", "ja"]
+LANG_QUERY = Query(None, description="Language of labels and titles: en (default) or ja; a body's `lang` wins.")
+
+
 class Source(BaseModel):
     """A scenario to work on: YAML text, or the name of a saved or built-in scenario."""
 
     yaml: str | None = Field(None, max_length=MAX_BODY)
     name: str | None = Field(None, max_length=64)
+    lang: Lang | None = Field(None, description="Language of labels and titles (en, ja); or the `lang` query parameter.")
 
 
 class SaveBody(BaseModel):
@@ -127,6 +132,18 @@ class EditBody(BaseModel):
 class CompareBody(BaseModel):
     a: Source
     b: Source
+    lang: Lang | None = Field(None, description="Language of labels (en, ja); or the `lang` query parameter.")
+
+
+class DealBody(Source):
+    samples: int = Field(4000, ge=100, le=20_000, description="Simulated share-price paths for the warrant.")
+    seed: int = Field(0, ge=int(BOUNDS["seed"][0]), le=int(BOUNDS["seed"][1]), description="Random seed, 0 or more.")
+
+
+class SupplyBody(Source):
+    case: Literal["low", "base", "high"] = Field("base", description="World capacity case.")
+    share: float | None = Field(None, gt=0, le=1, description="Allocable share of world supply (default: the catalog's).")
+    constrained: bool = Field(True, description="Also run the schedule supply allows and report each tranche's slip.")
 
 
 class McBody(Source):
@@ -409,14 +426,14 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             raise StoreError(404, f"no saved or built-in scenario {src.name!r}")
         return load(text, f"built-in scenario {src.name!r}", seen), text
 
-    def evaluate_cached(src: Source) -> tuple[dict, bytes]:
+    def evaluate_cached(src: Source, lang: str = "en") -> tuple[dict, bytes]:
         """(payload, its JSON bytes), from the cache when the resolved scenario was seen.
 
         A request seen before (the same YAML text, or the same name) skips parsing when every
         saved scenario its resolution looked up is unchanged (compared by digest, so a save in
         any server process counts); the resolved scenario's hash then finds the payload.
         """
-        request_key = ("yaml", _digest(src.yaml)) if src.yaml is not None else ("name", src.name)
+        request_key = ("yaml", _digest(src.yaml), lang) if src.yaml is not None else ("name", src.name, lang)
         known = resolved.get(request_key) if cache.size > 0 else None
         if known is not None and all(_digest(lookup_saved(n)) == d for n, d in known[0]):
             hit = cache.get(known[1])
@@ -424,36 +441,41 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
                 return hit[1], hit[2]
         seen: dict[str, str | None] = {}
         scenario, text = scenario_of(src, seen)
-        key = ResultCache.key(scenario)
+        key = ResultCache.key(scenario) + ":" + lang  # the payload's labels are in one language
         if cache.size > 0:
             resolved.put(request_key, (tuple(seen.items()), key))
         hit = cache.get(key)
         if hit is not None:
             return hit[1], hit[2]
-        payload = evaluate_payload(scenario, text)
+        payload = evaluate_payload(scenario, text, lang)
         body = _json_bytes(payload)
         cache.put(key, payload, body)
         return payload, body
 
-    def evaluate_payload(scenario, text: str) -> dict:
+    def evaluate_payload(scenario, text: str, lang: str = "en") -> dict:
         from .api import evaluate
         from .flows import flows
         from .report import Context
         from .report.plotly_spec import figure
+        from .dashboard import headline_rows, hidden_notes, localise_chart_titles, prune_charts
+        from .headline import figures
         from .report.sections import capacity, capex, energy, headline
 
         result = evaluate(scenario)
-        ctx = Context(result, text)
+        ctx = Context(result, text, lang=lang)
         ctx.flows = flows(result)
         sections = [capacity(ctx), capex(ctx), energy(ctx)]
         head = headline(ctx)
+        charts, hidden = prune_charts([{"id": c.id, **figure(c)} for s in sections for c in s.charts],
+                                      len({t.vendor for t in result.tranches}))
         return check_finite({
             "name": scenario.name, "title": scenario.title, "totals": result.totals(), "deals": result.groups("deal"),
             "headline": [[str(a), str(b)] for a, b in head.tables[0].rows],
+            "headline_rows": headline_rows(figures(result)[0][1], lang),
             "tranches": [{"deal": t.deal_index, "tranche": i, "label": t.label, "product": t.product, "gw": tr.gw, "start": tr.start,
                           "ramp_months": tr.ramp_months}
                          for t, (i, tr) in zip(result.tranches, [(j, tr) for d in scenario.deals for j, tr in enumerate(d.tranches)])],
-            "charts": [{"id": c.id, **figure(c)} for s in sections for c in s.charts],
+            "charts": localise_chart_titles(charts, lang), "hidden_charts": hidden, "chart_notes": hidden_notes(hidden, lang),
             "warnings": result.warnings, "constraints": result.inputs.constraints,
         })
 
@@ -514,19 +536,69 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         return Response(status_code=204)
 
     @app.post("/api/evaluate", responses=_responses(404))
-    def evaluate_endpoint(src: Source):
-        return Response(evaluate_cached(src)[1], media_type="application/json")
+    def evaluate_endpoint(src: Source, lang: Lang | None = LANG_QUERY):
+        """The scenario's totals, headline, tranches and charts (views that repeat another left out: `hidden_charts`)."""
+        return Response(evaluate_cached(src, src.lang or lang or "en")[1], media_type="application/json")
 
     @app.post("/api/compare", responses=_responses(404))
-    def compare(body: CompareBody):
-        a, b = evaluate_cached(body.a)[0], evaluate_cached(body.b)[0]
+    def compare(body: CompareBody, lang: Lang | None = LANG_QUERY):
+        """Two scenarios side by side: `a`, `b`, `difference` (totals), and labelled rows with absolute
+        and % differences, per GW and per effective PFLOP/s (`rows`, `table`, `inputs`), from `compare.compare`."""
+        from .api import evaluate
+        from .dashboard import compare_results
+
+        lang = body.lang or lang or "en"
+        a, b = evaluate_cached(body.a, lang)[0], evaluate_cached(body.b, lang)[0]
         keys = ["gw", "gw_it", "accelerators", "capex_usd", "capex_topdown_usd", "energy_twh_per_year", "effective_pflops_bf16", "npv_cost_usd"]
-        return {"a": {"name": a["name"], "totals": {k: a["totals"][k] for k in keys}, "charts": a["charts"][:1]},
-                "b": {"name": b["name"], "totals": {k: b["totals"][k] for k in keys}, "charts": b["charts"][:1]},
-                "difference": {k: b["totals"][k] - a["totals"][k] for k in keys}}
+        view = compare_results(evaluate(scenario_of(body.a)[0]), evaluate(scenario_of(body.b)[0]), lang)
+        return check_finite({"a": {"name": a["name"], "totals": {k: a["totals"][k] for k in keys},
+                                   "charts": a["charts"][:1]},
+                             "b": {"name": b["name"], "totals": {k: b["totals"][k] for k in keys},
+                                   "charts": b["charts"][:1]},
+                             "difference": {k: b["totals"][k] - a["totals"][k] for k in keys}, **view})
+
+    @app.post("/api/deal", responses=_responses(404, 503, 504))
+    async def deal(body: DealBody, request: Request, lang: Lang | None = LANG_QUERY):
+        """Deal economics: warrant value and vesting by tranche, the shareholder table, vendor investment
+        and buyer economics, as labelled, formatted tables (`deals[].tables`) and charts; the numbers of
+        `gigawatt deal --json` in `analysis`. Valued with the market file's latest price, volatility and rate."""
+        from starlette.concurrency import run_in_threadpool
+
+        from .api import evaluate
+
+        lang = body.lang or lang or "en"
+        result = await run_in_threadpool(lambda: evaluate(scenario_of(body)[0]))
+
+        def job(cancelled):
+            from .dashboard import deal_view
+            from .deals import PriceOptions, analyse
+            from .market import resolve_price_inputs
+
+            issuer = next((d.supplier.lower() for d in result.scenario.deals if d.warrant is not None), None)
+            kw, info = resolve_price_inputs(issuer, spot_usd=None, as_of=None, volatility=None, rate=None)
+            cancelled()
+            out = analyse(result, PriceOptions(samples=body.samples, seed=body.seed, **kw), market_inputs=info)
+            cancelled()
+            return check_finite({**deal_view(out, lang), "analysis": out})
+
+        return await heavy.run(request, job)
+
+    @app.post("/api/supply", responses=_responses(404))
+    def supply(body: SupplyBody, lang: Lang | None = LANG_QUERY):
+        """HBM and CoWoS the scenario buys against world supply by quarter: the binding input by quarter,
+        the first to bind, a chart of shares of world supply and (with `constrained`) each tranche's slip."""
+        from .api import evaluate
+        from .dashboard import supply_view
+        from .supply import constrained, supply_report
+
+        lang = body.lang or lang or "en"
+        result = evaluate(scenario_of(body)[0])
+        rep = supply_report(result, body.case, body.share)
+        slips = constrained(result, body.case, body.share)[1] if body.constrained else None
+        return check_finite(supply_view(rep, slips, lang))
 
     @app.post("/api/mc", responses=_responses(404, 503, 504))
-    async def mc(body: McBody, request: Request):
+    async def mc(body: McBody, request: Request, lang: Lang | None = LANG_QUERY):
         """A Monte Carlo run, within a work budget (samples x tranches x months) and a time limit."""
         from starlette.concurrency import run_in_threadpool
 
@@ -550,37 +622,33 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         def job(cancelled):
             from .mc import simulate
 
+            from .dashboard import mc_view
+
             out = simulate(result, samples=body.samples, seed=body.seed, progress=lambda _n: cancelled())
-            return check_finite({k: out[k] for k in ("samples", "seed", "percentiles", "fans", "milestones")})
+            return check_finite({**{k: out[k] for k in ("samples", "seed", "percentiles", "fans", "milestones")},
+                                 **mc_view(out, body.lang or lang or "en")})
 
         return await heavy.run(request, job)
 
     @app.get("/api/world", responses=_responses())
     def world_view(as_of: str | None = Query(None, max_length=16,
-                                             description="A month, YYYY-MM: only ledger events up to it count (422 otherwise).")):
+                                             description="A month, YYYY-MM: only ledger events up to it count (422 otherwise)."),
+                   lang: Lang | None = LANG_QUERY):
         """The deal ledger's world view: GW online by buyer and vendor, the deals, the binding supply input."""
+        from .dashboard import localise_chart_titles
         from .ledger.present import page
 
-        return check_finite(page(as_of))
+        out = page(as_of)
+        out["charts"] = localise_chart_titles(out["charts"], lang or "en")
+        return check_finite(out)
 
     @app.post("/api/edit", responses=_responses())
     def edit(body: EditBody):
-        """Set one field (e.g. a tranche's gw) and return the new YAML (comments are not kept)."""
-        import yaml as _yaml
+        """Set one field (e.g. a tranche's gw) in the YAML text and return it: edited in place with a
+        round-trip YAML library, so comments, key order and layout are kept."""
+        from .dashboard import edit_yaml
 
-        from .yaml_io import read_yaml
-
-        data, _ = read_yaml(body.yaml, "the scenario")
-        node = data
-        try:
-            for key in body.path[:-1]:
-                node = node[key]
-            if body.path[-1] not in node if isinstance(node, dict) else not 0 <= int(body.path[-1]) < len(node):
-                raise KeyError(body.path[-1])
-            node[body.path[-1]] = body.value
-        except (KeyError, IndexError, TypeError, ValueError):
-            raise GigawattError(f"no field {'.'.join(map(str, body.path))} in the scenario") from None
-        text = _yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+        text = edit_yaml(body.yaml, body.path, body.value)  # checks the text's size, aliases and depth first
         load(text, "the edited scenario")  # refuse an edit that breaks the scenario
         return {"yaml": text}
 
