@@ -354,3 +354,18 @@ def test_mc_in_japanese(client):
     m = client.post("/api/mc?lang=ja", json={"name": "openai-amd", "samples": 200}).json()
     assert m["table"]["columns"][:2] == ["出力", "平均"] and "億ドル" in json.dumps(m["table"], ensure_ascii=False)
     assert m["charts"][-1]["layout"]["yaxis"]["title"]["text"] == "億ドル"
+
+
+def test_deal_takes_market_inputs_and_refuses_bad_ones(client):
+    base = client.post("/api/deal", json={"name": "openai-amd", "samples": 500})
+    given = client.post("/api/deal", json={"name": "openai-amd", "samples": 500, "spot_usd": 150.0, "volatility": 0.4,
+                                           "rate": 0.03, "as_of": "2026-11"})
+    assert base.status_code == 200 and given.status_code == 200, given.text
+    w0 = base.json()["analysis"]["deals"][0]["warrant"]
+    w1 = given.json()["analysis"]["deals"][0]["warrant"]
+    assert w1["valuation_month"] == "2026-11" and w1["spot_usd"] == 150.0 and w1["volatility"] == 0.4
+    assert w1["value_usd"] < w0["value_usd"]  # a lower price and volatility than the market file's: a less valuable warrant
+    for bad in ('"spot_usd": -1', '"volatility": 5', '"as_of": "soon"', '"rate": NaN'):
+        r = client.post("/api/deal", content='{"name": "openai-amd", "samples": 500, ' + bad + "}",
+                        headers={"content-type": "application/json"})
+        assert r.status_code == 422, (bad, r.text)

@@ -34,7 +34,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from pydantic import BaseModel, Field, field_validator
 
-from .bounds import BOUNDS, check_finite
+from .bounds import BOUNDS, bound, check_finite
 from .errors import GigawattError, ValidationFailure
 from .store import Store, StoreError
 
@@ -138,6 +138,11 @@ class CompareBody(BaseModel):
 class DealBody(Source):
     samples: int = Field(4000, ge=100, le=20_000, description="Simulated share-price paths for the warrant.")
     seed: int = Field(0, ge=int(BOUNDS["seed"][0]), le=int(BOUNDS["seed"][1]), description="Random seed, 0 or more.")
+    spot_usd: float | None = Field(None, **bound("share_price_usd"), description="Share price of the warrant's underlying (default: the market file's).")
+    volatility: float | None = Field(None, **bound("volatility"), description="Annual volatility (default: the market file's).")
+    rate: float | None = Field(None, **bound("rate"), description="Risk-free rate per year (default: the market file's).")
+    as_of: str | None = Field(None, pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="Valuation date, YYYY-MM or YYYY-MM-DD "
+                                                                             "(default: the spot's date, or this month for a given spot).")
 
 
 class SupplyBody(Source):
@@ -561,7 +566,8 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
     async def deal(body: DealBody, request: Request, lang: Lang | None = LANG_QUERY):
         """Deal economics: warrant value and vesting by tranche, the shareholder table, vendor investment
         and buyer economics, as labelled, formatted tables (`deals[].tables`) and charts; the numbers of
-        `gigawatt deal --json` in `analysis`. Valued with the market file's latest price, volatility and rate."""
+        `gigawatt deal --json` in `analysis`. Valued with the market file's latest price, volatility and rate,
+        or the `spot_usd`, `volatility`, `rate` and `as_of` given."""
         from starlette.concurrency import run_in_threadpool
 
         from .api import evaluate
@@ -575,7 +581,8 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             from .market import resolve_price_inputs
 
             issuer = next((d.supplier.lower() for d in result.scenario.deals if d.warrant is not None), None)
-            kw, info = resolve_price_inputs(issuer, spot_usd=None, as_of=None, volatility=None, rate=None)
+            kw, info = resolve_price_inputs(issuer, spot_usd=body.spot_usd, as_of=body.as_of, volatility=body.volatility,
+                                            rate=body.rate)
             cancelled()
             out = analyse(result, PriceOptions(samples=body.samples, seed=body.seed, **kw), market_inputs=info)
             cancelled()

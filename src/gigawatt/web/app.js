@@ -109,6 +109,8 @@ const I18N = {
     quick_edit_note: "Changes are written into the YAML below; its comments stay.", yaml: "Scenario (YAML)", evaluate: "Evaluate",
     for_scenario: "Scenario:", refresh: "Refresh", supply_case: "World capacity case", supply_share: "Allocable share of world supply (%)",
     mc_note: "Samples the scenario's uncertainty block; runs on the server within its work budget.", samples: "Samples", seed: "Seed",
+    spot: "Share price ($)", volatility: "Volatility (%)", rate: "Risk-free rate (%)",
+    market_hint: "Empty fields take the market file's latest values.",
     run: "Run", cancel: "Cancel", compare_with: "compared with", compare: "Compare", as_of: "As of", show: "Show", deals: "Deals",
     as_of_placeholder: "YYYY-MM (empty: today)", builtin: "built-in", saved: "saved",
     tranche: "Tranche", product: "Product", gw: "GW", start: "Start", ramp: "Ramp (months)",
@@ -125,6 +127,8 @@ const I18N = {
     quick_edit_note: "変更は下のYAMLに書き込まれ、コメントは残ります。", yaml: "シナリオ（YAML）", evaluate: "計算する",
     for_scenario: "シナリオ：", refresh: "更新", supply_case: "世界の供給能力ケース", supply_share: "配分可能な世界供給の比率（%）",
     mc_note: "シナリオの不確実性ブロックからサンプリングします。サーバーの作業上限内で実行します。", samples: "サンプル数", seed: "シード",
+    spot: "株価（ドル）", volatility: "ボラティリティ（%）", rate: "無リスク金利（%）",
+    market_hint: "空欄の項目は市場データファイルの最新値を使います。",
     run: "実行", cancel: "中止", compare_with: "比較対象", compare: "比較する", as_of: "時点", show: "表示", deals: "案件",
     as_of_placeholder: "YYYY-MM（空欄：今日）", builtin: "組み込み", saved: "保存済み",
     tranche: "トランシェ", product: "製品", gw: "GW", start: "開始", ramp: "立ち上げ（月）",
@@ -297,13 +301,23 @@ async function save() {
 const shown = {};  // view -> the (YAML, language, options) its content was made for
 function stateKey(extra) { return lang + "\u0000" + $("yaml").value + "\u0000" + (extra || ""); }
 
+// Market inputs of the deal tab: empty fields are left to the market file.
+function marketInputs() {
+  const num = (id, scale) => { const v = $(id).value.trim(); return v === "" ? undefined : Number(v) / scale; };
+  const out = {spot_usd: num("deal-spot", 1), volatility: num("deal-vol", 100), rate: num("deal-rate", 100)};
+  const asOf = $("deal-as-of").value.trim();
+  if (asOf) out.as_of = asOf;
+  return out;
+}
+
 async function showDeal(force) {
-  const key = stateKey();
+  const market = marketInputs();
+  const key = stateKey(JSON.stringify(market));
   if (!force && shown.deal === key) return;
   $("deal-errors").textContent = "";
   setStatus(T("loading"));
   try {
-    const r = await api("POST", "/api/deal", {yaml: $("yaml").value});
+    const r = await api("POST", "/api/deal", {yaml: $("yaml").value, ...market});
     const box = $("deal-body");
     purgeCharts(box);
     box.replaceChildren();
