@@ -203,3 +203,14 @@ def test_mc_with_catalog_ranges_needs_no_uncertainty_block(tmp_path):
     assert out.exit_code == 0, out.output
     pct = json.loads(out.stdout)["percentiles"]["capex_usd"]
     assert pct["p5"] < pct["p95"]  # the catalog's ranges make capex vary
+
+
+def test_variables_are_labelled_by_what_they_move_not_by_their_identifier():
+    r = gigawatt.evaluate("openai-amd")
+    labels = {v.name: unc.variable_label(v, r.inputs, "en", {"mi450": "AMD Instinct MI450"})
+              for v in unc.compile_variables(r.scenario, r.inputs)}
+    assert labels["amd_mi450_slip_months"] == "Start delay (months) — AMD Instinct MI450 (OpenAI-AMD)"
+    assert labels["amd_share_price_volatility"] == "Share price volatility"
+    ja = {v.name: unc.variable_label(v, r.inputs, "ja") for v in unc.compile_variables(r.scenario, r.inputs)}
+    assert ja["amd_capex_overrun"].startswith("設備投資の倍率")
+    assert not any("_" in text for text in labels.values())

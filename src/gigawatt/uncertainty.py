@@ -34,6 +34,19 @@ ALIASES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 #: Inputs of the deal valuation, not of the engine.
 DEAL_FIELDS = ("share_price_volatility", "share_price_spot")
+#: What a person reads for each alias and deal input: (English, Japanese).
+ALIAS_LABELS: dict[str, tuple[str, str]] = {
+    "start_delay_months": ("Start delay (months)", "開始の遅れ（月）"),
+    "capex_multiplier": ("Capex multiplier", "設備投資の倍率"),
+    "system_price_multiplier": ("System price multiplier", "システム価格の倍率"),
+    "electricity_price": ("Electricity price", "電力価格"),
+    "electricity_price_multiplier": ("Electricity price multiplier", "電力価格の倍率"),
+    "gw_multiplier": ("GW multiplier", "GWの倍率"),
+    "power_multiplier": ("Power per accelerator multiplier", "アクセラレータ当たり電力の倍率"),
+    "deal_completes": ("Deal completes (0 or 1)", "案件の完了（0または1）"),
+    "share_price_volatility": ("Share price volatility", "株価ボラティリティ"),
+    "share_price_spot": ("Share price", "株価"),
+}
 
 
 def ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
@@ -174,6 +187,33 @@ def catalog_range_variables(inputs: Inputs) -> list[Variable]:
         targets = [((name,), "multiply", np.array(sorted(set(idx)), dtype=np.int64)) for name, idx in e["targets"].items()]
         out.append(Variable(f"catalog.{section}.{entry_id}.{field_name}", dist, False, targets))
     return out
+
+
+def variable_label(v: Variable, inputs: Inputs, lang: str = "en", product_names: dict | None = None) -> str:
+    """What an uncertain variable moves, for people: ``"Start delay (months) — MI450 (OpenAI-AMD)"``.
+
+    Built from what it targets (an alias, an input's registry label, or a deal input) and the
+    tranches it reaches, not from its identifier, which is the scenario author's shorthand.
+    """
+    from .i18n import label
+
+    ja = lang == "ja"
+    words = []
+    for fields, op, idx in v.targets:
+        alias = next((a for a, (fs, o) in ALIASES.items() if fs == fields), None)
+        what = ALIAS_LABELS[alias][ja] if alias else label(fields[0], lang, role="input")
+        if not alias and op == "multiply":
+            what += " ×" if not ja else "（倍率）"
+        elif not alias and op == "add":
+            what += " +" if not ja else "（加算）"
+        names = product_names or {}
+        scope = sorted({f"{names.get(inputs.tranches[i].product, inputs.tranches[i].product)} ({inputs.tranches[i].deal})" for i in idx})
+        words.append(what + (" — " + ", ".join(scope[:3]) + (" …" if len(scope) > 3 else "") if scope else ""))
+    if v.deal_field:
+        words.append(ALIAS_LABELS[v.deal_field][ja])
+    if v.name.startswith("catalog."):  # a catalog range: say which number it is
+        words = [f"{w} [{v.name[len('catalog.'):]}]" for w in words]
+    return "; ".join(dict.fromkeys(words)) or v.name
 
 
 def column_layout(variables: list[Variable]) -> list[slice]:

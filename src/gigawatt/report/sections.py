@@ -432,9 +432,22 @@ def montecarlo(ctx: Context) -> Section | None:
                    _t("mc.text", L), tables, charts)
 
 
-def _var_label(name: str) -> str:
-    """An uncertainty variable's name as words (``amd_mi450_slip_months`` → ``amd mi450 slip months``)."""
-    return name.replace("_", " ")
+def _var_labels(ctx: Context) -> dict[str, str]:
+    """Each uncertain variable's label for people (what it moves, where), by its identifier."""
+    from ..uncertainty import compile_variables, variable_label
+
+    r = ctx.result
+    names = {k: a.name for k, a in r.catalog.accelerators.items()}
+    try:
+        variables = compile_variables(r.scenario, r.inputs)
+    except Exception:  # noqa: BLE001 - a label must never break a report; fall back to the identifier as words
+        return {}
+    return {v.name: variable_label(v, r.inputs, ctx.lang, names) for v in variables}
+
+
+def _var_label(name: str, labels: dict | None = None) -> str:
+    """An uncertainty variable as people read it; its identifier as words where no label is known."""
+    return (labels or {}).get(name) or name.replace("_", " ")
 
 
 def sensitivity(ctx: Context) -> Section | None:
@@ -449,10 +462,11 @@ def sensitivity(ctx: Context) -> Section | None:
         return None
     div, unit_title = _axis(ctx)
     base = tor["base"]
-    names = [_var_label(b["variable"]) for b in bars][::-1]
+    vlabels = _var_labels(ctx)
+    names = [_var_label(b["variable"], vlabels) for b in bars][::-1]
     lows = [(min(b["output_at_low"], b["output_at_high"]) - base) / div for b in bars][::-1]
     highs = [(max(b["output_at_low"], b["output_at_high"]) - base) / div for b in bars][::-1]
-    rows = [[_var_label(b["variable"]), f"{b['low_input']:,.2f} → {b['high_input']:,.2f}", _m(ctx, b["output_at_low"]),
+    rows = [[_var_label(b["variable"], vlabels), f"{b['low_input']:,.2f} → {b['high_input']:,.2f}", _m(ctx, b["output_at_low"]),
              _m(ctx, b["output_at_high"]), _m(ctx, b["swing"])] for b in bars]
     return Section("sensitivity", _t("sec.sensitivity", L), _t("sens.text", L, metric=label_of(ctx, metric, "nameplate"), base=_m(ctx, base)),
                    [Table(_t("sens.table", L), [_t("sens.input", L), _t("sens.range", L), _t("sens.at_low", L), _t("sens.at_high", L),

@@ -408,7 +408,9 @@ def _montecarlo(bk, mc: dict, result) -> None:
     variables = mc.get("variables") or []
     if variables:
         row = bk.subtitle(ws, row, _t(bk, "Uncertain inputs drawn"))
-        rows = [[humanize(v["name"]), _dist_text(v.get("dist", {})), v.get("p5"), v.get("p50"), v.get("p95")] for v in variables]
+        vlabels = _var_labels(bk, result)
+        rows = [[vlabels.get(v["name"]) or humanize(v["name"]), _dist_text(v.get("dist", {})), v.get("p5"), v.get("p50"), v.get("p95")]
+                for v in variables]
         row = bk.table(ws, row, 0, [(_t(bk, "Variable"), "text"), (_t(bk, "Distribution"), "text"), ("P5", "number"), ("P50", "number"),
                                     ("P95", "number")], rows)
     ms = mc.get("milestones")
@@ -455,6 +457,17 @@ def _montecarlo(bk, mc: dict, result) -> None:
     ws.set_column(1, 7, 14)
 
 
+def _var_labels(bk, result) -> dict[str, str]:
+    """Each uncertain variable's label (what it moves, where), by its identifier."""
+    from ..uncertainty import compile_variables, variable_label
+
+    names = {k: a.name for k, a in result.catalog.accelerators.items()}
+    try:
+        return {v.name: variable_label(v, result.inputs, bk.lang, names) for v in compile_variables(result.scenario, result.inputs)}
+    except Exception:  # noqa: BLE001 - a label must never break the workbook
+        return {}
+
+
 def _dist_text(d: dict) -> str:
     kind = d.get("type", "")
     rest = ", ".join(f"{k} {v:g}" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in d.items() if k != "type")
@@ -482,7 +495,8 @@ def _sensitivity(bk, result) -> None:
         row = bk.subtitle(ws, row, f"{name} — {_t(bk, 'Base')}")
         bk.cell(ws, row - 1, 3, block["base"], kind, bold=True)
         base = block["base"]
-        rows = [[humanize(b["variable"]), b["low_input"], b["high_input"], b["output_at_low"], b["output_at_high"],
+        vlabels = _var_labels(bk, result)
+        rows = [[vlabels.get(b["variable"]) or humanize(b["variable"]), b["low_input"], b["high_input"], b["output_at_low"], b["output_at_high"],
                  b["output_at_low"] - base, b["output_at_high"] - base, b["swing"]] for b in block["bars"]]
         top = row
         row = bk.table(ws, row, 0, [(_t(bk, "Variable"), "text"), (_t(bk, "Low input"), "number"), (_t(bk, "High input"), "number"),
