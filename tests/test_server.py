@@ -369,3 +369,12 @@ def test_deal_takes_market_inputs_and_refuses_bad_ones(client):
         r = client.post("/api/deal", content='{"name": "openai-amd", "samples": 500, ' + bad + "}",
                         headers={"content-type": "application/json"})
         assert r.status_code == 422, (bad, r.text)
+
+
+def test_world_view_in_japanese_has_japanese_labels(client):
+    ja = client.get("/api/world", params={"lang": "ja"}).json()
+    en = client.get("/api/world").json()
+    assert ja["deals"]["columns"][0] == "案件" and ja["title"].startswith("世界全体")
+    assert [v for _, v in ja["summary"]][2].endswith("GW（施設）")
+    assert len(ja["deals"]["rows"]) == len(en["deals"]["rows"]) and ja["charts"]
+    assert not any(a == b for (a, _), (b, _) in zip(ja["summary"], en["summary"]))  # every row label translated

@@ -473,3 +473,20 @@ def day(d: _dt.date | None = None, lang: str = "en") -> str:
     """A date: ``29 November 2026`` / ``2026年11月29日``."""
     d = d or _dt.date.today()
     return f"{d.year}年{d.month}月{d.day}日" if lang == "ja" else f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+#: The world section's English table headings and row labels in Japanese (the numbers stay those of `present.section`).
+WORLD_JA = {
+    "World headline": "世界全体の概要", "Deals: status and GW counted, sized and left out": "案件：ステータスと計上・規模算定・除外GW",
+    "Binding supply input": "制約となる供給要素", "As of": "基準日", "Deals selected": "対象案件数",
+    "Counted (stated, or sized from counts and contracts)": "計上GW（公表値、または数量・契約額から算定）",
+    "Sized in the engine": "エンジンで規模算定", "Stated without hardware or schedule (not sized)": "機器・日程の記載なし（規模算定対象外）",
+    "Accelerators (sized part)": "アクセラレーター数（算定分）", "Capex, bottom-up / top-down": "設備投資（ボトムアップ／トップダウン）",
+    "Energy at full build-out": "全面稼働時の年間電力量", "Status weights": "ステータス別ウェイト",
+    "Deal": "案件", "Buyer": "買い手", "Seller": "売り手", "Kind": "種類", "Status": "ステータス", "Status weight": "ウェイト",
+    "Stated (GW, facility)": "公表（施設GW）", "Counted (GW)": "計上（GW）", "Sized in the engine (GW)": "規模算定（GW）",
+    "Stated, not sized (GW)": "公表・未算定（GW）", "Why left out or not sized": "除外・未算定の理由", "Input": "要素",
+    "Binds first": "最初に制約となる時期", "Share of world supply needed": "必要な世界供給シェア", "Allocable share": "割当可能シェア",
+    "Allocation rule": "配分ルール", "Deals that slip": "遅延する案件数",
+    "GW online by buyer (quarter end)": "買い手別の稼働中GW（四半期末）", "GW online by vendor (quarter end)": "ベンダー別の稼働中GW（四半期末）",
+}

@@ -647,6 +647,28 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
 
         out = page(as_of)
         out["charts"] = localise_chart_titles(out["charts"], lang or "en")
+        if lang == "ja":
+            from . import i18n
+
+            tr = i18n.WORLD_JA.get
+            words = [("today (every event in the ledger)", "本日（台帳の全イベント）"), (" left out of GW totals)", "件はGW合計から除外）"),
+                     ("GW (facility)", "GW（施設）"), ("GW IT", "GW（IT）"), ("TWh/yr", "TWh/年"), ("reported (rumoured)", "報道（噂）"),
+                     ("letter of intent / term sheet", "基本合意・条件書"), ("definitive", "正式契約"), ("closed", "完了"),
+                     ("scaled back", "縮小"), ("superseded", "置き換え"), ("paused", "中断"), ("cancelled", "中止"), (" (", "（")]
+
+            def ja_value(v: str) -> str:
+                for en, ja in words:
+                    v = v.replace(en, ja)
+                return v
+
+            out["summary"] = [[tr(a, a), ja_value(str(v))] for a, v in out["summary"]]
+            out["as_of"] = ja_value(str(out["as_of"]))
+            out["deals"]["columns"] = [tr(c, c) for c in out["deals"]["columns"]]
+            out["title"] = f"{i18n.t('sec.world', 'ja')}（{out['as_of']}時点）"
+            b = out.get("supply_binding")
+            out["binding"] = (i18n.t("world.binding", "ja", name=b["name"], quarter=i18n.quarter(b["quarter"], "ja"),
+                                     share=i18n.pct(b["share_of_world"], "ja", 0), alloc=i18n.pct(b["allocable_share"], "ja", 0))
+                              if b else "")
         return check_finite(out)
 
     @app.post("/api/edit", responses=_responses())

@@ -136,4 +136,5 @@ def page(as_of: str | None = None) -> dict:
         "deals": {"columns": DEAL_COLUMNS, "numeric": NUMERIC_COLUMNS, "rows": [[text(v) for v in row] for row in deal_rows(out)]},
         "charts": [_thin_ticks({"id": c.id, **figure(c)}) for c in sec.charts],
         "notes": out["notes"],
+        "supply_binding": (out.get("supply") or {}).get("binding"),
     }
