@@ -19,11 +19,13 @@ def capital_recovery_factor(rate_per_year, life_years):
     0.250456
     >>> float(capital_recovery_factor(0.0, 4))
     0.25
+    >>> float(capital_recovery_factor(1e-300, 4))  # a tiny rate tends to 1/n, never 0/0
+    0.25
     """
     r, n = np.asarray(rate_per_year, float), np.asarray(life_years, float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        g = (1 + r) ** n
-        out = np.where(r == 0, 1 / n, r * g / (g - 1))
+        # r / (1 - (1 + r)^-n), written with log1p/expm1 so (1 + r)^n - 1 keeps its digits for tiny r.
+        out = np.where(r == 0, 1 / n, r / -np.expm1(-n * np.log1p(r)))
     return out if out.ndim else float(out)
 
 
