@@ -378,3 +378,15 @@ def test_world_view_in_japanese_has_japanese_labels(client):
     assert [v for _, v in ja["summary"]][2].endswith("GW（施設）")
     assert len(ja["deals"]["rows"]) == len(en["deals"]["rows"]) and ja["charts"]
     assert not any(a == b for (a, _), (b, _) in zip(ja["summary"], en["summary"]))  # every row label translated
+
+
+def test_explain_over_the_api_matches_the_library(client):
+    import gigawatt
+    from gigawatt.explain import explain
+
+    r = client.post("/api/explain", json={"name": "openai-amd", "field": "facility_mw", "tranche": 1, "role": "nameplate"})
+    assert r.status_code == 200, r.text
+    assert r.json() == json.loads(json.dumps(explain(gigawatt.evaluate("openai-amd"), "facility_mw", 1, "nameplate")))
+    assert client.post("/api/explain", json={"name": "openai-amd", "field": "nope"}).status_code == 422
+    assert client.post("/api/explain", json={"name": "openai-amd", "field": "pue", "tranche": 99}).status_code == 422
+    assert client.post("/api/explain", json={"name": "openai-amd", "field": "../x"}).status_code == 422

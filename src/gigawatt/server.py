@@ -151,6 +151,12 @@ class SupplyBody(Source):
     constrained: bool = Field(True, description="Also run the schedule supply allows and report each tranche's slip.")
 
 
+class ExplainBody(Source):
+    field: str = Field(max_length=64, pattern=r"^[a-z0-9_]+$", description="An output (facility_mw, capex_usd ...) or an input (pue ...).")
+    tranche: int = Field(0, ge=0, le=10_000, description="Which tranche (0 = the first).")
+    role: Literal["input", "nameplate", "series"] | None = Field(None, description="Where a name is both an input and an output.")
+
+
 class McBody(Source):
     samples: int = Field(2000, ge=1, le=20_000)
     seed: int = Field(0, ge=int(BOUNDS["seed"][0]), le=int(BOUNDS["seed"][1]), description="Random seed, 0 or more.")
@@ -670,6 +676,15 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
                                      share=i18n.pct(b["share_of_world"], "ja", 0), alloc=i18n.pct(b["allocable_share"], "ja", 0))
                               if b else "")
         return check_finite(out)
+
+    @app.post("/api/explain", responses=_responses(404))
+    def explain_endpoint(body: ExplainBody):
+        """Where one number comes from (`gigawatt explain`): its formula, the values it is built from,
+        and the scenario line or catalog fact (source, kind, date) behind each input."""
+        from .api import evaluate
+        from .explain import explain
+
+        return check_finite(explain(evaluate(scenario_of(body)[0]), body.field, body.tranche, body.role))
 
     @app.post("/api/edit", responses=_responses())
     def edit(body: EditBody):
