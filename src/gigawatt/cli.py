@@ -885,8 +885,7 @@ def explain(
     catalog: Optional[List[Path]] = CatalogOpt,
     as_json: bool = JsonOpt,
 ):
-    """Where one number comes from: its formula, the values it is built from, and the scenario
-    line or catalog fact behind each input."""
+    """Where one number comes from: its formula, its parts, and the scenario line or catalog fact behind each input."""
     from .api import evaluate
     from .explain import explain as run_explain, render
 
