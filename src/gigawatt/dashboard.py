@@ -158,32 +158,17 @@ def quarter(q: str, lang: str = "en") -> str:
 
 
 def by_kind(kind: str, x: float | None, lang: str = "en") -> str:
-    """A number by its format (the registry's ``format`` column, or ``fmt.LABELS``' kinds)."""
+    """A number by its format (the registry's ``format`` column, or ``fmt.LABELS``' kinds): money in
+    the page's language here, everything else as :func:`fmt.by_format` writes it."""
+    from . import fmt
+
     if x is None:
         return "-"
-    if kind in ("usd",):
+    if kind == "usd":
         return money(x, lang)
     if kind == "usd_small":
         return per_share(x, lang)
-    if kind == "count":
-        return f"{round(x):,}"
-    if kind == "gw":
-        return f"{x:,.2f} GW"
-    if kind == "twh":
-        return f"{x:,.1f} TWh"
-    if kind == "mt":
-        return f"{x:,.1f} Mt"
-    if kind == "gb":
-        return f"{x / 1e6:,.1f} PB" if abs(x) >= 1e6 else f"{x:,.0f} GB"
-    if kind == "mw":
-        return f"{x:,.0f} MW"
-    if kind == "ratio":
-        return f"{x:,.2f}"
-    if kind == "pflops":
-        from . import fmt
-
-        return fmt.flops(x)
-    return f"{x:,.2f}"
+    return fmt.by_format(x, kind)
 
 
 def kind_of(name: str, role: str | None = None) -> str:
