@@ -188,11 +188,14 @@ def default_cooling(cooling_required: str, catalog: Catalog | None = None, syste
 
 def site_pue(catalog: Catalog, pue: float | None, class_id: str | None, cooling_id: str) -> float:
     """PUE of a site: the stated one, else its class's default, else its cooling type's own (older form)."""
-    if pue is not None:
-        return float(pue)
+    return float(pue) if pue is not None else default_pue_fact(catalog, class_id, cooling_id)[3].x
+
+
+def default_pue_fact(catalog: Catalog, class_id: str | None, cooling_id: str) -> tuple[str, str, str, object]:
+    """Where a site's PUE comes from when the site states none: ``(section, id, field, fact)``."""
     if class_id is not None:
-        return catalog.site_classes[class_id].pue_default.x
-    return catalog.cooling[cooling_id].pue_default.x
+        return "site_classes", class_id, "pue_default", catalog.site_classes[class_id].pue_default
+    return "cooling", cooling_id, "pue_default", catalog.cooling[cooling_id].pue_default
 
 
 def system_power_kw(system, draw: str) -> tuple[float, bool]:
@@ -454,12 +457,7 @@ def _tranche_origins(*, scenario, deal, di, t, path, params, acc, system, system
             return scen(path + (name,), getattr(t, name))
         return {"from": "default", "value": getattr(t, name), "note": f"{name} not written: the scenario schema's default"}
 
-    if site.pue is not None:
-        pue = site_or("pue", {})
-    elif class_id is not None:
-        pue = fact_origin("site_classes", class_id, "pue_default", catalog.site_classes[class_id].pue_default)
-    else:
-        pue = fact_origin("cooling", cooling_id, "pue_default", catalog.cooling[cooling_id].pue_default)
+    pue = site_or("pue", fact_origin(*default_pue_fact(catalog, class_id, cooling_id)))
     power_field = "typical_power_kw" if draw == "typical" else "system_power_kw"
     system_power = param_or("system_power_kw", sys_fact(power_field))
     region = catalog.regions[region_id]
