@@ -86,4 +86,4 @@ def get(name: str, role: str | None = None) -> Param:
     names = sorted({n for _, n in table})
     close = get_close_matches(name, names, n=3)
     raise GigawattError(f"no parameter {name!r}" + (f"; did you mean {' or '.join(close)}?" if close else
-                                                       "; see `gigawatt explain --list`"))
+                                                       "; the names are in data/registry.csv"))
