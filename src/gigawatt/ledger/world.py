@@ -430,9 +430,10 @@ def _cloud_revenue(wi: WorldInput) -> tuple[dict, list[str]]:
         m0 = month_index(start_m)
         per_month = usd.x * row["weight"] / months
         d = out.setdefault(v.entry.seller, {})
-        for i in range(months):
-            y = month_label(m0 + i)[:4]
-            d[y] = d.get(y, 0.0) + per_month
+        first_year = m0 // 12  # month indices are year * 12 + month - 1
+        for k, n in enumerate(np.bincount((m0 + np.arange(months)) // 12 - first_year)):  # months of the term in each year
+            y = f"{first_year + k:04d}"
+            d[y] = d.get(y, 0.0) + n * per_month
     return out, notes
 
 
