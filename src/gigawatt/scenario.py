@@ -7,6 +7,7 @@ may be written with units (``"700 MW"``); it is stored as a float in the field's
 """
 from __future__ import annotations
 
+import abc
 import functools
 import re
 from pathlib import Path
@@ -504,15 +505,16 @@ def _looks_like_path(name: str) -> bool:
     return Path(name).suffix in (".yaml", ".yml", ".json") or "/" in name or "\\" in name or name.startswith(".")
 
 
-class Includes:
+class Includes(abc.ABC):
     """Where the names in ``include:`` may come from.
 
     :meth:`fetch` returns the text of one include, its label for messages and a key for
     cycle detection, plus the policy for *its* includes.
     """
 
-    def fetch(self, name: str) -> tuple[str, str, object, "Includes"]:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def fetch(self, name: str) -> tuple[str, str, object, "Includes"]:
+        """Text, source label, cycle key and include policy of the include ``name``."""
 
 
 class FileIncludes(Includes):
