@@ -461,12 +461,14 @@ def month(m: str | None, lang: str = "en") -> str:
     return f"{y}年{mo}月" if lang == "ja" else f"{_MONTHS_EN[mo - 1]} {y}"
 
 
-def quarter(q: str, lang: str = "en") -> str:
-    """``2026-Q3`` → ``Q3 2026`` / ``2026年第3四半期``."""
+def quarter(q: str, lang: str = "en", short: bool = False) -> str:
+    """``2026-Q3`` → ``Q3 2026`` / ``2026年第3四半期`` (``short``, for chart axes: ``2026年Q3``)."""
     hit = re.fullmatch(r"(\d{4})-Q([1-4])", str(q))
     if not hit:
         return str(q)
-    return f"{hit[1]}年第{hit[2]}四半期" if lang == "ja" else f"Q{hit[2]} {hit[1]}"
+    if lang == "ja":
+        return f"{hit[1]}年Q{hit[2]}" if short else f"{hit[1]}年第{hit[2]}四半期"
+    return f"Q{hit[2]} {hit[1]}"
 
 
 def day(d: _dt.date | None = None, lang: str = "en") -> str:

@@ -244,7 +244,7 @@ def supply(ctx: Context) -> Section:
 
     rows = [[i18n.quarter(row["quarter"], L), i18n.pct(row["hbm_share_of_world"], L), i18n.pct(row["cowos_share_of_world"], L),
              binding_of(row)] for row in q]
-    quarters = [i18n.quarter(row["quarter"], L) for row in q]
+    quarters = [i18n.quarter(row["quarter"], L, short=True) for row in q]  # axis labels: the short form does not overlap
     return Section("supply", _t("sec.supply", L), text,
                    [Table(_t("sup.table", L, alloc=i18n.pct(alloc, L, 0)), [_t("sup.quarter", L), "HBM", "CoWoS", _t("sup.binding", L)], rows,
                           numeric=[1, 2])],
