@@ -24,10 +24,10 @@ def best_and_median(fn, repeat):
 
 def main() -> None:
     import gigawatt
-    from gigawatt.api import _load_scenario
+    from gigawatt.analyses.api import _load_scenario
     from gigawatt.catalog import load_catalog
-    from gigawatt.engine import run
-    from gigawatt.inputs import compile_inputs
+    from gigawatt.engine.core import run
+    from gigawatt.scenario.inputs import compile_inputs
 
     cat = load_catalog()
     sc = gigawatt.load("openai-portfolio")

@@ -48,8 +48,7 @@ def main() -> None:
     import numpy as np
 
     import gigawatt
-    from gigawatt import mc
-
+    from gigawatt.engine import mc
     r = gigawatt.evaluate(args.scenario)
     n = args.samples
     mc.simulate(r, samples=600, seed=1)  # load the kernels once (a user's process pays this once too)

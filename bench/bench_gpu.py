@@ -27,10 +27,11 @@ def best(fn, repeat=3):
 
 def main() -> None:
     import gigawatt
-    from gigawatt import backend, kernels
-    from gigawatt import uncertainty as unc
-    from gigawatt.engine import run_totals, run_totals_xp
-    from gigawatt.mc import MONTHLY, SUMMED, _warrant_config, simulate
+    from gigawatt.engine import backend
+    from gigawatt.engine import kernels
+    from gigawatt.engine import uncertainty as unc
+    from gigawatt.engine.core import run_totals, run_totals_xp
+    from gigawatt.engine.mc import MONTHLY, SUMMED, _warrant_config, simulate
 
     ok, why = backend.gpu_status()
     print(f"GPU: {'present: ' + why if ok else 'NO GPU PRESENT (' + why + ')'}; CPU: {os.cpu_count()} cores; "

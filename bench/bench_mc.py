@@ -6,7 +6,7 @@ Targets (issue 15, openai-portfolio, monthly to 2035):
   2. the engine >= 200x the naive reference (a Python loop per sample, tranche and month);
   3. the hot loop at >= 50 % of a same-run NumPy copy's bandwidth;
   4. 1,000,000 samples under 25 s with peak memory (max RSS) under 1 GiB.
-"Fused" is the numba kernel (gigawatt.kernels; the optional [fast] extra); "NumPy" the reference
+"Fused" is the numba kernel (gigawatt.engine.kernels; the optional [fast] extra); "NumPy" the reference
 engine it is tested against. Without numba the fused rows say so and the NumPy path is timed.
 Run: .venv/bin/python bench/bench_mc.py [--skip-million] [--repeat 3]
 """
@@ -43,10 +43,10 @@ def main() -> None:
     import legacy_mc
 
     import gigawatt
-    from gigawatt import kernels
-    from gigawatt import uncertainty as unc
-    from gigawatt.engine import run_totals
-    from gigawatt.mc import TOTAL_SERIES, simulate
+    from gigawatt.engine import kernels
+    from gigawatt.engine import uncertainty as unc
+    from gigawatt.engine.core import run_totals
+    from gigawatt.engine.mc import TOTAL_SERIES, simulate
     from reference import NAMES, reference_totals  # tests/reference.py (see sys.path above)
 
     repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
@@ -116,7 +116,7 @@ def main() -> None:
     if "--skip-million" in sys.argv:
         return
     # 4. A million samples in a fresh process: time and peak memory.
-    code = ("import resource, time, gigawatt; from gigawatt.mc import simulate; r = gigawatt.evaluate('openai-portfolio'); "
+    code = ("import resource, time, gigawatt; from gigawatt.engine.mc import simulate; r = gigawatt.evaluate('openai-portfolio'); "
             f"simulate(r, samples=300, seed=1, kernel='{fused}'); t = time.perf_counter(); simulate(r, samples=1_000_000, seed=1, kernel='{fused}'); "
             "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()

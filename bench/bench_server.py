@@ -32,7 +32,7 @@ def free_port() -> int:
 
 def start(workers: int, cache_size: int, db: str):
     port = free_port()
-    code = ("import sys; from gigawatt.server import serve; "
+    code = ("import sys; from gigawatt.interfaces.server import serve; "
             f"serve('127.0.0.1', {port}, {db!r}, workers={workers}, cache_size={cache_size})")
     env = {k: v for k, v in os.environ.items() if k not in ("GIGAWATT_TOKEN", "GIGAWATT_SERVE_OPTIONS")}
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)

@@ -29,7 +29,7 @@ def main() -> None:
     wall(plan, env), wall(numpy_, env)  # warm the file cache
     # The same command with every subcommand registered at start-up (the deal ledger's too), as before issue 15.
     eager = [sys.executable, "-c", "import sys; sys.argv = ['gigawatt-eager', 'plan', 'openai-amd']; "
-                                   "from gigawatt.cli import main; main()"]
+                                   "from gigawatt.interfaces.cli import main; main()"]
     a, b, c = [], [], []
     for _ in range(repeat):
         a.append(wall(plan, env))
@@ -56,7 +56,7 @@ def main() -> None:
         print(f"  {cum / 1e3:7.1f}  {'  ' * depth}{name}")
     t_help = statistics.median([wall([exe, "plan", "--help"], env) for _ in range(5)])
     print(f"`gigawatt plan --help` (the CLI without evaluate): median {t_help:.3f} s; the rest of `plan` imports the model "
-          "(gigawatt.api: pydantic scenario and catalog models), loads the catalog YAML, evaluates and prints tables")
+          "(gigawatt.analyses.api: pydantic scenario and catalog models), loads the catalog YAML, evaluates and prints tables")
 
 if __name__ == "__main__":
     main()

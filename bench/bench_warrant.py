@@ -26,7 +26,7 @@ def timed(fn, repeat=5):
 
 def main() -> None:
     import gigawatt
-    from gigawatt.deals import PriceOptions, analyse
+    from gigawatt.analyses.deals import PriceOptions, analyse
     from gigawatt.model import warrant as wm
 
     n_paths, n_months = 100_000, (2031 * 12 + 11) - (2025 * 12 + 9)  # 2025-10 to 2031-12: 74 monthly steps

@@ -6,7 +6,7 @@
 
 Memory is bounded at any sample count: each chunk is reduced to per-sample scalars (exact
 percentiles), fixed-bin histograms per month (fans) and milestone counts, then dropped.
-Draws come in fixed random blocks (see :mod:`gigawatt.uncertainty`), so results are
+Draws come in fixed random blocks (see :mod:`gigawatt.engine.uncertainty`), so results are
 identical for any chunk size and any number of workers.
 """
 from __future__ import annotations
@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gigawatt import uncertainty as unc
-from gigawatt.engine import run_totals
-from gigawatt.errors import GigawattError
+from gigawatt.engine import uncertainty as unc
+from gigawatt.engine.core import run_totals
+from gigawatt.core.errors import GigawattError
 from gigawatt.model import warrant as wm
-from gigawatt.result import Result
-from gigawatt.timeline import month_index, month_label
+from gigawatt.engine.result import Result
+from gigawatt.core.timeline import month_index, month_label
 
 PERCENTILES = (5, 10, 50, 90, 95)
 FANS = ("online_gw", "delivered_gw", "effective_pflops_bf16", "capex_cumulative_usd")

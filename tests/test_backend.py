@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 import gigawatt
-from gigawatt import backend
-from gigawatt import uncertainty as unc
-from gigawatt.engine import run_totals, run_totals_xp
-from gigawatt.errors import GigawattError
-from gigawatt.mc import MONTHLY, SUMMED, _warrant_config, simulate
+from gigawatt.engine import backend
+from gigawatt.engine import uncertainty as unc
+from gigawatt.engine.core import run_totals, run_totals_xp
+from gigawatt.core.errors import GigawattError
+from gigawatt.engine.mc import MONTHLY, SUMMED, _warrant_config, simulate
 
 xs = pytest.importorskip("array_api_strict")
 
@@ -95,7 +95,7 @@ def test_gpu_without_cupy_is_a_clear_error(monkeypatch, portfolio):
 def test_cli_device_option(monkeypatch):
     from typer.testing import CliRunner
 
-    from gigawatt.cli import app
+    from gigawatt.interfaces.cli import app
 
     monkeypatch.setitem(sys.modules, "cupy", None)
     res = CliRunner().invoke(app, ["mc", "openai-amd", "--samples", "300", "--device", "gpu", "--json"])

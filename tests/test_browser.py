@@ -167,7 +167,7 @@ def test_validation_errors_show_inline(browser, server):
 def test_html_report_renders_offline(browser, tmp_path):
     from typer.testing import CliRunner
 
-    from gigawatt.cli import app
+    from gigawatt.interfaces.cli import app
 
     out = tmp_path / "report.html"
     assert CliRunner().invoke(app, ["report", "openai-portfolio", "--html", str(out)]).exit_code == 0
@@ -186,7 +186,7 @@ def test_html_report_renders_offline(browser, tmp_path):
     context.close()
 
 
-WEB = Path(__file__).resolve().parents[1] / "src" / "gigawatt" / "web"
+WEB = Path(__file__).resolve().parents[1] / "src" / "gigawatt" / "interfaces" / "web"
 
 
 def test_page_builds_no_html_from_strings():
@@ -311,7 +311,7 @@ def test_html_report_with_script_payloads_runs_none(browser, tmp_path):
     import yaml
     from typer.testing import CliRunner
 
-    from gigawatt.cli import app
+    from gigawatt.interfaces.cli import app
 
     src, out = tmp_path / "hostile.yaml", tmp_path / "hostile.html"
     src.write_text(yaml.safe_dump(HOSTILE, sort_keys=False), encoding="utf-8")
@@ -388,7 +388,7 @@ def _pdf_pages(data: bytes) -> int:
 def test_report_pdf_and_print_view(browser, tmp_path, lang):
     from typer.testing import CliRunner
 
-    from gigawatt.cli import app
+    from gigawatt.interfaces.cli import app
 
     html_out, pdf_out = tmp_path / f"report-{lang}.html", tmp_path / f"report-{lang}.pdf"
     res = CliRunner().invoke(app, ["report", "openai-amd", "--html", str(html_out), "--pdf", str(pdf_out), "--lang", lang,

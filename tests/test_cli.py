@@ -1,7 +1,7 @@
 """The ``gigawatt`` command line.
 
-Good paths run in-process through typer's ``CliRunner`` on ``gigawatt.cli.app``. User
-mistakes go through ``gigawatt.cli.main`` (the console entry point that turns a
+Good paths run in-process through typer's ``CliRunner`` on ``gigawatt.interfaces.cli.app``. User
+mistakes go through ``gigawatt.interfaces.cli.main`` (the console entry point that turns a
 ``GigawattError`` into ``error: ...`` on stderr and exit status 2): in-process with a patched
 ``sys.argv``, and in a real subprocess for the module and the installed console script.
 """
@@ -19,8 +19,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gigawatt import cli
-
+from gigawatt.interfaces import cli
 BUILTINS = ["openai-amd", "openai-nvidia", "openai-broadcom", "openai-portfolio"]
 TOTAL_KEYS = {"gw", "accelerators", "it_mw", "facility_mw", "capex_usd", "capex_topdown_usd", "energy_twh_per_year"}
 SHOW_NUMBERS = ("tdp_w", "memory_gb", "memory_bandwidth_tbps", "bf16_dense_tflops", "fp8_dense_tflops")
@@ -394,7 +393,7 @@ def _env():
 
 
 def run_module(*args, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gigawatt.cli", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "gigawatt.interfaces.cli", *map(str, args)], capture_output=True, text=True,
                           env=_env(), cwd=cwd, timeout=120)
 
 
@@ -513,7 +512,7 @@ def test_size_uses_the_engine_numbers(runner):
     s = invoke_json(runner, "size", "--product", "gb200", "--gw", "1", "--basis", "it")
     text = (f"name: one\nhorizon: {{start: 2026-01, end: 2026-12}}\ndeals:\n  - name: one\n    buyer: B\n    supplier: S\n"
             f"    tranches:\n      - {{product: gb200, gw: {s['it_mw'] / 1e3!r}, basis: it, start: 2026-01, shape: step}}\n")
-    t = gigawatt.evaluate(gigawatt.scenario.loads(text)).totals()
+    t = gigawatt.evaluate(gigawatt.scenario.spec.loads(text)).totals()
     assert t["accelerators"] == pytest.approx(s["accelerators"])
     assert t["capex_usd"] == pytest.approx(s["capex_usd"])
     assert t["energy_twh_per_year"] == pytest.approx(s["energy_twh_per_year"])
@@ -532,8 +531,7 @@ def test_piped_plan_output_is_not_cropped(runner):
 def test_deal_cli_refuses_meaningless_options(monkeypatch, capsys, args, fragment):
     import sys
 
-    from gigawatt import cli
-
+    from gigawatt.interfaces import cli
     monkeypatch.setattr(sys, "argv", ["gigawatt", "deal", "openai-amd", *args])
     with pytest.raises(SystemExit) as e:
         cli.main()

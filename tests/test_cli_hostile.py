@@ -1,7 +1,7 @@
 """The command line under hostile input: a clean ``error: ...`` and exit status 2, never a
 traceback, never a hang, and ``--json`` output that is strict JSON with finite numbers.
 
-Most cases run the console entry point ``gigawatt.cli.main`` in-process (like
+Most cases run the console entry point ``gigawatt.interfaces.cli.main`` in-process (like
 ``test_cli.py``); special files (a FIFO, ``/dev/zero``, ``/dev/stdin``) run the installed
 console script in a real process with a time limit, so a hang fails the test instead of
 blocking the suite.
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import gigawatt
-from gigawatt import cli
+from gigawatt.interfaces import cli
 from tests.test_fuzz import BASE, HOSTILE_DIR
 
 SCENARIO_COMMANDS = [["plan"], ["deal", "--samples", "64"], ["supply"], ["supply", "--constrained"], ["flows"],
@@ -35,7 +35,7 @@ def _no_user_catalog(monkeypatch):
 
 
 def run_main(monkeypatch, capsys, *args) -> tuple[int, str, str]:
-    """Run ``gigawatt.cli.main`` in-process: (status, stdout, stderr). An exception other than
+    """Run ``gigawatt.interfaces.cli.main`` in-process: (status, stdout, stderr). An exception other than
     SystemExit is what a user would see as a traceback: it becomes status 'traceback'."""
     monkeypatch.setattr(sys, "argv", ["gigawatt", *map(str, args)])
     try:
@@ -271,7 +271,7 @@ def test_json_stdout_parses_even_with_warnings(monkeypatch, capsys, tmp_path, co
 
 
 def test_the_scenario_really_warns():
-    from gigawatt.scenario import load_text
+    from gigawatt.scenario.spec import load_text
 
     assert gigawatt.evaluate(load_text(EARLY)[0]).warnings
 

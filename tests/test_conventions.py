@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 import gigawatt
-from gigawatt.conventions import footnote, plan_conventions
-from gigawatt.scenario import loads
+from gigawatt.core.conventions import footnote, plan_conventions
+from gigawatt.scenario.spec import loads
 
 STEP = """name: step
 horizon: {start: 2026-01, end: 2026-12}
@@ -36,7 +36,7 @@ def test_deal_json_states_the_valuation_conventions():
 
     from typer.testing import CliRunner
 
-    from gigawatt.cli import app
+    from gigawatt.interfaces.cli import app
 
     out = CliRunner().invoke(app, ["deal", "openai-amd", "--json", "--samples", "500"])
     conv = json.loads(out.stdout)["conventions"]

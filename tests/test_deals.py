@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import gigawatt
-from gigawatt.deals import PriceOptions, analyse, parse_price_path
-from gigawatt.errors import GigawattError
-from gigawatt.scenario import BUILTIN_DIR, loads
+from gigawatt.analyses.deals import PriceOptions, analyse, parse_price_path
+from gigawatt.core.errors import GigawattError
+from gigawatt.scenario.spec import BUILTIN_DIR, loads
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +164,7 @@ def test_price_path_parses():
 def _amd_world():
     from gigawatt.catalog import load_catalog
     from gigawatt.ledger import load_ledger
-    from gigawatt.ledger import world as W
+    from gigawatt.analyses import world as W
 
     cat, led = load_catalog(), load_ledger()
     views = [v for v in led.view() if v.terms.get("warrant") is not None and v.terms["warrant"].issuer == "amd"]
@@ -177,7 +177,7 @@ def amd_world():
 
 
 def test_all_amd_warrants_are_320m_shares(amd_world):
-    from gigawatt.deals import joint_warrants
+    from gigawatt.analyses.deals import joint_warrants
 
     j = joint_warrants(amd_world, PriceOptions(samples=2000))
     assert [w["deal"] for w in j["warrants"]] == ["openai-amd-2025-10", "meta-amd-2026-02"]
@@ -191,7 +191,7 @@ def _naive_joint(result, path_prices, as_of, warrants):
     """An independent calculation: loop over paths, months and tranches in plain Python."""
     import math
 
-    from gigawatt.timeline import month_index
+    from gigawatt.core.timeline import month_index
 
     total = []
     for prices in path_prices:
@@ -214,9 +214,9 @@ def _naive_joint(result, path_prices, as_of, warrants):
 
 
 def test_joint_value_matches_an_independent_path_by_path_calculation(amd_world):
-    from gigawatt.deals import joint_warrants
+    from gigawatt.analyses.deals import joint_warrants
     from gigawatt.model import warrant as wm
-    from gigawatt.timeline import month_index
+    from gigawatt.core.timeline import month_index
 
     opts = PriceOptions(samples=64, seed=11)
     j = joint_warrants(amd_world, opts)
@@ -231,7 +231,7 @@ def test_joint_value_matches_an_independent_path_by_path_calculation(amd_world):
 
 
 def test_common_prices_make_vesting_move_together(amd_world):
-    from gigawatt.deals import joint_warrants
+    from gigawatt.analyses.deals import joint_warrants
 
     j = joint_warrants(amd_world, PriceOptions(samples=20_000, seed=5))
     p_open, p_meta = (w["prob_full_vest"] for w in j["warrants"])
@@ -241,7 +241,7 @@ def test_common_prices_make_vesting_move_together(amd_world):
 
 
 def test_given_high_path_vests_everything_once_6_gw_each_are_delivered(amd_world):
-    from gigawatt.deals import joint_warrants
+    from gigawatt.analyses.deals import joint_warrants
 
     j = joint_warrants(amd_world, PriceOptions(path={"2026-06": 700.0}))
     assert j["expected_vested_shares"] == 320_000_000 and j["prob_all_fully_vest"] == 1.0

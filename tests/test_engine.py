@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from gigawatt import evaluate
-from gigawatt.scenario import loads
+from gigawatt.scenario.spec import loads
 
 ACC = 800e6 / 1800.0
 
@@ -135,7 +135,7 @@ def test_monthly_series_add_up_tranches_of_several_deals_by_hand(toy_catalog, to
 
 def test_samples_axis_broadcasts_identically():
     """Samples > 1 with identical inputs must repeat the deterministic result exactly."""
-    from gigawatt.engine import run
+    from gigawatt.engine.core import run
 
     r = evaluate("openai-portfolio")
     series, nameplate = run(r.inputs.with_samples(3))

@@ -6,9 +6,9 @@ import json
 import pytest
 
 import gigawatt
-from gigawatt import registry
-from gigawatt.errors import GigawattError
-from gigawatt.explain import explain
+from gigawatt.core import registry
+from gigawatt.core.errors import GigawattError
+from gigawatt.analyses.explain import explain
 
 OVERRIDE = """name: override
 horizon: {start: 2026-01, end: 2032-12}
@@ -100,7 +100,7 @@ def test_explain_refuses_unknown_names_and_tranches():
 def test_explain_cli_json_and_text(monkeypatch, capsys):
     from typer.testing import CliRunner
 
-    from gigawatt.cli import app
+    from gigawatt.interfaces.cli import app
 
     out = CliRunner().invoke(app, ["explain", "openai-amd", "capex_usd", "--tranche", "1", "--json"])
     assert out.exit_code == 0, out.output

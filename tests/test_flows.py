@@ -7,9 +7,9 @@ import pytest
 from typer.testing import CliRunner
 
 import gigawatt
-from gigawatt.cli import app
-from gigawatt.flows import flows
-from gigawatt.scenario import loads
+from gigawatt.interfaces.cli import app
+from gigawatt.analyses.flows import flows
+from gigawatt.scenario.spec import loads
 
 ACC = 800e6 / 1800.0
 

@@ -41,8 +41,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import gigawatt
-from gigawatt.errors import GigawattError
-from gigawatt.scenario import BUILTIN_DIR, load, load_text
+from gigawatt.core.errors import GigawattError
+from gigawatt.scenario.spec import BUILTIN_DIR, load, load_text
 
 HERE = Path(__file__).resolve().parent
 HOSTILE_DIR = HERE / "data" / "hostile"
@@ -170,10 +170,10 @@ def run_everything(scenario, samples: int = 64) -> dict:
 
     Raises GigawattError wherever the input is refused.
     """
-    from gigawatt.deals import PriceOptions, analyse
-    from gigawatt.flows import flows
-    from gigawatt.mc import simulate
-    from gigawatt.supply import constrained, supply_report
+    from gigawatt.analyses.deals import PriceOptions, analyse
+    from gigawatt.analyses.flows import flows
+    from gigawatt.engine.mc import simulate
+    from gigawatt.analyses.supply import constrained, supply_report
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -1,4 +1,4 @@
-"""The headline metrics (gigawatt.headline): one list, hand-checked, shown alike by plan, report and page."""
+"""The headline metrics (gigawatt.analyses.headline): one list, hand-checked, shown alike by plan, report and page."""
 from __future__ import annotations
 
 import re
@@ -8,11 +8,13 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import gigawatt
-from gigawatt import fmt, headline, registry
-from gigawatt.cli import app
-from gigawatt.report import Context
-from gigawatt.report.sections import headline as report_headline
-from gigawatt.scenario import loads
+from gigawatt.core import fmt
+from gigawatt.analyses import headline
+from gigawatt.core import registry
+from gigawatt.interfaces.cli import app
+from gigawatt.interfaces.report import Context
+from gigawatt.interfaces.report.sections import headline as report_headline
+from gigawatt.scenario.spec import loads
 
 # 1 GW facility of MI450 at PUE 1.25 and $50B per GW top-down: IT 0.8 GW, top-down $50B.
 ONE_GW = """name: one
@@ -69,7 +71,7 @@ def test_plan_report_and_page_show_the_same_rows(tmp_path):
     out = CliRunner().invoke(app, ["plan", "openai-amd"], env={"COLUMNS": "200"}).stdout
     for label, text in want:
         assert re.search(rf"{re.escape(label)}\s*│\s*{re.escape(text)}\s*│", out), (label, text)
-    from gigawatt.server import create_app
+    from gigawatt.interfaces.server import create_app
 
     client = TestClient(create_app(tmp_path / "h.db"), base_url="http://localhost")
     assert client.post("/api/evaluate", json={"name": "openai-amd"}).json()["headline"] == want

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from gigawatt import i18n
-from gigawatt.registry import of_role
+from gigawatt.core import i18n
+from gigawatt.core.registry import of_role
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
@@ -23,7 +23,7 @@ def test_every_registry_row_has_a_japanese_label(role):
 
 
 def test_no_label_for_a_parameter_the_registry_lacks():
-    from gigawatt.registry import params
+    from gigawatt.core.registry import params
 
     assert set(i18n.labels_ja()) <= set(params())
 

@@ -6,8 +6,8 @@ import textwrap
 import pytest
 
 import gigawatt
-from gigawatt.errors import GigawattError
-from gigawatt.scenario import loads
+from gigawatt.core.errors import GigawattError
+from gigawatt.scenario.spec import loads
 
 
 def scenario(site: str = "", product: str = "gb200", start: str = "2027-01") -> str:

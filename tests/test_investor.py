@@ -9,11 +9,11 @@ import pytest
 from typer.testing import CliRunner
 
 import gigawatt
-from gigawatt.cli import app
-from gigawatt.deals import PriceOptions, analyse
-from gigawatt.flows import attribution, companies, flows
+from gigawatt.interfaces.cli import app
+from gigawatt.analyses.deals import PriceOptions, analyse
+from gigawatt.analyses.flows import attribution, companies, flows
 from gigawatt.model import finance as fin
-from gigawatt.scenario import loads
+from gigawatt.scenario.spec import loads
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +179,7 @@ def test_deal_cli_values_with_the_market_file_and_prints_value_as_of():
 
 
 def test_market_inputs_rules():
-    from gigawatt.market import fx_per_usd, today, underlying_inputs
+    from gigawatt.ledger.market import fx_per_usd, today, underlying_inputs
 
     seed = underlying_inputs("amd", as_of="2025-10-06")
     assert seed["spot"]["value"] == 203.71 and seed["valuation_month"] == "2025-10"
@@ -203,7 +203,7 @@ def test_all_warrants_has_a_dilution_view():
 # -- currency and fiscal year ------------------------------------------------------------------
 
 def test_money_in_yen_is_converted_at_the_dated_rate():
-    from gigawatt.units import to_canonical
+    from gigawatt.scenario.units import to_canonical
 
     assert to_canonical("15 JPY/kWh", "USD/MWh") == pytest.approx(15 / 156.7 * 1000)
     with pytest.raises(ValueError, match="FX rate"):
@@ -223,7 +223,7 @@ def test_fiscal_years_and_display_currency():
 # -- buyer economics ---------------------------------------------------------------------------
 
 def test_buyer_cost_per_hour_by_hand_and_life_sensitivity(amd):
-    from gigawatt.buyer import buyer_economics
+    from gigawatt.analyses.buyer import buyer_economics
 
     b = buyer_economics(amd, 0)
     pa = b["per_accelerator"]
@@ -249,7 +249,7 @@ def test_buyer_cost_per_hour_by_hand_and_life_sensitivity(amd):
 # -- compare ------------------------------------------------------------------------------------
 
 def test_compare_two_files(tmp_path):
-    from gigawatt.scenario import BUILTIN_DIR
+    from gigawatt.scenario.spec import BUILTIN_DIR
 
     a = tmp_path / "base.yaml"
     a.write_text((BUILTIN_DIR / "openai-amd.yaml").read_text())
@@ -269,7 +269,7 @@ def test_compare_two_files(tmp_path):
 # -- deal metrics in sensitivity ----------------------------------------------------------------
 
 def test_deal_sensitivity_and_price_slip_grid(amd):
-    from gigawatt.sensitivity import deal_metrics, deal_tornado, price_slip_grid
+    from gigawatt.analyses.sensitivity import deal_metrics, deal_tornado, price_slip_grid
 
     opts = PriceOptions(samples=2000, spot_usd=421.39, as_of="2026-05", volatility=0.55)
     t = deal_tornado(amd, opts)["tornado"]["warrant_value_usd"]

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 import gigawatt
-from gigawatt import kernels
-from gigawatt import uncertainty as unc
-from gigawatt.engine import run_totals
-from gigawatt.errors import GigawattError
-from gigawatt.mc import TOTAL_SERIES, Reducer, _evaluate, resolve_kernel, run_range, simulate, split
+from gigawatt.engine import kernels
+from gigawatt.engine import uncertainty as unc
+from gigawatt.engine.core import run_totals
+from gigawatt.core.errors import GigawattError
+from gigawatt.engine.mc import TOTAL_SERIES, Reducer, _evaluate, resolve_kernel, run_range, simulate, split
 from gigawatt.model import warrant as wm
 
 needs_numba = pytest.mark.skipif(not kernels.AVAILABLE, reason="numba is not installed (the optional [fast] extra)")
@@ -67,8 +67,7 @@ def test_fused_totals_match_the_numpy_engine(portfolio):
 @needs_numba
 def test_fused_totals_catch_a_wrong_formula(portfolio, monkeypatch):
     """The comparison above can fail: break one weight and it must show."""
-    from gigawatt import engine
-
+    from gigawatt.engine import core as engine
     inputs = _sampled(portfolio, 1)
     good, _ = run_totals(inputs, TOTAL_SERIES, kernel="numpy")
     real = engine.terms
@@ -165,7 +164,7 @@ def test_range_partials_merge_to_the_serial_result(portfolio, kernel):
     """What Dask workers do, without a cluster: any split into ranges merges to the same counts."""
     r = portfolio
     variables = unc.compile_variables(r.scenario, r.inputs)
-    from gigawatt.mc import FANS, Job, _warrant_config
+    from gigawatt.engine.mc import FANS, Job, _warrant_config
 
     ms = np.arange(1.0, 27.0)
     job = Job(r.inputs, variables, None, 9, None, ms, _warrant_config(r), kernel=kernel, chunk_blocks=1)
@@ -218,7 +217,7 @@ def test_import_without_numba_does_not_fail():
     import subprocess
     import sys
 
-    code = ("import gigawatt.kernels as k, gigawatt; from gigawatt.mc import simulate; "
+    code = ("import gigawatt.engine.kernels as k, gigawatt; from gigawatt.engine.mc import simulate; "
             "r = simulate(gigawatt.evaluate('openai-amd'), samples=300); print(k.AVAILABLE, r['kernel'])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**__import__("os").environ,
                          "GIGAWATT_NO_NUMBA": "1"}, check=True).stdout.split()

@@ -8,9 +8,9 @@ import pytest
 
 import gigawatt
 from gigawatt.catalog import load_catalog
-from gigawatt.errors import GigawattError
+from gigawatt.core.errors import GigawattError
 from gigawatt.ledger import check, date_key, load_ledger
-from gigawatt.ledger import world as W
+from gigawatt.analyses import world as W
 
 SEED_IDS = {"openai-amd-2025-10", "openai-nvidia-2025-09", "openai-broadcom-2025-10"}
 PLAN_KEYS = ("gw", "gw_it", "accelerators", "racks", "capex_usd", "capex_topdown_usd", "energy_twh_per_year",
@@ -167,7 +167,7 @@ def test_ledger_as_of_the_seed_date_has_the_amd_and_nvidia_deals(led, cat):
 
 
 def test_dated_portfolio_keeps_the_loi_investment_and_todays_does_not():
-    from gigawatt.deals import PriceOptions, analyse
+    from gigawatt.analyses.deals import PriceOptions, analyse
 
     dated = analyse(gigawatt.evaluate("openai-portfolio-2025-10"), PriceOptions(samples=10))
     today = analyse(gigawatt.evaluate("openai-portfolio"), PriceOptions(samples=10))
@@ -297,7 +297,7 @@ def _sampled(led, cat, weights):
 
 
 def _mc(scenario, samples=4000, seed=3):
-    from gigawatt.mc import simulate
+    from gigawatt.engine.mc import simulate
 
     return simulate(gigawatt.evaluate(scenario), samples=samples, seed=seed)
 
@@ -323,7 +323,7 @@ def test_completion_draws_with_probability_0_and_1_are_deterministic(led, cat):
     data = wi.scenario.model_dump()
     for u in data["uncertainty"]:  # NVIDIA surely completes, Broadcom surely not
         u["dist"]["probs"] = [0.0, 1.0] if u["targets"][0]["deal"] == "openai-nvidia-2025-09" else [1.0, 0.0]
-    from gigawatt.scenario import Scenario
+    from gigawatt.scenario.spec import Scenario
 
     g = _mc(Scenario.model_validate(data), samples=600)["percentiles"]["gw_delivered"]
     # Every sample: AMD 6 GW + NVIDIA 10 GW, Broadcom 0, all delivered by the horizon's end.

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 import gigawatt
-from gigawatt.engine import run_totals
-from gigawatt.mc import simulate
+from gigawatt.engine.core import run_totals
+from gigawatt.engine.mc import simulate
 from tests.reference import NAMES, reference_npv, reference_totals
-from gigawatt.scenario import loads
+from gigawatt.scenario.spec import loads
 
 DELAY = textwrap.dedent("""
     name: delay
@@ -122,7 +122,7 @@ def test_mc_cli_json_and_errors(tmp_path):
 
     from typer.testing import CliRunner
 
-    from gigawatt.cli import app
+    from gigawatt.interfaces.cli import app
 
     res = CliRunner().invoke(app, ["mc", "openai-amd", "--samples", "500", "--seed", "7", "--json"])
     assert res.exit_code == 0, res.output

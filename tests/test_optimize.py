@@ -4,8 +4,8 @@ import textwrap
 
 import pytest
 
-from gigawatt.errors import GigawattError
-from gigawatt.optimize import Spec, load_spec, solve
+from gigawatt.core.errors import GigawattError
+from gigawatt.analyses.optimize import Spec, load_spec, solve
 
 
 def spec(target: float = 3000, share: float = 1.0, extra: str = "") -> Spec:
@@ -73,7 +73,7 @@ def test_bad_target_file(tmp_path):
 def test_optimizer_respects_the_grid_and_names_the_offer():
     import yaml
 
-    from gigawatt.optimize import Spec, solve
+    from gigawatt.analyses.optimize import Spec, solve
 
     spec = Spec.model_validate(yaml.safe_load(textwrap.dedent("""
         name: t
@@ -98,7 +98,7 @@ def test_cost_and_compute_are_measured_over_the_same_window():
     it arrives in. (Present cost to the horizon end made the 2029 arrivals of Vera Rubin ~21 %
     cheaper than the 2026 ones: discounted more and paid for fewer months, for the same target.)"""
     from gigawatt.catalog import load_catalog
-    from gigawatt.optimize import load_spec, price_candidates
+    from gigawatt.analyses.optimize import load_spec, price_candidates
 
     spec, src = load_spec("openai-compute-2029")
     cands, _, cost, _, _ = price_candidates(spec, load_catalog(), src)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from gigawatt import evaluate
 from gigawatt.catalog import load_catalog
-from gigawatt.scenario import Scenario
+from gigawatt.scenario.spec import Scenario
 
 PRODUCTS = sorted(load_catalog().accelerators)
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import gigawatt
-from gigawatt import registry
-from gigawatt.bounds import BOUNDS
+from gigawatt.core import registry
+from gigawatt.core.bounds import BOUNDS
 
 
 def test_every_engine_input_and_output_is_registered_once():
@@ -15,9 +15,9 @@ def test_every_engine_input_and_output_is_registered_once():
 
 def test_unit_tables_are_the_registry():
     from gigawatt.catalog.schema import FIELD_UNITS
-    from gigawatt.engine import NAMEPLATE_UNITS, SERIES_UNITS
-    from gigawatt.inputs import INPUT_UNITS
-    from gigawatt.mc import SCALAR_UNITS
+    from gigawatt.engine.core import NAMEPLATE_UNITS, SERIES_UNITS
+    from gigawatt.scenario.inputs import INPUT_UNITS
+    from gigawatt.engine.mc import SCALAR_UNITS
 
     assert FIELD_UNITS == registry.units("catalog") and FIELD_UNITS["system_power_kw"] == "kW"
     assert SCALAR_UNITS == registry.units("scalar") and SCALAR_UNITS["warrant_value_usd"] == "USD"
@@ -56,7 +56,7 @@ def test_one_name_two_meanings_are_told_apart_by_per():
 
 
 def test_sampler_bounds_come_from_the_registry():
-    from gigawatt.uncertainty import RANGES
+    from gigawatt.engine.uncertainty import RANGES
 
     assert RANGES["pue"] == BOUNDS["pue"][:2]
     assert RANGES["gw_stated"] == (0.0, BOUNDS["gw"][1])  # 0 when a sampled deal does not complete

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from gigawatt.cli import app
+from gigawatt.interfaces.cli import app
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +70,7 @@ PAYLOADS = ["</script><script>window.__x=1</script>", "<img src=x onerror=window
 def _hostile_scenario_text() -> str:
     import yaml
 
-    from gigawatt.scenario import BUILTIN_DIR
+    from gigawatt.scenario.spec import BUILTIN_DIR
 
     data = yaml.safe_load((BUILTIN_DIR / "openai-amd.yaml").read_text(encoding="utf-8"))
     data["name"], data["title"], data["description"] = PAYLOADS[0], PAYLOADS[1], " ".join(PAYLOADS)
@@ -89,11 +89,11 @@ def _hostile_scenario_text() -> str:
 def test_html_report_escapes_free_text():
     import re
 
-    from gigawatt.api import evaluate
-    from gigawatt.report import Context
-    from gigawatt.report.html import render
-    from gigawatt.report.sections import build
-    from gigawatt.scenario import load_text
+    from gigawatt.analyses.api import evaluate
+    from gigawatt.interfaces.report import Context
+    from gigawatt.interfaces.report.html import render
+    from gigawatt.interfaces.report.sections import build
+    from gigawatt.scenario.spec import load_text
 
     text = _hostile_scenario_text()
     scenario = load_text(text, "hostile")[0]
@@ -117,8 +117,8 @@ def test_html_report_escapes_free_text():
 
 
 def test_html_render_escapes_section_ids_chart_ids_and_chart_json():
-    from gigawatt.report import Chart, Section, Table
-    from gigawatt.report.html import render
+    from gigawatt.interfaces.report import Chart, Section, Table
+    from gigawatt.interfaces.report.html import render
 
     p = PAYLOADS[0]
     section = Section("x'><script>window.__x=1</script>", p, p, [Table(p, [p], [[p], [1.5], [PAYLOADS[1] + "\nline 2"]])],
@@ -134,9 +134,9 @@ def test_html_render_escapes_section_ids_chart_ids_and_chart_json():
 
 
 def test_report_has_a_validation_section_with_the_epoch_attribution():
-    from gigawatt.api import evaluate
-    from gigawatt.report import Context
-    from gigawatt.report.sections import validation
+    from gigawatt.analyses.api import evaluate
+    from gigawatt.interfaces.report import Context
+    from gigawatt.interfaces.report.sections import validation
 
     section = validation(Context(evaluate("openai-amd")))
     table = section.tables[0]
@@ -150,10 +150,10 @@ SEED_DEALS = ["--deal", "openai-amd-2025-10", "--deal", "openai-nvidia-2025-09",
 
 
 def test_world_section_for_a_scenario_from_the_ledger(tmp_path):
-    from gigawatt.api import evaluate
-    from gigawatt.ledger.present import DEAL_COLUMNS
-    from gigawatt.report import Context
-    from gigawatt.report.sections import build, world
+    from gigawatt.analyses.api import evaluate
+    from gigawatt.interfaces.report.world import DEAL_COLUMNS
+    from gigawatt.interfaces.report import Context
+    from gigawatt.interfaces.report.sections import build, world
 
     res = CliRunner().invoke(app, ["scenario", "from-ledger", *SEED_DEALS])
     assert res.exit_code == 0, res.output
@@ -262,10 +262,10 @@ def test_the_field_name_check_can_fail():
 def test_executive_summary_numbers_equal_the_engine():
     """openai-amd by hand: 6 GW facility at PUE 1.2 = 5 GW IT; top-down 6 GW x $50B = $300B; AMD revenue 6 GW x $17.5B =
     $105B; the sixth GW delivered in June 2030 (tranches to 2H 2029 plus the ramp); warrant value as the deal analysis says."""
-    from gigawatt import fmt
-    from gigawatt.api import evaluate
-    from gigawatt.report import Context
-    from gigawatt.report.sections import summary
+    from gigawatt.core import fmt
+    from gigawatt.analyses.api import evaluate
+    from gigawatt.interfaces.report import Context
+    from gigawatt.interfaces.report.sections import summary
 
     result = evaluate("openai-amd")
     ctx = Context.build(result, "")
@@ -289,10 +289,10 @@ def test_executive_summary_numbers_equal_the_engine():
 
 
 def test_summary_states_the_share_of_simulations_after_the_warrant_expiry():
-    from gigawatt import i18n
-    from gigawatt.api import evaluate
-    from gigawatt.report import Context
-    from gigawatt.report.sections import summary
+    from gigawatt.core import i18n
+    from gigawatt.analyses.api import evaluate
+    from gigawatt.interfaces.report import Context
+    from gigawatt.interfaces.report.sections import summary
 
     ctx = Context.build(evaluate("openai-amd"), "", samples=400, seed=3)
     ms = ctx.mc["milestones"]
@@ -303,10 +303,10 @@ def test_summary_states_the_share_of_simulations_after_the_warrant_expiry():
 
 def test_charts_fixed(reports):
     """CO2 lines told apart, racks not on the accelerator axis, the top-down bar its own colour and labelled as a total, money in $B."""
-    from gigawatt.api import evaluate
-    from gigawatt.report import Context
-    from gigawatt.report.plotly_spec import figure
-    from gigawatt.report.sections import build
+    from gigawatt.analyses.api import evaluate
+    from gigawatt.interfaces.report import Context
+    from gigawatt.interfaces.report.plotly_spec import figure
+    from gigawatt.interfaces.report.sections import build
 
     secs = {s.id: s for s in build(Context.build(evaluate("openai-portfolio"), ""))}
     charts = {c.id: c for s in secs.values() for c in s.charts}
@@ -346,14 +346,13 @@ def test_japanese_report_has_japanese_headings_and_labels(reports):
 
 
 def test_report_in_yen(tmp_path):
-    from gigawatt.market import fx_per_usd
+    from gigawatt.ledger.market import fx_per_usd
 
     out = tmp_path / "jpy.html"
     res = CliRunner().invoke(app, ["report", "openai-amd", "--html", str(out), "--lang", "ja", "--currency", "JPY"])
     assert res.exit_code == 0, res.output
     rate = fx_per_usd("JPY")["per_usd"]
-    from gigawatt import i18n
-
+    from gigawatt.core import i18n
     assert i18n.money(300e9, "ja", "JPY", rate) in visible_text(out.read_text(encoding="utf-8"))
     assert "兆円" in visible_text(out.read_text(encoding="utf-8"))
 
@@ -365,7 +364,7 @@ def test_png_figures_in_japanese_and_money_axes(reports):
 
 
 def test_pdf_without_chromium_is_a_clear_error(tmp_path, monkeypatch):
-    from gigawatt.errors import GigawattError
+    from gigawatt.core.errors import GigawattError
 
     monkeypatch.setenv("GIGAWATT_CHROMIUM", str(tmp_path / "no-such-chromium"))
     res = CliRunner().invoke(app, ["report", "openai-amd", "--pdf", str(tmp_path / "r.pdf")])

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import gigawatt
-from gigawatt.errors import GigawattError, ValidationFailure
-from gigawatt.scenario import BUILTIN_DIR, builtin_names, load, loads
+from gigawatt.core.errors import GigawattError, ValidationFailure
+from gigawatt.scenario.spec import BUILTIN_DIR, builtin_names, load, loads
 
 # A one-deal, one-tranche scenario; tests replace the tranche fields or add blocks.
 TEMPLATE = """\

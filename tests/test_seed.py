@@ -10,7 +10,7 @@ import pytest
 
 import gigawatt
 from gigawatt.catalog import load_catalog
-from gigawatt.timeline import month_index
+from gigawatt.core.timeline import month_index
 
 
 @pytest.fixture(scope="module")

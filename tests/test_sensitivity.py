@@ -5,8 +5,8 @@ import textwrap
 import pytest
 
 import gigawatt
-from gigawatt.scenario import loads
-from gigawatt.sensitivity import sobol, tornado
+from gigawatt.scenario.spec import loads
+from gigawatt.analyses.sensitivity import sobol, tornado
 
 TEXT = textwrap.dedent("""
     name: s

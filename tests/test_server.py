@@ -6,7 +6,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from gigawatt.server import MAX_BODY, create_app
+from gigawatt.interfaces.server import MAX_BODY, create_app
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_openapi_catalog_and_scenarios(client):
 def test_evaluate_matches_plan_json(client):
     from typer.testing import CliRunner
 
-    from gigawatt.cli import app
+    from gigawatt.interfaces.cli import app
 
     plan = json.loads(CliRunner().invoke(app, ["plan", "openai-amd", "--json"]).stdout)
     got = client.post("/api/evaluate", json={"name": "openai-amd"}).json()
@@ -335,7 +335,7 @@ def test_new_endpoints_declare_their_errors(client):
 
 
 def test_prune_charts_hides_a_repeated_view():
-    from gigawatt.dashboard import hidden_notes, prune_charts
+    from gigawatt.interfaces.dashboard import hidden_notes, prune_charts
 
     def chart(cid, *ys):
         return {"id": cid, "data": [{"y": list(y)} for y in ys], "layout": {}}
@@ -382,7 +382,7 @@ def test_world_view_in_japanese_has_japanese_labels(client):
 
 def test_explain_over_the_api_matches_the_library(client):
     import gigawatt
-    from gigawatt.explain import explain
+    from gigawatt.analyses.explain import explain
 
     r = client.post("/api/explain", json={"name": "openai-amd", "field": "facility_mw", "tranche": 1, "role": "nameplate"})
     assert r.status_code == 200, r.text

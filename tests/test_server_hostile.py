@@ -33,7 +33,7 @@ def _builtin_catalog_only(monkeypatch):
 
 
 def make_client(db, **kwargs) -> TestClient:
-    from gigawatt.server import create_app
+    from gigawatt.interfaces.server import create_app
 
     return TestClient(create_app(db, **kwargs), base_url=LOCAL, raise_server_exceptions=False)
 
@@ -318,7 +318,7 @@ def test_health_answers_within_a_second_while_a_big_mc_runs(tmp_path):
     import httpx
 
     port = _free_port()
-    code = ("import sys, uvicorn\nfrom gigawatt.server import create_app\n"
+    code = ("import sys, uvicorn\nfrom gigawatt.interfaces.server import create_app\n"
             "uvicorn.run(create_app(sys.argv[1]), host='127.0.0.1', port=int(sys.argv[2]), log_level='warning')\n")
     env = {k: v for k, v in os.environ.items() if k != "GIGAWATT_CATALOG"}
     proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "api.db"), str(port)], env=env,
@@ -494,7 +494,7 @@ def test_schemathesis_finds_no_5xx(tmp_path):
     from hypothesis.errors import Unsatisfiable
     from schemathesis.generation import GenerationMode
 
-    from gigawatt.server import create_app
+    from gigawatt.interfaces.server import create_app
 
     app = create_app(tmp_path / "st.db")
     schema = schemathesis.openapi.from_asgi("/openapi.json", app, headers={"host": "localhost:8000"})

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from gigawatt import server
-from gigawatt.server import create_app
+from gigawatt.interfaces import server
+from gigawatt.interfaces.server import create_app
 
 SMALL = """name: small
 horizon: {start: 2026-01, end: 2030-12}
@@ -92,7 +92,7 @@ def test_serve_with_workers_runs_uvicorn_with_a_factory(monkeypatch, tmp_path):
     monkeypatch.setenv(server.OPTIONS_ENV, "{}")  # restored after the test (serve() sets it)
     server.serve("127.0.0.1", 8123, str(tmp_path / "w.db"), token="s3cret-token", allowed_hosts=["box.lan"], heavy_workers=3, workers=3)
     (target, kw), = calls
-    assert target == "gigawatt.server:app_from_env" and kw["factory"] is True and kw["workers"] == 3 and kw["port"] == 8123
+    assert target == "gigawatt.interfaces.server:app_from_env" and kw["factory"] is True and kw["workers"] == 3 and kw["port"] == 8123
     opts = json.loads(os.environ[server.OPTIONS_ENV])
     assert opts == {"db": str(tmp_path / "w.db"), "token": "s3cret-token", "allowed_hosts": ["box.lan"], "heavy_workers": 3,
                     "cache_size": server.EVAL_CACHE_SIZE}

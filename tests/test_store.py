@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from gigawatt.store import Store, StoreError
+from gigawatt.scenario.store import Store, StoreError
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gigawatt
-from gigawatt.scenario import loads
-from gigawatt.supply import constrained, constrained_delivered, monthly_capacity, supply_report, world_capacity
+from gigawatt.scenario.spec import loads
+from gigawatt.analyses.supply import constrained, constrained_delivered, monthly_capacity, supply_report, world_capacity
 
 ACC = 800e6 / 1800.0  # toy: 444,444 accelerators in 1 GW (see test_engine)
 
@@ -108,7 +108,7 @@ def test_constrained_deliveries_respect_capacity_each_month():
 def test_supply_json_contract(toy):
     from typer.testing import CliRunner
 
-    from gigawatt.cli import app
+    from gigawatt.interfaces.cli import app
 
     out = CliRunner().invoke(app, ["supply", "openai-amd", "--constrained", "--share", "0.02", "--json"])
     assert out.exit_code == 0, out.output
@@ -132,7 +132,7 @@ def test_binding_is_reported_exactly_when_the_constrained_schedule_slips(share):
 def test_slips_of_tranches_with_the_same_label_are_all_kept():
     from typer.testing import CliRunner
 
-    from gigawatt.cli import app
+    from gigawatt.interfaces.cli import app
 
     text = textwrap.dedent("""
         name: dup

@@ -8,11 +8,11 @@ import pytest
 from scipy import stats
 
 import gigawatt
-from gigawatt import uncertainty as unc
-from gigawatt.errors import GigawattError
-from gigawatt.mc import simulate
-from gigawatt.scenario import Distribution, loads
-from gigawatt.uncertainty import ppf
+from gigawatt.engine import uncertainty as unc
+from gigawatt.core.errors import GigawattError
+from gigawatt.engine.mc import simulate
+from gigawatt.scenario.spec import Distribution, loads
+from gigawatt.engine.uncertainty import ppf
 
 U = np.linspace(0.001, 0.999, 199)
 ONE_TRANCHE = textwrap.dedent("""
@@ -116,7 +116,7 @@ def test_bad_correlations(block, fragment):
 def test_a_sampled_fractional_life_still_writes_off_all_the_capex():
     """A `set` on it_life_months of 59.7 used to depreciate 99.2 % of the capex (59.7/60.2 of a month
     grid); lives are whole months, so it is 60 and the write-off is complete within the horizon."""
-    from gigawatt.engine import run
+    from gigawatt.engine.core import run
 
     text = ONE_TRANCHE.replace("end: 2030-12", "end: 2040-12") + "finance: {facility_life_years: 10}\n" + textwrap.dedent("""
         uncertainty:
@@ -193,7 +193,7 @@ def test_mc_with_catalog_ranges_needs_no_uncertainty_block(tmp_path):
 
     from typer.testing import CliRunner
 
-    from gigawatt.cli import app
+    from gigawatt.interfaces.cli import app
 
     path = tmp_path / "own.yaml"
     path.write_text(OWN_PUE)

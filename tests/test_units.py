@@ -2,8 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gigawatt.timeline import month_index, month_label
-from gigawatt.units import to_canonical
+from gigawatt.core.timeline import month_index, month_label
+from gigawatt.scenario.units import to_canonical
 
 
 @pytest.mark.parametrize("text,unit,expected", [
@@ -29,7 +29,7 @@ def test_bool_is_not_a_number():
 
 @given(st.floats(1e-6, 1e6))
 def test_units_round_trip_through_pint(x):
-    from gigawatt.units import registry
+    from gigawatt.scenario.units import registry
 
     q = registry().Quantity(x, "GW")
     assert to_canonical(f"{q.to('MW').magnitude!r} MW", "GW") == pytest.approx(x, rel=1e-12)

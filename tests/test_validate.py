@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from gigawatt import validate
-from gigawatt.cli import app
+from gigawatt.analyses import validate
+from gigawatt.interfaces.cli import app
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-"""The warrant's vesting probability and value from `deal` (gigawatt.deals) and from `mc`
-(gigawatt.mc), against a closed form, against a simulation written independently here, and
+"""The warrant's vesting probability and value from `deal` (gigawatt.analyses.deals) and from `mc`
+(gigawatt.engine.mc), against a closed form, against a simulation written independently here, and
 against each other on the built-in AMD terms.
 
 Toy terms (both toy scenarios): spot S = $100, hurdle H = $130, strike K = $20, σ = 0.4,
@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 import gigawatt
-from gigawatt.deals import PriceOptions, analyse
-from gigawatt.mc import simulate
-from gigawatt.scenario import BUILTIN_DIR, loads
+from gigawatt.analyses.deals import PriceOptions, analyse
+from gigawatt.engine.mc import simulate
+from gigawatt.scenario.spec import BUILTIN_DIR, loads
 from tests.closed_forms import terminal_hurdle_moments, terminal_hurdle_probability
 
 S0, H, K, VOL, R, Q, SHARES, N_MONTHS = 100.0, 130.0, 20.0, 0.4, 0.05, 0.01, 1_000_000, 24

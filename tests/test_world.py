@@ -7,9 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 import gigawatt
-from gigawatt import cli
-
-
+from gigawatt.interfaces import cli
 @pytest.fixture(scope="module")
 def runner():
     return CliRunner()
@@ -148,8 +146,8 @@ def test_from_ledger_names_each_deals_ledger_id_and_deal_reads_it(runner, tmp_pa
     nv = next(d for d in out["deals"] if d["name"] == "openai-nvidia-2025-09")
     assert nv["ledger"]["id"] == "openai-nvidia-2025-09" and nv["ledger"]["status"] == "loi"
     # A scenario that names its ledger entry only in the note (the older form) is still linked.
-    from gigawatt.deals import ledger_link
-    from gigawatt.scenario import Deal
+    from gigawatt.analyses.deals import ledger_link
+    from gigawatt.scenario.spec import Deal
 
     old = Deal.model_validate({"name": "x", "buyer": "OpenAI", "supplier": "NVIDIA", "note": "ledger: openai-nvidia-2025-09. more",
                                "tranches": [{"product": "vr200", "gw": 1, "start": "2026-07"}]})
@@ -189,8 +187,8 @@ def test_world_samples_deal_completion(runner):
 def test_world_api_for_the_page(tmp_path):
     from fastapi.testclient import TestClient
 
-    from gigawatt.ledger.present import DEAL_COLUMNS
-    from gigawatt.server import create_app
+    from gigawatt.interfaces.report.world import DEAL_COLUMNS
+    from gigawatt.interfaces.server import create_app
 
     client = TestClient(create_app(tmp_path / "w.db"), base_url="http://localhost", raise_server_exceptions=False)
     r = client.get("/api/world")

@@ -10,11 +10,11 @@ import pytest
 import yaml
 
 import gigawatt
-from gigawatt import registry
-from gigawatt.report import Context
-from gigawatt.report.xlsx import vendor_name, write
-from gigawatt.report.xlsx_drivers import engine_figures
-from gigawatt.scenario import BUILTIN_DIR, load_text, scenario_text
+from gigawatt.core import registry
+from gigawatt.interfaces.report import Context
+from gigawatt.interfaces.report.xlsx import vendor_name, write
+from gigawatt.interfaces.report.xlsx_drivers import engine_figures
+from gigawatt.scenario.spec import BUILTIN_DIR, load_text, scenario_text
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -214,7 +214,7 @@ def test_a_grid_constraint_shows_as_a_month(tmp_path):
 
 
 def test_japanese_workbook(tmp_path):
-    i18n = pytest.importorskip("gigawatt.i18n")
+    i18n = pytest.importorskip("gigawatt.core.i18n")
     result, path = _build(tmp_path, samples=0, lang="ja", file="ja.xlsx")
     wb = openpyxl.load_workbook(path)
     assert {"概要", "ドライバー", "月次", "入力", "出典"} <= set(wb.sheetnames)

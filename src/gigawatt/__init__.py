@@ -14,19 +14,18 @@ __all__ = ["load", "loads", "evaluate", "size", "load_catalog", "GigawattError"]
 
 def __getattr__(name):  # lazy: `import gigawatt` stays cheap for the CLI
     if name in ("load", "evaluate", "size"):
-        from . import api
-
+        from gigawatt.analyses import api
         return getattr(api, name)
     if name == "loads":  # a scenario from YAML text; includes by built-in name only
-        from .scenario import loads
+        from gigawatt.scenario.spec import loads
 
         return loads
     if name == "load_catalog":
-        from .catalog import load_catalog
+        from gigawatt.catalog import load_catalog
 
         return load_catalog
     if name == "GigawattError":
-        from .errors import GigawattError
+        from gigawatt.core.errors import GigawattError
 
         return GigawattError
     raise AttributeError(name)

@@ -3,7 +3,7 @@ import textwrap
 import pytest
 
 from gigawatt.catalog import check, load_catalog
-from gigawatt.errors import GigawattError
+from gigawatt.core.errors import GigawattError
 
 REQUIRED = ["h100-sxm", "h200", "gh200", "b200", "gb200", "b300", "gb300", "vr200", "mi300x", "mi325x", "mi350x",
             "mi355x", "mi450", "custom-asic",

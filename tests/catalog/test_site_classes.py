@@ -5,8 +5,8 @@ import pytest
 
 import gigawatt
 from gigawatt.catalog import load_catalog
-from gigawatt.inputs import site_class_for, system_power_kw
-from gigawatt.scenario import loads
+from gigawatt.scenario.inputs import site_class_for, system_power_kw
+from gigawatt.scenario.spec import loads
 
 
 def one_tranche(product: str, site: str = "") -> str:
@@ -35,7 +35,7 @@ def test_class_pue_reaches_the_engine():
 
 
 def test_unknown_site_class_is_named_with_the_closest():
-    with pytest.raises(gigawatt.errors.GigawattError, match="unknown site class 'hyperscale'.*hyperscale-"):
+    with pytest.raises(gigawatt.core.errors.GigawattError, match="unknown site class 'hyperscale'.*hyperscale-"):
         gigawatt.evaluate(loads(one_tranche("h100-sxm", "site: {site_class: hyperscale}\n")))
 
 

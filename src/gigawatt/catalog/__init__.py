@@ -15,9 +15,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import GigawattError, Problem, ValidationFailure
-from ..yaml_io import problems_from_pydantic, read_yaml_file
-from .schema import FIELD_UNITS, KINDS, MAY_BE_UNKNOWN, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Series, SiteClass, Software, System
+from gigawatt.core.errors import GigawattError, Problem, ValidationFailure
+from gigawatt.core.yaml_io import problems_from_pydantic, read_yaml_file
+from gigawatt.catalog.schema import FIELD_UNITS, KINDS, MAY_BE_UNKNOWN, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Series, SiteClass, Software, System
 
 DATA_DIR = Path(__file__).parent / "data"
 ENV_VAR = "GIGAWATT_CATALOG"
@@ -243,7 +243,7 @@ DEFAULT_RANGES: dict[str, tuple[float, float]] = {
 
 def values(cat: Catalog) -> list[Problem]:
     """Values the model cannot run with: non-numbers, zero or negative quantities, bad months, out-of-range defaults."""
-    from ..timeline import month_index
+    from gigawatt.core.timeline import month_index
 
     out = []
     for section in SECTIONS:

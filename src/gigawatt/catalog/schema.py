@@ -11,13 +11,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .. import registry
-
+from gigawatt.core import registry
 Kind = Literal["spec", "projection", "estimate", "measured", "derived"]
 KINDS: tuple[str, ...] = ("spec", "projection", "estimate", "measured", "derived")
 
 #: Canonical unit of each numeric catalog field (the suffix says it too).
-FIELD_UNITS: dict[str, str] = registry.units("catalog")  # declared in data/registry.csv
+FIELD_UNITS: dict[str, str] = registry.units("catalog")  # declared in core/data/registry.csv
 
 
 class Provenance(BaseModel):
@@ -192,7 +191,7 @@ class Cooling(Entry):
 class SiteClass(Entry):
     """A kind of site (hyperscale AI hall, colocation, HPC centre) with its PUE range.
 
-    A site or the system's default picks one (rule: :func:`gigawatt.inputs.site_class_for`).
+    A site or the system's default picks one (rule: :func:`gigawatt.scenario.inputs.site_class_for`).
     """
 
     cooling: str = Field(description="Cooling type id a site of this class uses unless the site states one.")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import GigawattError, Problem, ValidationFailure
-from ..yaml_io import problems_from_pydantic, read_yaml_file
-from .schema import (EVENT_STATUS, STATUSES, DealEntry, Event, Figure, LedgerTranche, MarketFile, Terms, WarrantTerms)
+from gigawatt.core.errors import GigawattError, Problem, ValidationFailure
+from gigawatt.core.yaml_io import problems_from_pydantic, read_yaml_file
+from gigawatt.ledger.schema import (EVENT_STATUS, STATUSES, DealEntry, Event, Figure, LedgerTranche, MarketFile, Terms, WarrantTerms)
 
 DATA_DIR = Path(__file__).parent / "data"
 ENV_VAR = "GIGAWATT_LEDGER"
@@ -137,7 +137,7 @@ class Ledger:
 
     def get(self, deal_id: str, as_of: str | None = None) -> DealView:
         if deal_id not in self.deals:
-            from ..catalog import suggest
+            from gigawatt.catalog import suggest
 
             raise GigawattError(f"no deal {deal_id!r} in the ledger{suggest(deal_id, self.deals)}")
         v = resolve(self.deals[deal_id], as_of)
@@ -236,7 +236,7 @@ def _load(user: tuple[str, ...], _stamps: tuple = ()) -> Ledger:
 
 
 def _known_fields(loc) -> list[str]:
-    from .schema import Figure as F
+    from gigawatt.ledger.schema import Figure as F
 
     names = set(DealEntry.model_fields) | set(Event.model_fields) | set(Terms.model_fields) | set(F.model_fields)
     names |= set(LedgerTranche.model_fields) | set(WarrantTerms.model_fields)
@@ -285,7 +285,7 @@ def check(ledger: Ledger, catalog=None) -> list[Problem]:
                     fig(f"{base}.terms.{path}", f, keys, e)
                 for ti, t in enumerate(e.terms.tranches or []):
                     if products is not None and t.product not in products:
-                        from ..catalog import suggest
+                        from gigawatt.catalog import suggest
 
                         out.append(Problem(f"{base}.terms.tranches[{ti}].product",
                                            f"product {t.product!r} is not in the catalog{suggest(t.product, products)}"))

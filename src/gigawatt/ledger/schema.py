@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ..catalog.schema import Kind
+from gigawatt.catalog.schema import Kind
 
 Tier = Literal["primary", "major", "secondary"]
 Status = Literal["reported", "loi", "definitive", "closed", "scaled-back", "superseded", "paused", "cancelled"]

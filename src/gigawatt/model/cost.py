@@ -52,7 +52,7 @@ def straight_line_depreciation(capex_by_month, life_months):
     >>> straight_line_depreciation(np.array([12.0, 0, 0, 0, 0]), 3).tolist()
     [4.0, 4.0, 4.0, 0.0, 0.0]
     """
-    from .ramp import lag
+    from gigawatt.model.ramp import lag
 
     cum = np.cumsum(np.asarray(capex_by_month, float), axis=-1)
     life = np.asarray(life_months, float)

@@ -1,0 +1,631 @@
+"""Deal economics on top of an engine run: warrant vesting and value, vendor equity
+investment, supplier revenue and EPS, buyer TCO and payback.
+
+The engine gives deliveries by month; the warrant model (``model/warrant.py``) turns
+deliveries and share-price paths (given, or simulated by GBM) into vesting months per path.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from gigawatt.core.bounds import check
+from gigawatt.core.errors import GigawattError
+from gigawatt.model import warrant as wm
+from gigawatt.model.energy import HOURS_PER_MONTH
+from gigawatt.engine.result import Result
+from gigawatt.scenario.spec import Deal, Warrant
+from gigawatt.core.timeline import month_index, month_label, quarter_label, sum_by_period
+
+
+@dataclass(frozen=True)
+class PriceOptions:
+    """How share prices are produced: a given path, or ``samples`` simulated paths."""
+
+    path: dict[str, float] | None = None
+    samples: int = 100_000
+    seed: int = 0
+    spot_usd: float | None = None
+    as_of: str | None = None
+    volatility: float | None = None
+    drift: float | str | None = None
+    risk_free_rate: float | None = None
+
+
+def parse_price_path(text: str) -> dict[str, float]:
+    """``"2026-12: 220, 2028-06: 400"`` → ``{"2026-12": 220.0, "2028-06": 400.0}`` (finite, positive)."""
+    out = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        month, sep, price = part.partition(":")
+        try:
+            if not sep:
+                raise ValueError
+            label = month_label(month_index(month.strip()))
+            value = float(price)
+        except ValueError:
+            raise GigawattError(f"--price-path: cannot read {part!r}; write e.g. '2026-12: 220, 2028-06: 400'") from None
+        check("share_price_usd", value, f"--price-path: the price in {part!r}")
+        if label in out:
+            raise GigawattError(f"--price-path: {label} is given twice; give each month once")
+        out[label] = value
+    if not out:
+        raise GigawattError("--price-path is empty; write e.g. '2026-12: 220, 2028-06: 400'")
+    return out
+
+
+def _deal_series(result: Result, deal_index: int, name: str, products: list[str] | None = None) -> np.ndarray:
+    idx = [t.index for t in result.tranches if t.deal_index == deal_index and (products is None or t.product in products)]
+    return result.series[name][0, idx, :].sum(axis=0)
+
+
+def warrant_analysis(result: Result, deal_index: int, w: Warrant, opts: PriceOptions) -> dict:
+    u = w.underlying
+    spot = opts.spot_usd if opts.spot_usd is not None else u.spot_usd
+    as_of = month_index(opts.as_of) if opts.as_of else month_index(u.as_of)
+    vol = opts.volatility if opts.volatility is not None else u.volatility
+    if opts.risk_free_rate is not None:
+        u = u.model_copy(update={"risk_free_rate": opts.risk_free_rate})
+    drift_in = opts.drift if opts.drift is not None else u.drift
+    drift = u.drift_rate(drift_in)
+    expiry = month_index(w.expiry)
+    check("share_price_usd", spot, "the share price")
+    check("volatility", vol, "the volatility")
+    check("drift", drift, "the drift")
+    if expiry <= as_of:
+        raise GigawattError(f"valuation month {month_label(as_of)} is not before the warrant's expiry {w.expiry}")
+    n = expiry - as_of
+    grid = [month_label(as_of + i) for i in range(n + 1)]
+    delivered = np.stack([
+        wm.on_grid(_deal_series(result, deal_index, "delivered_gw", t.products), result.inputs.month0, as_of, n) for t in w.tranches
+    ])
+    warnings = _tranche_warnings(result, deal_index, w)
+    if opts.path is not None:
+        early = [k for k in opts.path if month_index(k) <= as_of]
+        if early:
+            raise GigawattError(f"--price-path: {', '.join(early)} is not after the valuation month {month_label(as_of)}; "
+                                "the path starts at the spot price then")
+        points = {month_index(k): v for k, v in opts.path.items()}
+        prices = wm.interpolate_path(points, as_of, n, spot)
+        mode = "given path"
+    else:
+        rng = np.random.default_rng(np.random.SeedSequence(opts.seed))
+        prices = wm.gbm_paths(spot, vol, drift, u.dividend_yield, n, opts.samples, rng)
+        mode = f"{opts.samples:,} simulated GBM paths (seed {opts.seed})"
+        if drift_in != "risk-neutral" and abs(drift - u.risk_free_rate) > 1e-12:
+            mode += (f"; real-world drift {drift:.1%}: the mean is an expected payoff discounted at the risk-free rate, "
+                     "not a market value")
+    avg = wm.trailing_mean(prices, w.averaging_months)
+    milestones = np.array([t.gw for t in w.tranches])
+    hurdles = np.array([t.price_hurdle_usd for t in w.tranches])
+    vest = wm.vest_months(delivered, avg, milestones, hurdles, n, w.deployment_condition, w.price_condition)
+    value = wm.warrant_value_usd(prices, vest, [t.shares for t in w.tranches], w.strike_usd, u.risk_free_rate)
+    if opts.path is None and len(value) > 2:
+        # Antithetic pairs (path i and i + n/2) are not independent: the error comes from pair means.
+        half = len(value) // 2
+        pairs = 0.5 * (value[:half] + value[half:2 * half])
+        se = float(pairs.std(ddof=1) / np.sqrt(half))
+    else:
+        se = 0.0
+    vested = vest >= 0
+    shares = np.array([t.shares for t in w.tranches], float)
+    prob = vested.mean(axis=0)
+    # P(vested by month t) per tranche: histogram of vest months, cumulated.
+    by_month = np.stack([np.cumsum(np.bincount(vest[vested[:, j], j], minlength=n + 1)) for j in range(len(shares))]) / len(vest)
+    expected_shares = float(shares @ prob)
+    tranches = []
+    for j, t in enumerate(w.tranches):
+        mean_month = vest[vested[:, j], j].mean() if prob[j] > 0 else None
+        tranches.append({
+            "shares": t.shares, "gw_milestone": t.gw, "products": t.products, "price_hurdle": t.price_hurdle_usd,
+            "assumed": t.assumed, "prob_vest": float(prob[j]),
+            "expected_vest_month": grid[int(round(mean_month))] if mean_month is not None else None,
+            "gw_milestone_month": next((grid[i] for i in range(n + 1) if delivered[j, i] >= t.gw - 1e-9), None),
+        })
+    total = w.shares
+    return {
+        "shares_total": total,
+        "strike_usd": w.strike_usd,
+        "issued": w.issued,
+        "expiry": w.expiry,
+        "shares_outstanding": w.shares_outstanding,
+        "stake_pct_pre": 100 * total / w.shares_outstanding,
+        "stake_pct_post": 100 * total / (w.shares_outstanding + total),
+        "value_at_final_hurdle_usd": total * w.tranches[-1].price_hurdle_usd,
+        "intrinsic_at_spot_usd": total * max(spot - w.strike_usd, 0.0),
+        "valuation_month": grid[0],
+        "spot_usd": spot,
+        "price_mode": mode,
+        "volatility": vol if opts.path is None else None,
+        "drift": drift if opts.path is None else None,
+        "risk_free_rate": u.risk_free_rate,
+        "value_usd": float(value.mean()),
+        "value_usd_se": se,
+        "value_usd_p10": float(np.percentile(value, 10)),
+        "value_usd_p50": float(np.percentile(value, 50)),
+        "value_usd_p90": float(np.percentile(value, 90)),
+        "prob_full_vest": float(vested.all(axis=1).mean()),
+        "expected_vested_shares": expected_shares,
+        "expected_dilution_pct": 100 * expected_shares / (w.shares_outstanding + expected_shares),
+        "tranches": tranches,
+        "prob_vest_by_month": {"month": grid, **{f"tranche_{j + 1}": by_month[j].tolist() for j in range(len(shares))}},
+        "conditions": {"deployment": w.deployment_condition, "price": w.price_condition, "averaging_months": w.averaging_months},
+        "source": w.source,
+        "note": w.note,
+        "warnings": warnings,
+        "_vested_shares_by_month": (by_month * shares[:, None]).sum(axis=0),  # for EPS dilution; removed from JSON
+        "_grid": grid,
+    }
+
+
+def _tranche_warnings(result: Result, deal_index: int, w: Warrant) -> list[str]:
+    """Warrant tranches that can never vest on this deal's deliveries."""
+    out = []
+    deal_products = {t.product for t in result.tranches if t.deal_index == deal_index}
+    deal_gw = float(sum(result.nameplate["gw"][0, t.index] for t in result.tranches if t.deal_index == deal_index))
+    for i, t in enumerate(w.tranches):
+        if t.products is not None and not set(t.products) & deal_products:
+            out.append(f"tranche {i + 1}: none of its products {t.products} is in the deal ({', '.join(sorted(deal_products))}); it can never vest")
+        elif t.gw > deal_gw + 1e-9:
+            out.append(f"tranche {i + 1}: its {t.gw:g} GW milestone is above the deal's {deal_gw:g} GW; it can never vest")
+    return out
+
+
+def investment_analysis(result: Result, deal_index: int, deal: Deal) -> dict:
+    inv = deal.investment
+    delivered = _deal_series(result, deal_index, "delivered_gw")
+    cum = np.minimum(delivered * inv.usd_per_gw, inv.cap_usd)
+    monthly = np.diff(cum, prepend=0.0)
+    total = float(cum[-1])
+    return {
+        "usd_per_gw": inv.usd_per_gw,
+        "cap_usd": inv.cap_usd,
+        "total_usd": total,
+        "usd_by_year": sum_by_period(result.months, monthly),
+        "cap_reached_month": next((m for m, c in zip(result.months, cum) if c >= inv.cap_usd - 1e-6), None),
+        "stake_pct_at_valuation": 100 * total / inv.valuation_usd if inv.valuation_usd else None,
+        "valuation_usd": inv.valuation_usd,
+        "shares_bought": total / inv.price_per_share_usd if inv.price_per_share_usd else None,
+        "price_per_share_usd": inv.price_per_share_usd,
+        "source": inv.source,
+    }
+
+
+def supplier_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict | None) -> dict:
+    from gigawatt.analyses.flows import attribution
+
+    st = deal.supplier_terms
+    idx = [t.index for t in result.tranches if t.deal_index == deal_index]
+    gw = float(result.nameplate["gw"][0, idx].sum())
+    # The one attribution `flows` uses: stated revenue per GW, or the vendor's content at catalog prices.
+    rev_per_gw = float(attribution(result)["vendor_revenue_usd"][idx].sum()) / gw
+    delivered = _deal_series(result, deal_index, "delivered_gw")
+    revenue = np.diff(delivered, prepend=0.0) * rev_per_gw
+    gross = revenue * st.gross_margin
+    net = revenue * (st.gross_margin - st.operating_expense_ratio) * (1 - st.tax_rate)
+    years = sum_by_period(result.months, revenue)
+    net_by_year = sum_by_period(result.months, net)
+    # Warrant shares expected to have vested by each year end dilute the share count.
+    dilution = {}
+    if warrant is not None:
+        grid, vested = warrant["_grid"], warrant["_vested_shares_by_month"]
+        for y in years:
+            ends = [i for i, m in enumerate(grid) if m[:4] <= y]
+            dilution[y] = float(vested[ends[-1]]) if ends else 0.0
+    eps = {y: net_by_year[y] / (st.diluted_shares + dilution.get(y, 0.0)) for y in years}
+    net_by_quarter = sum_by_period(result.months, net, "quarter")
+    q_dilution = {}
+    if warrant is not None:
+        grid, vested = warrant["_grid"], warrant["_vested_shares_by_month"]
+        for q in net_by_quarter:
+            ends = [i for i, m in enumerate(grid) if quarter_label(m) <= q]  # labels sort in time order
+            q_dilution[q] = float(vested[ends[-1]]) if ends else 0.0
+    eps_q = {q: v / (st.diluted_shares + q_dilution.get(q, 0.0)) for q, v in net_by_quarter.items()}
+    eps_undiluted = {y: net_by_year[y] / st.diluted_shares for y in years}
+    return {
+        "supplier": deal.supplier,
+        "revenue_usd_per_gw": rev_per_gw,
+        "revenue_basis": "stated" if st.revenue_usd_per_gw is not None else
+                         "the vendor's content in the systems at catalog prices (the attribution `flows` uses)",
+        "revenue_usd_total": float(revenue.sum()),
+        "revenue_usd_by_year": years,
+        "revenue_usd_by_quarter": sum_by_period(result.months, revenue, "quarter"),
+        "gross_profit_usd_by_year": sum_by_period(result.months, gross),
+        "gross_profit_usd_by_quarter": sum_by_period(result.months, gross, "quarter"),
+        "eps_usd_by_quarter": eps_q,
+        "net_income_usd_by_year": net_by_year,
+        "eps_usd_by_year": eps,
+        "eps_usd_by_year_before_warrant_dilution": eps_undiluted,
+        "warrant_shares_by_year": dilution,
+        "gross_margin": st.gross_margin,
+        "operating_expense_ratio": st.operating_expense_ratio,
+        "tax_rate": st.tax_rate,
+        "diluted_shares": st.diluted_shares,
+        "source": st.source,
+        "_deal_index": deal_index,
+    }
+
+
+def buyer_analysis(result: Result, deal_index: int, deal: Deal, warrant: dict | None, investment: dict | None,
+                   supplier_revenue_usd: float | None) -> dict:
+    s = {k: _deal_series(result, deal_index, k) for k in ("capex_usd", "opex_usd", "depreciation_usd", "accelerators",
+                                                          "effective_pflops_bf16", "online_gw")}
+    cost = s["depreciation_usd"] + s["opex_usd"]
+    acc_hours = float((s["accelerators"] * HOURS_PER_MONTH).sum())
+    pflop_hours = float((s["effective_pflops_bf16"] * HOURS_PER_MONTH).sum())
+    cash_paid = float(s["capex_usd"].sum() + s["opex_usd"].sum())
+    equity = (warrant["value_usd"] if warrant else 0.0)
+    out = {
+        "cash_paid_usd": cash_paid,
+        "capex_usd": float(s["capex_usd"].sum()),
+        "opex_usd": float(s["opex_usd"].sum()),
+        "warrant_value_usd": warrant["value_usd"] if warrant else None,
+        "investment_received_usd": investment["total_usd"] if investment else None,
+        "effective_discount_pct": 100 * equity / supplier_revenue_usd if warrant and supplier_revenue_usd else None,
+        "tco_usd_per_accelerator_hour": float(cost.sum()) / acc_hours if acc_hours else None,
+        "tco_usd_per_effective_pflop_hour": float(cost.sum()) / pflop_hours if pflop_hours else None,
+        "payback_month": None,
+        "revenue_usd_per_gw_year": None,
+    }
+    bt = deal.buyer_terms
+    if bt is not None and bt.revenue_usd_per_gw_year:
+        revenue = s["online_gw"] * bt.revenue_usd_per_gw_year / 12
+        cum = np.cumsum(revenue - s["capex_usd"] - s["opex_usd"])
+        neg = np.flatnonzero(cum < 0)
+        after = np.flatnonzero((cum >= 0) & (np.arange(len(cum)) > (neg[0] if len(neg) else -1)))
+        out["revenue_usd_per_gw_year"] = bt.revenue_usd_per_gw_year
+        out["payback_month"] = result.months[after[0]] if len(neg) and len(after) else None
+        out["cumulative_cash_usd_at_horizon_end"] = float(cum[-1])
+    return out
+
+
+def ledger_link(deal: Deal) -> dict | None:
+    """The deal-ledger entry a scenario deal comes from (its ``ledger:`` id; older files name it
+    in the note as ``ledger: ID``): its status and any superseded terms, so outputs say when a
+    deal's terms have been replaced."""
+    import re
+
+    deal_id = deal.ledger
+    if deal_id is None:
+        m = re.search(r"ledger:\s*([a-z0-9][a-z0-9-]*)", deal.note or "")
+        if m is None:
+            return None
+        deal_id = m.group(1)
+    from gigawatt.ledger import load_ledger
+
+    try:
+        view = load_ledger().get(deal_id)
+    except GigawattError:
+        return None
+    return {"id": view.id, "status": view.status,
+            "superseded_terms": [{"term": x["term"], "set": x["set"], "replaced": x["replaced"], "by": x["replaced_by"]}
+                                 for x in view.superseded()]}
+
+
+def analyse(result: Result, opts: PriceOptions = PriceOptions(), *, shareholder: bool = True, buyer: dict | None = None,
+            fiscal_year_start: int | None = None, market_inputs: dict | None = None) -> dict:
+    """Every deal's economics; the first deal with each kind of term also appears at top level.
+
+    ``shareholder``: add each listed supplier's shareholder view (market file base financials);
+    ``buyer``: options for the hourly buyer economics (``buyer.buyer_economics`` keywords);
+    ``market_inputs``: the resolved market inputs (``market.underlying_inputs``), echoed with their sources.
+    """
+    from gigawatt.analyses.buyer import buyer_economics
+
+    deals = []
+    for di, deal in enumerate(result.scenario.deals):
+        row: dict = {"name": deal.name, "buyer": deal.buyer, "supplier": deal.supplier}
+        if deal.note:
+            row["note"] = deal.note
+        link = ledger_link(deal)
+        if link is not None:
+            row["ledger"] = link
+        w = warrant_analysis(result, di, deal.warrant, opts) if deal.warrant else None
+        inv = investment_analysis(result, di, deal) if deal.investment else None
+        sup = supplier_analysis(result, di, deal, w) if deal.supplier_terms else None
+        row["buyer_economics"] = buyer_analysis(result, di, deal, w, inv, sup["revenue_usd_total"] if sup else None)
+        row["buyer_hourly"] = buyer_economics(result, di, **(buyer or {}))
+        if shareholder and sup is not None:
+            row["shareholder"] = shareholder_view(result, deal, sup, w, inv, fiscal_year_start)
+        for key, val in (("warrant", w), ("investment", inv), ("supplier_economics", sup)):
+            if val is not None:
+                row[key] = {k: v for k, v in val.items() if not k.startswith("_")}
+        deals.append(row)
+    out: dict = {"scenario": result.scenario.name, "deals": deals}
+    if market_inputs is not None:
+        out["market_inputs"] = market_inputs
+    first_w = next((d["warrant"] for d in deals if "warrant" in d), None)
+    if first_w is not None:
+        out["value_as_of"] = first_w["valuation_month"]
+    if not any(k in d for d in deals for k in ("warrant", "investment", "supplier_economics")):
+        out["note"] = ("no deal has warrant, investment or supplier_terms, so only buyer economics are shown; "
+                       "see the built-in openai-amd scenario for the terms' format")
+    for key, row_key in (("warrant", "warrant"), ("investment", "investment"), ("supplier", "supplier_economics")):
+        first = next((d for d in deals if row_key in d), None)
+        if first is not None:
+            out[key] = {"deal": first["name"], **first[row_key]}
+    out["assumptions"] = {
+        "price": "given path" if opts.path else "geometric Brownian motion, monthly steps, antithetic draws",
+        "vesting": "a tranche vests in the first month its delivered-GW milestone is met and the averaged price is at or above its hurdle, before expiry",
+        "expected_vest_month": "the mean vest month over the paths on which the tranche vests",
+        "eps_dilution": "EPS divides by diluted shares plus the warrant shares expected (probability-weighted) to have vested by the period end",
+        "value": "shares received at vesting, net of strike, discounted at the risk-free rate to the valuation month",
+        "deliveries": "cumulative facility GW delivered, from the engine's deployment schedule",
+        "assumed_tranches": [f"{d['name']}: tranche {i + 1}" for d in deals if "warrant" in d
+                             for i, t in enumerate(d["warrant"]["tranches"]) if t["assumed"]],
+    }
+    return out
+
+
+def joint_warrants(result: Result, opts: PriceOptions = PriceOptions(), deal_indices: list[int] | None = None) -> dict:
+    """Several warrants on one underlying, vested and valued together on common price paths.
+
+    Each warrant vests on its own deal's deliveries and milestones, and all of them on the
+    same share price (given path or GBM paths from the first warrant's underlying, or
+    ``opts``). Returns each warrant's vesting, the total shares, their joint value and dilution
+    (the dilution of all the warrants together on the issuer's latest share count).
+    """
+    idx = deal_indices if deal_indices is not None else [i for i, d in enumerate(result.scenario.deals) if d.warrant]
+    if not idx:
+        raise GigawattError("no deal in this selection has a warrant")
+    warrants = [result.scenario.deals[i].warrant for i in idx]
+    u0 = warrants[0].underlying
+    for i, w in zip(idx, warrants):
+        u = w.underlying
+        if (u.spot_usd, u.as_of, u.volatility, u.risk_free_rate, u.dividend_yield) != (
+                u0.spot_usd, u0.as_of, u0.volatility, u0.risk_free_rate, u0.dividend_yield):
+            raise GigawattError(f"{result.scenario.deals[i].name}: its warrant's underlying differs from "
+                                f"{result.scenario.deals[idx[0]].name}'s; joint valuation needs one share price")
+    spot = opts.spot_usd if opts.spot_usd is not None else u0.spot_usd
+    as_of = month_index(opts.as_of) if opts.as_of else month_index(u0.as_of)
+    vol = opts.volatility if opts.volatility is not None else u0.volatility
+    if opts.risk_free_rate is not None:
+        u0 = u0.model_copy(update={"risk_free_rate": opts.risk_free_rate})
+    drift = u0.drift_rate(opts.drift)
+    last = max(month_index(w.expiry) for w in warrants)
+    if last <= as_of:
+        raise GigawattError(f"valuation month {month_label(as_of)} is not before the last expiry {month_label(last)}")
+    n = last - as_of
+    grid = [month_label(as_of + i) for i in range(n + 1)]
+    if opts.path is not None:
+        prices = wm.interpolate_path({month_index(k): v for k, v in opts.path.items()}, as_of, n, spot)
+        mode = "given path"
+    else:
+        rng = np.random.default_rng(np.random.SeedSequence(opts.seed))
+        prices = wm.gbm_paths(spot, vol, drift, u0.dividend_yield, n, opts.samples, rng)
+        mode = f"{opts.samples:,} simulated GBM paths (seed {opts.seed}), common to every warrant"
+    per, values, vested_shares, full, by_month = [], [], [], [], []
+    for i, w in zip(idx, warrants):
+        delivered = np.stack([wm.on_grid(_deal_series(result, i, "delivered_gw", t.products), result.inputs.month0, as_of, n)
+                              for t in w.tranches])
+        avg = wm.trailing_mean(prices, w.averaging_months)
+        vest = wm.vest_months(delivered, avg, np.array([t.gw for t in w.tranches]), np.array([t.price_hurdle_usd for t in w.tranches]),
+                              month_index(w.expiry) - as_of, w.deployment_condition, w.price_condition)
+        shares = np.array([t.shares for t in w.tranches], float)
+        value = wm.warrant_value_usd(prices, vest, shares, w.strike_usd, u0.risk_free_rate)
+        vs = (vest >= 0) @ shares
+        # Expected shares vested by each month of the grid (probability-weighted), for EPS dilution by year.
+        cum = np.zeros(n + 1)
+        for j in range(len(shares)):
+            v = vest[:, j]
+            cum += shares[j] * np.cumsum(np.bincount(v[v >= 0], minlength=n + 1)[:n + 1]) / len(v)
+        by_month.append(cum)
+        values.append(value)
+        vested_shares.append(vs)
+        full.append((vest >= 0).all(axis=1))
+        per.append({"deal": result.scenario.deals[i].name, "shares": w.shares, "issued": w.issued, "expiry": w.expiry,
+                    "value_usd": float(value.mean()), "prob_full_vest": float(full[-1].mean()),
+                    "expected_vested_shares": float(vs.mean()),
+                    "prob_vest_by_tranche": (vest >= 0).mean(axis=0).tolist(),
+                    "assumed_tranches": [j + 1 for j, t in enumerate(w.tranches) if t.assumed]})
+    total_value = np.sum(values, axis=0)
+    total_shares = np.sum(vested_shares, axis=0)
+    shares_total = sum(w.shares for w in warrants)
+    # The issuer's latest share count: the one stated by the most recently issued warrant.
+    outstanding = max(warrants, key=lambda w: month_index(w.issued)).shares_outstanding
+    return {
+        "issuer_spot_usd": spot,
+        "valuation_month": grid[0],
+        "price_mode": mode,
+        "volatility": vol if opts.path is None else None,
+        "risk_free_rate": u0.risk_free_rate,
+        "warrants": per,
+        "shares_total": shares_total,
+        "shares_outstanding": outstanding,
+        "stake_pct_pre": 100 * shares_total / outstanding,
+        "stake_pct_post": 100 * shares_total / (outstanding + shares_total),
+        "value_usd": float(total_value.mean()),
+        "value_usd_p10": float(np.percentile(total_value, 10)),
+        "value_usd_p50": float(np.percentile(total_value, 50)),
+        "value_usd_p90": float(np.percentile(total_value, 90)),
+        "expected_vested_shares": float(total_shares.mean()),
+        "vested_shares_p10": float(np.percentile(total_shares, 10)),
+        "vested_shares_p50": float(np.percentile(total_shares, 50)),
+        "vested_shares_p90": float(np.percentile(total_shares, 90)),
+        "expected_dilution_pct": float(np.mean(100 * total_shares / (outstanding + total_shares))),
+        "prob_all_fully_vest": float(np.all(full, axis=0).mean()),
+        "expected_vested_shares_by_year_end": {m[:4]: float(np.sum(by_month, axis=0)[i]) for i, m in enumerate(grid)
+                                               if m.endswith("-12") or i == n},
+        "prob_any_vests": float((total_shares > 0).mean()),
+        "assumptions": {
+            "prices": "one share-price path set for every warrant: their vesting is correlated through the price",
+            "vesting": "each warrant vests on its own deal's delivered GW and the common price, before its own expiry",
+            "dilution": "vested shares of all warrants over the issuer's latest share count plus those shares",
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The shareholder view: the deal against the supplier's own base financials.
+
+def _fig(f, label: str, fallback_source: str = "") -> dict:
+    """A market-file Figure as an assumption row ``{what, value, unit, kind, source, as_of}``."""
+    if f is None:
+        return {"what": label, "value": None, "text": "unknown"}
+    return {"what": label, "value": f.x, "unit": f.unit, "kind": f.kind, "source": f.source if isinstance(f.source, str) else
+            "; ".join(f.source or []) or fallback_source, "as_of": f.as_of, "note": f.note,
+            **({"text": f.text()} if f.x is None else {})}
+
+
+def issuer_warrant_shares(issuer: str, as_of: str | None = None) -> list[dict]:
+    """Every warrant on ``issuer`` in the deal ledger (as of a date): ``[{deal, shares, issued}]``."""
+    try:
+        from gigawatt.ledger import load_ledger
+
+        views = load_ledger().view(as_of)
+    except GigawattError:
+        return []
+    out = []
+    for v in views:
+        w = v.terms.get("warrant")
+        if w is not None and w.issuer == issuer.lower() and w.shares.x:
+            out.append({"deal": v.id, "shares": w.shares.x, "issued": w.issued.value, "status": v.status})
+    return out
+
+
+def shareholder_view(result: Result, deal: Deal, sup: dict, warrant: dict | None, investment: dict | None,
+                     fiscal_year_start: int | None = None, market=None) -> dict:
+    """Incremental P&L by year with every ratio, EPS before and after warrant dilution against the
+    company's base EPS and consensus, % accretion, warrant value per existing share.
+
+    Formulas (``model/finance.py``), per fiscal year y: revenue R_y (deliveries × revenue per GW);
+    gross profit = R_y × gross margin; opex = R_y × opex ratio; operating income = GP − opex; tax =
+    operating income × tax rate; net income ΔNI_y; incremental EPS = ΔNI_y / D; EPS with the deal
+    after dilution = (base EPS_y × D + ΔNI_y) / (D + W_y), W_y the warrant shares expected vested by
+    the year end; accretion = EPS with / base EPS − 1. Base EPS_y is the consensus for that year
+    where the market file has one, and the last reported year's actual otherwise (labelled).
+    """
+    from gigawatt.ledger import market as mk
+    from gigawatt.model import finance as fin
+    from gigawatt.model.finance import sum_by_fiscal_year
+
+    m = market or mk.load_market()
+    f = mk.financials(deal.supplier, m)
+    if f is None:
+        return {"available": False, "note": f"no base financials for {deal.supplier!r} in the market file; add a `financials:` "
+                                            "entry (GIGAWATT_MARKET) to see the shareholder view"}
+    st = deal.supplier_terms
+    fy_start = fiscal_year_start or (f.fiscal_year_end_month % 12) + 1
+    d = f.diluted_shares.x or st.diluted_shares
+    base_eps = f.eps_usd.x
+    # Monthly revenue from deliveries, by the company's fiscal year (named by the year it ends in).
+    idx = [t.index for t in result.tranches if t.deal_index == sup["_deal_index"]]
+    delivered = result.series["delivered_gw"][0, idx, :].sum(axis=0)
+    revenue_m = np.diff(delivered, prepend=0.0) * sup["revenue_usd_per_gw"]
+
+    # Fiscal-year names: the company's own years are named by the calendar year they end in (NVIDIA's
+    # FY2027 ends January 2027); a user's --fiscal-year-start names them by the year they start in
+    # (model.finance.fiscal_year, Advantest's convention). ``ends_in`` is the year of the last month.
+    by_end = fiscal_year_start is None and fy_start != 1
+
+    def fy_name(label: str) -> str:
+        return f"FY{label}" if fy_start == 1 else (f"FY{int(label[2:]) + 1}" if by_end else label)
+
+    def ends_in(name: str) -> int:
+        y = int(name[2:])
+        return y if fy_start == 1 or by_end else y + 1
+
+    rev_by_fy = {fy_name(k): v for k, v in sum_by_fiscal_year(result.months, revenue_m, fy_start).items() if v}
+    consensus = {c.fiscal_year: c for c in f.consensus}
+    # Warrant shares expected vested by each fiscal year end (this deal's warrant, probability-weighted).
+    grid, vested = (warrant["_grid"], warrant["_vested_shares_by_month"]) if warrant else ([], [])
+    all_warrants = issuer_warrant_shares(f.id)
+    all_shares = sum(w["shares"] for w in all_warrants) or (warrant["shares_total"] if warrant else 0.0)
+    rows = []
+    for fy, rev in rev_by_fy.items():
+        end_month = f"{ends_in(fy):04d}-{(fy_start - 2) % 12 + 1:02d}"
+        ends = [i for i, mth in enumerate(grid) if mth <= end_month]
+        w_y = float(vested[ends[-1]]) if ends else 0.0
+        inc = fin.incremental_income_usd(rev, st.gross_margin, st.operating_expense_ratio, st.tax_rate)
+        c = consensus.get(fy)
+        base = c.eps_usd.x if c is not None and c.eps_usd.x is not None else base_eps
+        base_is = f"consensus {fy} ({c.eps_usd.as_of})" if c is not None and c.eps_usd.x is not None else f"{f.base_year} actual"
+        eps_inc = inc["net_income_usd"] / d
+        eps_with = fin.eps_after_dilution_usd(base, inc["net_income_usd"], d, w_y)
+        eps_full = fin.eps_after_dilution_usd(base, inc["net_income_usd"], d, all_shares)
+        rows.append({
+            "fiscal_year": fy, **inc,
+            "gross_margin": st.gross_margin, "operating_expense_ratio": st.operating_expense_ratio, "tax_rate": st.tax_rate,
+            "diluted_shares": d, "incremental_eps_usd": eps_inc,
+            "base_eps_usd": base, "base_is": base_is,
+            "consensus_eps_usd": c.eps_usd.x if c is not None else None,
+            "consensus_revenue_usd": c.revenue_usd.x if c is not None else None,
+            "deal_revenue_share_of_consensus_pct": 100 * rev / c.revenue_usd.x if c is not None and c.revenue_usd.x else None,
+            "warrant_shares_expected": w_y,
+            "eps_with_deal_before_dilution_usd": base + eps_inc,
+            "eps_with_deal_after_dilution_usd": eps_with,
+            "accretion_before_dilution_pct": fin.accretion_pct(base + eps_inc, base),
+            "accretion_after_dilution_pct": fin.accretion_pct(eps_with, base),
+            "all_issuer_warrant_shares": all_shares,
+            "eps_all_warrants_fully_vested_usd": eps_full,
+            "accretion_all_warrants_fully_vested_pct": fin.accretion_pct(eps_full, base),
+        })
+    out_shares = None
+    if warrant:
+        u = mk.underlying_inputs(f.id, market=m)
+        out_shares = u["shares_outstanding"]["value"] if u else warrant["shares_outstanding"]
+    assumptions = [
+        {"what": "revenue per GW delivered", "value": sup["revenue_usd_per_gw"], "unit": "USD/GW", "kind": "scenario input",
+         "source": st.source or "scenario supplier_terms", "basis": sup["revenue_basis"]},
+        {"what": "incremental gross margin", "value": st.gross_margin, "unit": "", "kind": "scenario input", "source": st.source or "scenario"},
+        {"what": "incremental opex ratio", "value": st.operating_expense_ratio, "unit": "", "kind": "scenario input",
+         "source": st.source or "scenario"},
+        {"what": "tax rate", "value": st.tax_rate, "unit": "", "kind": "scenario input", "source": st.source or "scenario",
+         "note": "no tax rate in the fact sheet"},
+        _fig(f.diluted_shares, f"diluted shares ({f.base_year})"),
+        _fig(f.eps_usd, f"base EPS, non-GAAP ({f.base_year})"),
+        _fig(f.revenue_usd, f"base revenue ({f.base_year})"),
+        _fig(f.gross_margin, f"company gross margin ({f.base_year}), for comparison"),
+        _fig(f.operating_expense_ratio, f"company opex ratio ({f.base_year}), for comparison"),
+        *[_fig(c.eps_usd, f"consensus EPS {c.fiscal_year}") for c in f.consensus],
+        {"what": f"warrant shares on {f.ticker} in the deal ledger", "value": all_shares, "unit": "shares", "kind": "spec",
+         "source": ", ".join(f"{w['deal']} {w['shares'] / 1e6:,.0f}M" for w in all_warrants) or "this deal's warrant"},
+    ]
+    inv = None
+    if investment:
+        inv = {"invested_usd": investment["total_usd"], "valued_at": "cost (no mark-to-market of the buyer's equity is public)",
+               "per_vendor_share_usd": investment["total_usd"] / d, "stake_pct": investment["stake_pct_at_valuation"]}
+    return {
+        "available": True,
+        "company": f.name, "ticker": f.ticker, "exchange": f.exchange, "base_year": f.base_year,
+        "fiscal_year_start_month": fy_start,
+        "years": rows,
+        "warrant_value_usd": warrant["value_usd"] if warrant else None,
+        "warrant_value_per_existing_share_usd": warrant["value_usd"] / out_shares if warrant and out_shares else None,
+        "shares_outstanding": out_shares,
+        "value_as_of": warrant["valuation_month"] if warrant else None,
+        "investment": inv,
+        "claims": f.claims,
+        "years_accretive_after_dilution": sum(1 for r in rows if r["accretion_after_dilution_pct"] > 0),
+        "assumptions": assumptions,
+        "notes": [
+            "consensus (sell-side, as of its date) may already include part of this deal: accretion against it counts the deal "
+            "as additional, an upper bound",
+            "years without a consensus use the last reported year's actual EPS as the base; they are not forecasts",
+            "EPS after dilution divides by diluted shares plus this deal's warrant shares expected vested by the year end; "
+            "'all warrants fully vested' adds every warrant on the issuer in the deal ledger (an upper bound on dilution)",
+        ],
+    }
+
+
+def dilution_view(joint: dict, issuer: str, market=None) -> dict:
+    """``deal ISSUER --all-warrants``: the issuer's base EPS diluted by all its warrants together."""
+    from gigawatt.ledger import market as mk
+    from gigawatt.model import finance as fin
+
+    m = market or mk.load_market()
+    f = mk.financials(issuer, m)
+    if f is None:
+        return {"available": False, "note": f"no base financials for {issuer!r} in the market file"}
+    d = f.diluted_shares.x
+    consensus = {c.fiscal_year: c.eps_usd.x for c in f.consensus}
+    rows = []
+    for y, w in joint.get("expected_vested_shares_by_year_end", {}).items():
+        base = consensus.get(f"FY{y}") or f.eps_usd.x
+        eps = fin.eps_after_dilution_usd(base, 0.0, d, w)
+        rows.append({"fiscal_year": f"FY{y}", "base_eps_usd": base, "base_is": "consensus" if f"FY{y}" in consensus else f"{f.base_year} actual",
+                     "warrant_shares_expected": w, "eps_after_dilution_usd": eps, "dilution_pct": fin.accretion_pct(eps, base)})
+    return {"available": True, "company": f.name, "ticker": f.ticker, "exchange": f.exchange, "years": rows,
+            "warrant_value_per_existing_share_usd": joint["value_usd"] / joint["shares_outstanding"],
+            "value_as_of": joint["valuation_month"],
+            "note": "dilution only: the ledger's deals carry no supplier revenue terms, so no incremental income is added"}

@@ -1,0 +1,134 @@
+"""``gigawatt explain``: the chain behind one number, from output to the inputs it came from.
+
+Walks the registry's ``depends`` from an output (a monthly series or a full-build-out
+figure) down to engine inputs, giving each step's value for one tranche and its formula in
+words, and for each input where its value came from: a scenario line, a catalog fact (with
+source, kind and date) or a cost default.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from gigawatt.core import registry
+from gigawatt.core.errors import GigawattError
+
+
+def explain(result, name: str, tranche: int = 0, role: str | None = None) -> dict:
+    """The explanation tree of ``name`` for tranche ``tranche`` of ``result`` (JSON-ready)."""
+    n_tranches = len(result.tranches)
+    if not 0 <= tranche < n_tranches:
+        raise GigawattError(f"--tranche must be from 0 to {n_tranches - 1} (this scenario has {n_tranches} tranches), got {tranche}")
+    root = registry.get(name, role)
+    t = result.tranches[tranche]
+    seen: set[tuple[str, str]] = set()
+
+    def node(param: registry.Param) -> dict:
+        out = {"name": param.name, "role": param.role, "label": param.label, "unit": param.unit, "per": param.per,
+               "formula": param.formula}
+        out.update(_value(result, param, tranche))
+        if param.key in seen:
+            out["repeated"] = True  # shown in full above
+            return out
+        seen.add(param.key)
+        if param.role == "input":
+            origins = result.inputs.origins
+            out["origin"] = origins[tranche].get(param.name, {}) if tranche < len(origins) else {}
+        else:
+            out["from"] = [node(registry.params()[d]) for d in param.depends]
+        return out
+
+    return {"scenario": result.scenario.name, "tranche": {"index": tranche, "label": t.label, "deal": t.deal, "product": t.product},
+            "explain": node(root)}
+
+
+def _value(result, param: registry.Param, tranche: int) -> dict:
+    if param.role == "input":
+        return {"value": float(result.inputs.p[param.name][0, tranche])}
+    if param.role == "nameplate":
+        return {"value": float(result.nameplate[param.name][0, tranche])}
+    s = result.series[param.name][0, tranche]
+    i = int(np.argmax(np.abs(s)))
+    if _is_flow(param):  # money, energy, emissions, purchases: a month's amount, so totals add up
+        return {"value": float(s.sum()), "value_is": "sum over the horizon", "peak": float(s[i]), "peak_month": result.months[i]}
+    return {"value": float(s[i]), "value_is": f"peak, in {result.months[i]}"}
+
+
+def _is_flow(param: registry.Param) -> bool:
+    """A series that is an amount per month (sums over time), not a level (power, counts online)."""
+    return param.unit in ("USD", "MWh", "t", "m3", "wafers") or param.name.endswith("_bought")
+
+
+def quantity(x: float, unit: str) -> str:
+    """A value with its unit for people: money as $B/$M, counts as integers, no scientific notation.
+
+    >>> quantity(1.898e11, "USD"), quantity(1720000.4, "accelerators"), quantity(1.2, ""), quantity(0.000123, "GW")
+    ('$189.8B', '1,720,000 accelerators', '1.2', '0.000123 GW')
+    """
+    from gigawatt.core import fmt
+    from gigawatt.core.bounds import plain_number
+
+    if unit.startswith("USD") and "/" not in unit:
+        return fmt.usd(x)
+    if "=" in unit or "," in unit:  # a coded value (basis, shape): the unit text says what the codes mean
+        return f"{plain_number(x)} ({unit})"
+    if unit in ("accelerators", "systems", "racks", "stacks", "wafers"):
+        return f"{fmt.count(x)} {unit}"
+    text = plain_number(float(f"{x:.4g}")) if abs(x) < 1e15 else f"{x:,.0f}"
+    return f"{text} {unit}".strip()
+
+
+def describe_origin(o: dict) -> str:
+    """One line for a leaf origin: where the value was written or found."""
+    kind = o.get("from")
+    if kind == "scenario":
+        line = f"line {o['line']} of " if o.get("line") else ""
+        return f"{line}{o['file']} ({o['path']} = {o['value']})"
+    if kind == "catalog":
+        what = f"cost default {o['id']}" if o["section"] == "defaults" else f"catalog {o['section']}.{o['id']}.{o['field']}"
+        value = o.get("value")
+        shown = quantity(value, o.get("unit", "")) if isinstance(value, (int, float)) else f"{value} {o.get('unit', '')}".rstrip()
+        tags = ", ".join(x for x in (o.get("kind"), o.get("as_of")) if x)
+        return f"{what} = {shown}" + (f" ({tags})" if tags else "") + (f"; source: {o['source']}" if o.get("source") else "")
+    if kind == "default":
+        return f"{o.get('value', '')} — {o.get('note', 'default')}"
+    if kind == "none":
+        return o.get("note", "not set")
+    return str(o)
+
+
+def render(tree: dict, console) -> None:
+    """Print the explanation as a tree (rich)."""
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    def value_text(n: dict) -> str:
+        v = quantity(n["value"], n["unit"])
+        if "peak_month" in n:
+            v = f"{v} ({n['value_is']}; largest month {quantity(n['peak'], n['unit'])} in {n['peak_month']})"
+        elif n.get("value_is"):
+            v = f"{v} ({n['value_is']})"
+        return v
+
+    def add(branch, n: dict):
+        head = f"[bold]{escape(n['label'])}[/] = {escape(value_text(n))}"
+        if n.get("repeated"):
+            branch.add(head + " [dim](see above)[/]")
+            return
+        sub = branch.add(head + (f"  [dim]= {escape(n['formula'])}[/]" if n["formula"] else ""))
+        if "origin" in n:
+            add_origin(sub, n["origin"])
+        for child in n.get("from", []):
+            add(sub, child)
+
+    def add_origin(branch, o: dict):
+        if o.get("from") == "derived":
+            sub = branch.add(f"[dim]computed: {escape(o['formula'])}[/]")
+            for part, po in o["parts"].items():
+                add_origin(sub.add(f"{escape(part.replace('_', ' '))}"), po)
+        else:
+            branch.add(f"[cyan]from[/] {escape(describe_origin(o))}")
+
+    t = tree["tranche"]
+    root = Tree(f"{escape(tree['scenario'])}: tranche {t['index']} ({escape(t['label'])}, {escape(t['deal'])})")
+    add(root, tree["explain"])
+    console.print(root)

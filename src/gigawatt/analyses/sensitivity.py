@@ -1,0 +1,219 @@
+"""Sensitivity: a one-at-a-time tornado around the base case, and Sobol indices (SALib).
+
+Both evaluate the engine once, vectorised over all their cases (``run_totals`` with one
+sample per case), on the scenario's ``uncertainty`` variables.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from gigawatt.engine import uncertainty as unc
+from gigawatt.engine.core import run_totals
+from gigawatt.core.errors import GigawattError
+from gigawatt.engine.result import Result
+
+METRICS = {
+    "npv_cost_usd": "PV of capex + opex [USD]",
+    "capex_usd": "capex over the horizon [USD]",
+    "energy_twh": "energy over the horizon [TWh]",
+    "gw_months_online": "GW-months online over the horizon",
+    "effective_eflop_months": "effective BF16 EFLOP/s-months over the horizon",
+}
+
+
+def _metrics(inputs) -> dict[str, np.ndarray]:
+    totals, npl = run_totals(inputs, ["capex_usd", "energy_mwh", "online_gw", "effective_pflops_bf16"])
+    return {
+        "npv_cost_usd": npl["npv_cost_usd"].sum(axis=1),
+        "capex_usd": totals["capex_usd"].sum(axis=1),
+        "energy_twh": totals["energy_mwh"].sum(axis=1) / 1e6,
+        "gw_months_online": totals["online_gw"].sum(axis=1),
+        "effective_eflop_months": totals["effective_pflops_bf16"].sum(axis=1) / 1e3,
+    }
+
+
+def _engine_variables(result: Result) -> list[unc.Variable]:
+    """Variables that change engine inputs; deal-only ones (share price) cannot move engine metrics."""
+    variables = [v for v in unc.compile_variables(result.scenario, result.inputs, result.source) if v.targets]
+    if not variables:
+        raise GigawattError(f"scenario {result.scenario.name!r} has no uncertain engine inputs (an `uncertainty:` block); "
+                            "see the built-in openai-amd")
+    return variables
+
+
+def tornado(result: Result, low_q: float = 0.1, high_q: float = 0.9) -> dict:
+    """Each variable alone at its ``low_q`` and ``high_q`` quantiles, the rest at the base case."""
+    variables = _engine_variables(result)
+    layout = unc.column_layout(variables)
+    cases = []
+    for j, (v, sl) in enumerate(zip(variables, layout)):
+        for q in (low_q, high_q):
+            cases.append((j, q, float(unc.ppf(v.dist, np.array([q]))[0])))
+    base = _metrics(result.inputs)
+    rows = result.inputs.with_samples(len(cases))
+    for i, (j, q, val) in enumerate(cases):
+        one = unc.apply(result.inputs, [variables[j]], np.full((1, variables[j].columns), val))[0]
+        for k in rows.p:
+            rows.p[k][i] = one.p[k][0]
+    got = _metrics(rows)
+    out = {}
+    for m in METRICS:
+        bars = []
+        for j, v in enumerate(variables):
+            lo, hi = got[m][2 * j], got[m][2 * j + 1]
+            bars.append({"variable": v.name, "low_input": cases[2 * j][2], "high_input": cases[2 * j + 1][2],
+                         "output_at_low": float(lo), "output_at_high": float(hi), "swing": float(abs(hi - lo))})
+        bars.sort(key=lambda b: -b["swing"])
+        out[m] = {"base": float(base[m][0]), "bars": bars}
+    return {"scenario": result.scenario.name, "quantiles": [low_q, high_q], "metrics": METRICS, "tornado": out,
+            "skipped_deal_variables": _deal_only(result),
+            "note": "one variable at a time at its quantiles, every other input at the base case (the deterministic plan); "
+                    "a per-tranche variable moves all its tranches together here"}
+
+
+def _deal_only(result: Result) -> list[str]:
+    return [v.name for v in unc.compile_variables(result.scenario, result.inputs, result.source) if not v.targets]
+
+
+def sobol(result: Result, base_samples: int = 1024, seed: int = 0) -> dict:
+    """First-order and total Sobol indices (SALib, Saltelli/Sobol' sampling, Jansen estimators).
+
+    Variables are sampled independently (a correlation block is ignored, as Sobol indices
+    assume independent inputs); each variable's quantile is mapped through its distribution.
+    """
+    try:
+        from SALib.analyze import sobol as sobol_analyze
+        from SALib.sample import sobol as sobol_sample
+    except ImportError:  # pragma: no cover
+        raise GigawattError("Sobol indices need SALib: pip install SALib") from None
+    if base_samples < 2 or base_samples & (base_samples - 1):
+        raise GigawattError(f"--sobol-samples must be a power of 2 (e.g. 1024), got {base_samples}")
+    variables = [v for v in _engine_variables(result) if v.dist.type != "fixed"]
+    shared = [v for v in variables if v.columns == 1]
+    problem = {"num_vars": len(shared), "names": [v.name for v in shared], "bounds": [[1e-9, 1 - 1e-9]] * len(shared)}
+    u = sobol_sample.sample(problem, base_samples, calc_second_order=False, seed=seed)
+    x = np.column_stack([unc.ppf(v.dist, u[:, i]) for i, v in enumerate(shared)])
+    metrics: dict[str, list] = {m: [] for m in METRICS}
+    for start in range(0, len(x), 4096):  # chunks bound memory
+        inputs = unc.apply(result.inputs, shared, x[start:start + 4096])[0]
+        for m, vals in _metrics(inputs).items():
+            metrics[m].append(vals)
+    out = {}
+    for m, parts in metrics.items():
+        y = np.concatenate(parts)
+        if np.ptp(y) == 0:
+            out[m] = {v.name: {"S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0} for v in shared}
+            continue
+        res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+        out[m] = {name: {"S1": float(res["S1"][i]), "S1_conf": float(res["S1_conf"][i]), "ST": float(res["ST"][i]),
+                         "ST_conf": float(res["ST_conf"][i])} for i, name in enumerate(problem["names"])}
+    skipped = [v.name for v in variables if v.columns != 1]
+    return {"scenario": result.scenario.name, "evaluations": int(len(x)), "base_samples": base_samples, "indices": out,
+            "skipped_per_tranche_variables": skipped,
+            "skipped_deal_variables": _deal_only(result),
+            "note": "Sobol indices assume independent inputs: any correlation block is ignored here"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Deal metrics: the warrant's value, EPS accretion and dilution, through the engine's schedule.
+
+DEAL_METRICS = {
+    "warrant_value_usd": "warrant value [USD]",
+    "eps_accretion_pct": "EPS accretion after warrant dilution, peak year [%]",
+    "dilution_pct": "expected dilution from the warrant [%]",
+}
+#: Short names accepted by ``--metric``.
+DEAL_ALIASES = {"warrant_value": "warrant_value_usd", "eps_accretion": "eps_accretion_pct", "dilution": "dilution_pct"}
+
+
+def _rerun(result: Result, inputs) -> Result:
+    """The same scenario on changed inputs (one sample), through the public engine."""
+    from gigawatt.engine.core import run
+
+    series, npl = run(inputs)
+    return Result(result.scenario, inputs, series, npl, result.catalog, result.source, [])
+
+
+def deal_metrics(result: Result, opts) -> dict[str, float]:
+    """Warrant value, peak-year EPS accretion after dilution and expected dilution of the first deal with a warrant."""
+    from gigawatt.analyses.deals import analyse
+
+    out = analyse(result, opts, shareholder=True)
+    d = next((d for d in out["deals"] if "warrant" in d), None)
+    if d is None:
+        raise GigawattError(f"scenario {result.scenario.name!r} has no deal with a warrant; deal metrics need one")
+    sh = d.get("shareholder") or {}
+    years = sh.get("years") or []
+    return {"warrant_value_usd": d["warrant"]["value_usd"], "dilution_pct": d["warrant"]["expected_dilution_pct"],
+            "eps_accretion_pct": max((y["accretion_after_dilution_pct"] for y in years), default=float("nan"))}
+
+
+def deal_tornado(result: Result, opts, low_q: float = 0.1, high_q: float = 0.9) -> dict:
+    """Each uncertain variable alone at its quantiles, deal metrics re-evaluated (engine + warrant).
+
+    Engine variables change the deployment schedule (slip, ramp) and so vesting; deal-only
+    variables (``share_price_volatility``, ``share_price_spot``) change the price process. Every
+    case uses the same price draws (``opts.seed``), so the swings are not Monte Carlo noise.
+    """
+    from dataclasses import replace
+
+    variables = unc.compile_variables(result.scenario, result.inputs, result.source)
+    if not variables:
+        raise GigawattError(f"scenario {result.scenario.name!r} has no `uncertainty:` block")
+    base = deal_metrics(result, opts)
+    bars = {m: [] for m in DEAL_METRICS}
+    for v in variables:
+        if v.dist.type == "fixed":
+            continue
+        got, vals = [], []
+        for q in (low_q, high_q):
+            val = float(unc.ppf(v.dist, np.array([q]))[0])
+            vals.append(val)
+            if v.targets:
+                r = _rerun(result, unc.apply(result.inputs, [v], np.full((1, v.columns), val))[0])
+                o = opts
+            else:
+                r = result
+                o = replace(opts, volatility=val) if v.deal_field == "share_price_volatility" else replace(opts, spot_usd=val)
+            got.append(deal_metrics(r, o))
+        for m in DEAL_METRICS:
+            lo, hi = got[0][m], got[1][m]
+            bars[m].append({"variable": v.name, "low_input": vals[0], "high_input": vals[1], "output_at_low": lo,
+                            "output_at_high": hi, "swing": abs(hi - lo)})
+    for m in bars:
+        bars[m].sort(key=lambda b: -b["swing"])
+    return {"scenario": result.scenario.name, "quantiles": [low_q, high_q], "metrics": DEAL_METRICS,
+            "tornado": {m: {"base": base[m], "bars": bars[m]} for m in DEAL_METRICS},
+            "samples": opts.samples, "seed": opts.seed,
+            "note": "one variable at a time at its quantiles; engine variables re-run the schedule, deal variables the price paths; "
+                    "common random numbers across cases"}
+
+
+def slip_inputs(inputs, months: int, deal_indices: list[int] | None = None):
+    """Inputs with every tranche (of ``deal_indices``) starting ``months`` later."""
+    one = inputs.with_samples(1)
+    idx = [t.index for t in inputs.tranches if deal_indices is None or t.deal_index in deal_indices]
+    for key in ("start_offset", "requested_offset"):
+        if key in one.p:
+            one.p[key][0, idx] += months
+    return one
+
+
+def price_slip_grid(result: Result, opts, spots: list[float], slips: list[int], metric: str = "warrant_value_usd") -> dict:
+    """A two-way table: ``metric`` for each share price (rows) × months of delivery slip (columns)."""
+    from dataclasses import replace
+
+    if metric not in DEAL_METRICS:
+        raise GigawattError(f"--grid-metric: no deal metric {metric!r}; one of {', '.join(DEAL_METRICS)}")
+    w_deals = [i for i, d in enumerate(result.scenario.deals) if d.warrant is not None]
+    if not w_deals:
+        raise GigawattError(f"scenario {result.scenario.name!r} has no deal with a warrant")
+    table = []
+    for s in slips:
+        r = _rerun(result, slip_inputs(result.inputs, s, w_deals)) if s else result
+        table.append([deal_metrics(r, replace(opts, spot_usd=p, path=None))[metric] for p in spots])
+    values = np.array(table).T  # rows: spots, columns: slips
+    return {"metric": metric, "label": DEAL_METRICS[metric], "spots_usd": list(spots), "slip_months": list(slips),
+            "values": values.tolist(), "valuation_month": opts.as_of, "samples": opts.samples, "seed": opts.seed,
+            "note": "rows: the share price at the valuation month; columns: every tranche of the warrant deal(s) starting that many "
+                    "months later; common random numbers across cells"}

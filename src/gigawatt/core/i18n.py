@@ -1,0 +1,493 @@
+"""The language layer: English and Japanese strings, labels and number/date conventions.
+
+- :func:`t` — a UI or report string by key (``STRINGS``), with ``str.format`` fields.
+- :func:`label` — a registry parameter's label (``core/data/registry.csv``) in English, or in Japanese
+  from ``core/data/labels-ja.csv`` (``role,name,label_ja``; every input, nameplate, series, catalog
+  and scalar row has one — a test checks).
+- :func:`money`, :func:`per_share`, :func:`shares`, :func:`pct`, :func:`number`, :func:`count`,
+  :func:`month`, :func:`quarter`, :func:`day` — numbers and dates as a reader of the language
+  writes them: ``$189.8B`` / ``1,898億ドル``, ``¥29.7T`` / ``29.7兆円``, ``160.0M`` / ``1億6,000万株``,
+  ``Jul 2026`` / ``2026年7月``, ``Q3 2026`` / ``2026年第3四半期``.
+
+Money is converted elsewhere (:func:`gigawatt.ledger.market.fx_per_usd`); here ``per_usd`` only scales
+the figure and the currency picks the symbol or word.
+
+>>> money(1.898e11, "ja"), money(1e9, "ja", "JPY", 156.7), shares(160e6, "ja"), month("2026-07", "ja")
+('1,898億ドル', '1,567億円', '1億6,000万株', '2026年7月')
+>>> money(1.898e11, "en"), shares(160e6, "en"), month("2026-07", "en"), quarter("2026-Q3", "ja")
+('$189.8B', '160.0M', 'Jul 2026', '2026年第3四半期')
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import functools
+import re
+from pathlib import Path
+
+from gigawatt.core import fmt
+LANGS = ("en", "ja")
+LABELS_JA_FILE = Path(__file__).parent / "data" / "labels-ja.csv"
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def check_lang(lang: str | None) -> str:
+    """``lang`` if supported (None → ``en``); a :class:`~gigawatt.core.errors.GigawattError` otherwise."""
+    lang = (lang or "en").lower()
+    if lang not in LANGS:
+        from gigawatt.core.errors import GigawattError
+
+        raise GigawattError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
+    return lang
+
+
+# --- strings ---------------------------------------------------------------------------------
+
+#: UI and report strings: key → (English, Japanese). Fields in braces are filled by :func:`t`.
+STRINGS: dict[str, tuple[str, str]] = {
+    # report frame
+    "report.subtitle": ("gigawatt report for {scenario}, generated {date}. Every number is recomputable with `gigawatt plan`; "
+                        "sources are listed at the end.",
+                        "gigawatt レポート（シナリオ：{scenario}、作成日：{date}）。すべての数値は `gigawatt plan` で再計算でき、"
+                        "出典は巻末に掲載しています。"),
+    "report.contents": ("Contents", "目次"),
+    "report.footer": ("Scenario {scenario} · generated {date} · gigawatt · sources: catalog and deal ledger (see the appendix)",
+                      "シナリオ {scenario} ・ 作成日 {date} ・ gigawatt ・ 出典：カタログおよび案件台帳（付録参照）"),
+    "report.source_line": ("Source: gigawatt model, scenario {scenario}, {date}", "出典：gigawatt モデル、シナリオ {scenario}、{date}"),
+    # section titles
+    "sec.summary": ("Executive summary", "エグゼクティブ・サマリー"),
+    "sec.headline": ("Build-out at a glance", "構築計画の概要"),
+    "sec.deal": ("Deal economics", "案件の経済性"),
+    "sec.buyer": ("Buyer economics", "買い手の経済性"),
+    "sec.capacity": ("Capacity over time", "稼働容量の推移"),
+    "sec.capex": ("Capex", "設備投資"),
+    "sec.energy": ("Energy, CO2 and water", "電力・CO2・水"),
+    "sec.supply": ("Supply: HBM and CoWoS", "供給制約：HBMとCoWoS"),
+    "sec.world": ("World view: the deal ledger", "世界全体：案件台帳"),
+    "sec.montecarlo": ("Monte Carlo", "モンテカルロ・シミュレーション"),
+    "sec.sensitivity": ("Sensitivity", "感応度分析"),
+    "sec.validation": ("Validation against real clusters", "実在クラスターとの検証"),
+    "sec.sources": ("Sources (appendix)", "出典（付録）"),
+    "sec.scenario": ("The scenario file (appendix)", "シナリオ・ファイル（付録）"),
+    # generic
+    "col.item": ("", ""),
+    "col.value": ("Value", "値"),
+    "unit.months": ("{n} months", "{n}か月"),
+    "none": ("none", "なし"),
+    "never": ("not within the horizon", "期間内に到達せず"),
+    # executive summary
+    "sum.table": ("Five numbers that matter", "押さえるべき5つの数字"),
+    "sum.col_what": ("", ""),
+    "sum.col_value": ("Value", "値"),
+    "sum.col_note": ("Note", "補足"),
+    "sum.capacity": ("Capacity (facility)", "容量（施設ベース）"),
+    "sum.capacity_note": ("{it} of IT power; {acc} accelerators", "IT電力 {it}、アクセラレーター {acc} 基"),
+    "sum.capex": ("Headline capex (top-down)", "設備投資の総額（トップダウン）"),
+    "sum.capex_note": ("bottom-up estimate {bu}; top-down / bottom-up {ratio}", "ボトムアップ推計 {bu}（トップダウン／ボトムアップ比 {ratio}）"),
+    "sum.full": ("Full build-out delivered", "全容量の納入完了"),
+    "sum.full_note": ("first delivery {start}", "初回納入 {start}"),
+    "sum.warrant": ("Warrant value today ({deal})", "ワラントの現在価値（{deal}）"),
+    "sum.warrant_note": ("{shares} shares; P10 {p10}, P90 {p90}; full vesting in {full} of price paths; value as of {asof}",
+                         "{shares}、P10 {p10}・P90 {p90}、全トランシェ権利確定の確率 {full}、{asof}時点の評価"),
+    "sum.revenue": ("{supplier} revenue from the deal", "{supplier}の案件売上"),
+    "sum.revenue_note": ("EPS added in the peak year ({year}): {eps}", "ピーク年（{year}）の1株当たり利益（EPS）押し上げ額：{eps}"),
+    "sum.investment": ("{supplier} investment in the buyer", "{supplier}による買い手への出資"),
+    "sum.investment_note": ("{per} per GW deployed", "展開1GWあたり {per}"),
+    "sum.npv_note": ("discounted to {start}", "{start}時点に割引"),
+    "sum.p_base": ("{title}: {gw} delivered from {start} to {full}. The headline cost is {td}, {ratio} times the bottom-up estimate of {bu}.",
+                   "{title}：{start}から{full}にかけて{gw}を納入。総額は{td}で、ボトムアップ推計{bu}の{ratio}倍。"),
+    "sum.p_warrant": ("The warrant is worth {value} today (P10 {p10}, P90 {p90}) and vests in full on {full} of price paths before it expires in {expiry}.",
+                      "ワラントの現在価値は{value}（P10 {p10}、P90 {p90}）で、{expiry}の期限までに全トランシェの権利が確定する確率は{full}。"),
+    "sum.p_expiry_mc": ("Key risk: the final {gw} milestone is met after the warrant's expiry ({expiry}) in {share} of {n} simulations.",
+                        "主なリスク：{n}回のシミュレーションのうち{share}で、最終の{gw}マイルストーンの達成がワラント期限（{expiry}）より後になる。"),
+    "sum.p_expiry_plan": ("In the base plan the final {gw} milestone is met in {month}; the warrant expires in {expiry} (run with --samples for the chance it slips past).",
+                          "基本計画では最終の{gw}マイルストーン達成は{month}、ワラントの期限は{expiry}（期限を越えて遅れる確率は --samples で算出）。"),
+    "sum.p_revenue": ("{supplier} books {rev} of revenue ({per} per GW).", "{supplier}の売上は{rev}（1GWあたり{per}）。"),
+    "sum.p_supply": ("Supply: {name} binds first in {quarter}, when the plan needs {share} of world output against {alloc} it can get.",
+                     "供給面：{quarter}に{name}が最初の制約となる（世界供給の{share}が必要だが、確保できるのは{alloc}）。"),
+    "sum.p_supply_none": ("Supply: neither HBM nor CoWoS binds at an allocable share of {alloc} of world output.",
+                          "供給面：世界供給の{alloc}を確保できれば、HBMもCoWoSも制約にならない。"),
+    "sum.p_mc": ("Across {n} simulations bottom-up capex ranges from {p5} (P5) to {p95} (P95).",
+                 "{n}回のシミュレーションでは、ボトムアップ設備投資はP5の{p5}からP95の{p95}の範囲。"),
+    # headline
+    "hl.table": ("Headline numbers", "主要な数値"),
+    "hl.gw": ("GW (facility / IT)", "GW（施設／IT）"),
+    "hl.ratio": ("Top-down / bottom-up", "トップダウン／ボトムアップ比"),
+    "hl.co2": ("CO2 over the horizon", "期間中のCO2排出量"),
+    "hl.co2_value": ("{loc} Mt (location-based), {mkt} Mt (market-based)", "{loc}百万トン（ロケーション基準）、{mkt}百万トン（マーケット基準）"),
+    "hl.water": ("Water over the horizon", "期間中の水使用量"),
+    "hl.water_value": ("{v} million m³", "{v}百万m³"),
+    "hl.by_deal": ("By deal", "案件別"),
+    "hl.text": ("{description} Inputs checked {checked}; horizon {start} to {end}.",
+                "{description} 入力値の確認日：{checked}、分析期間：{start}～{end}。"),
+    "col.deal": ("Deal", "案件"),
+    "col.supplier": ("Supplier", "供給者"),
+    # warrant / deal economics
+    "sec.shareholder": ("Shareholder view ({ticker})", "株主から見た影響（{ticker}）"),
+    "terms.assumed": ("assumed", "仮定"),
+    "terms.public": ("public", "公表"),
+    "w.text": ("{shares} shares at a strike of {strike} ({pre} of shares outstanding, {post} after issue), expiring {expiry}. Worth {final} if every "
+               "tranche vests at the final hurdle. Value today {value} (P10 {p10}, P50 {p50}, P90 {p90}) at a share price of {spot} and "
+               "volatility {vol}, as of {asof}; full vesting on {full} of price paths; expected dilution {dil}.",
+               "行使価格{strike}で{shares}（発行済株式の{pre}、発行後{post}）、期限は{expiry}。全トランシェが最終株価条件で確定すれば{final}。"
+               "{asof}時点の株価{spot}・ボラティリティ{vol}での現在価値は{value}（P10 {p10}、P50 {p50}、P90 {p90}）。"
+               "全トランシェ権利確定の確率は{full}、想定希薄化率は{dil}。"),
+    "w.tranches": ("Vesting by tranche", "トランシェ別の権利確定"),
+    "w.col_shares": ("Shares", "株式数"),
+    "w.col_gw": ("GW milestone", "GWマイルストーン"),
+    "w.col_hurdle": ("Share-price hurdle", "株価条件"),
+    "w.col_pvest": ("Probability of vesting", "権利確定の確率"),
+    "w.col_gw_month": ("Milestone met (plan)", "マイルストーン達成（計画）"),
+    "w.col_vest": ("Expected vesting", "権利確定の見込み時期"),
+    "w.col_terms": ("Terms", "条件の根拠"),
+    "w.tranche": ("Tranche {n}", "トランシェ{n}"),
+    "w.chart": ("Probability each tranche has vested, by month", "各トランシェが権利確定している確率（月別）"),
+    "w.chart_y": ("probability (%)", "確率（%）"),
+    "w.investment": ("{supplier} investment", "{supplier}による出資"),
+    "w.inv_per_gw": ("Per GW deployed", "展開1GWあたり"),
+    "w.inv_cap": ("Cap", "上限"),
+    "w.inv_total": ("Invested over the horizon", "期間中の出資額"),
+    "w.inv_cap_month": ("Cap reached", "上限到達"),
+    "w.inv_stake": ("Stake at the stated valuation", "想定評価額での持分"),
+    # shareholder
+    "sh.text": ("{company} ({ticker}): the deal's incremental profit per share, and the warrant's cost to existing holders: {per} per existing share "
+                "({value} over {out} shares, value as of {asof}). Accretive after dilution in {n} of {years} years.",
+                "{company}（{ticker}）：案件による1株当たり利益の増分と、ワラントが既存株主に与える負担。既存1株あたり{per}"
+                "（{value}を{out}で割ったもの、{asof}時点の評価）。希薄化後もEPSが増加するのは{years}年中{n}年。"),
+    "sh.table": ("{ticker}: incremental P&L from {deal} and EPS after warrant dilution, by fiscal year",
+                 "{ticker}：{deal}による損益の増分とワラント希薄化後のEPS（会計年度別）"),
+    "sh.fy": ("Fiscal year", "会計年度"),
+    "sh.revenue": ("Revenue", "売上高"),
+    "sh.gross": ("Gross profit", "売上総利益"),
+    "sh.net": ("Net income", "純利益"),
+    "sh.eps_added": ("EPS added", "EPS増分"),
+    "sh.base_eps": ("Base EPS", "ベースEPS"),
+    "sh.warrant_shares": ("Warrant shares (expected)", "ワラント株式数（期待値）"),
+    "sh.eps_after": ("EPS with the deal, after dilution", "案件込み・希薄化後EPS"),
+    "sh.accretion": ("Accretion after dilution", "希薄化後のEPS増加率"),
+    # buyer
+    "b.text": ("What the buyer pays and gets back: cash for hardware and operations, the warrant and any investment as a discount, "
+               "the cost of an accelerator-hour and the month cumulative cash turns positive.",
+               "買い手の支払いと見返り：機器・運営への現金支出、値引きとみなせるワラントや出資、アクセラレーター1時間あたりのコスト、累積キャッシュフローが黒字化する月。"),
+    "b.table": ("Buyer economics by deal", "案件別の買い手の経済性"),
+    "b.cash": ("Cash paid (capex + opex)", "現金支出（設備投資＋運営費）"),
+    "b.warrant": ("Warrant received", "受け取るワラント"),
+    "b.investment": ("Investment received", "受け取る出資"),
+    "b.discount": ("Effective discount", "実質的な値引き率"),
+    "b.tco": ("Cost per accelerator-hour", "アクセラレーター1時間あたりコスト"),
+    "b.tco_pflop": ("Cost per effective PFLOP-hour", "実効PFLOP時あたりコスト"),
+    "b.payback": ("Payback (undiscounted)", "投資回収（割引なし）"),
+    "b.life": ("{deal}: cost per accelerator-hour by IT useful life (discount rate {rate})", "{deal}：IT耐用年数別のアクセラレーター1時間あたりコスト（割引率{rate}）"),
+    "b.it_life": ("IT life", "IT耐用年数"),
+    "b.life_years": ("{n} years", "{n}年"),
+    "b.base": (" (base)", "（基本）"),
+    "b.cap_it": ("capital (IT)", "資本費（IT）"),
+    "b.cap_fac": ("capital (facility)", "資本費（施設）"),
+    "b.energy": ("energy", "電力"),
+    "b.ops": ("operations", "運営"),
+    "b.irr": ("Operator IRR", "事業者IRR"),
+    "b.dpayback": ("Discounted payback", "割引回収期間"),
+    "b.not_within": ("not within life", "耐用期間内に回収せず"),
+    # capacity
+    "cap.text": ("Facility GW of hardware in service, by vendor and by product; hardware retires after its useful life unless a tranche refreshes it.",
+                 "稼働中の機器の施設GW（ベンダー別・製品別）。更新投資を行わないトランシェの機器は耐用期間の終了とともに退役する。"),
+    "cap.by_vendor": ("GW online by vendor", "ベンダー別の稼働中GW"),
+    "cap.by_product": ("GW online by product", "製品別の稼働中GW"),
+    "cap.gw_axis": ("GW (facility)", "GW（施設）"),
+    "cap.acc_chart": ("Accelerators online", "稼働中のアクセラレーター数"),
+    "cap.racks_note": ("Racks follow the same curve at {per} accelerators per rack (peak {racks} racks).",
+                       "ラック数も同じ推移（1ラックあたりアクセラレーター{per}基、ピーク時{racks}ラック）。"),
+    # capex
+    "capex.text": ("Bottom-up {bu} against top-down {td} (ratio {ratio}).", "ボトムアップ{bu}に対しトップダウン{td}（比率{ratio}）。"),
+    "capex.bottom_up": ("Bottom-up", "ボトムアップ"),
+    "capex.top_down": ("Top-down", "トップダウン"),
+    "capex.top_down_series": ("Top-down total ($/GW × GW)", "トップダウン総額（GW単価×GW）"),
+    "capex.chart": ("Capex: bottom-up segments against the top-down total", "設備投資：ボトムアップの内訳とトップダウン総額"),
+    "capex.table": ("Where the money goes", "資金の行き先"),
+    "capex.segment": ("Segment", "区分"),
+    "capex.amount": ("Amount", "金額"),
+    "capex.per_gw": ("Per GW", "1GWあたり"),
+    "capex.share": ("Share", "構成比"),
+    "capex.cum_chart": ("Cumulative capex (bottom-up, including refresh)", "設備投資の累計（ボトムアップ、更新投資を含む）"),
+    "capex.cum_series": ("Cumulative capex", "設備投資の累計"),
+    "seg.accelerators": ("Accelerators", "アクセラレーター"),
+    "seg.hbm": ("HBM", "HBM"),
+    "seg.packaging": ("Packaging", "パッケージング"),
+    "seg.cpus": ("CPUs", "CPU"),
+    "seg.storage": ("Storage", "ストレージ"),
+    "seg.networking": ("Networking", "ネットワーク"),
+    "seg.power_equipment": ("Power equipment", "電力設備"),
+    "seg.cooling": ("Cooling", "冷却"),
+    "seg.construction": ("Construction", "建設"),
+    "seg.land_and_grid": ("Land and grid", "土地・系統接続"),
+    # energy
+    "en.text": ("Per calendar year; location-based CO2 uses grid intensity, market-based credits PPAs at their own intensity.",
+                "暦年ベース。ロケーション基準のCO2は系統電力の排出係数、マーケット基準は電力購入契約（PPA）をその排出係数で評価。"),
+    "en.location": ("location-based", "ロケーション基準"),
+    "en.market": ("market-based", "マーケット基準"),
+    "en.energy_chart": ("Energy per year", "年間電力量"),
+    "en.co2_chart": ("CO2 per year", "年間CO2排出量"),
+    "en.co2_axis": ("Mt CO2", "CO2（百万トン）"),
+    "en.co2_note": ("Market-based is dashed and location-based has markers: where the site buys no PPAs the two lines coincide.",
+                    "マーケット基準は破線、ロケーション基準はマーカー付き。PPAを購入しない場合、2本の線は重なる。"),
+    "en.water_chart": ("Water per year", "年間水使用量"),
+    "en.water_series": ("Water", "水使用量"),
+    "en.water_axis": ("million m³", "百万m³"),
+    # supply
+    "sup.binds": ("Binds first: {name} in {quarter} ({share} of world supply, above the {alloc} allocable).",
+                  "最初の制約：{quarter}の{name}（世界供給の{share}が必要で、割当可能な{alloc}を上回る）。"),
+    "sup.none": ("Nothing binds at an allocable share of {alloc} of world supply.", "世界供給の{alloc}を確保できれば、制約となる要素はない。"),
+    "sup.table": ("Share of world supply taken by quarter, and the input that binds (above {alloc})",
+                  "四半期別の世界供給シェアと制約となる要素（{alloc}超）"),
+    "sup.quarter": ("Quarter", "四半期"),
+    "sup.binding": ("Binding input", "制約要素"),
+    "sup.chart": ("Share of world supply taken (hardware bought in the quarter)", "世界供給に占めるシェア（当該四半期の購入分）"),
+    "sup.allocable": ("allocable share", "割当可能シェア"),
+    "sup.axis": ("share of world supply (%)", "世界供給に占めるシェア（%）"),
+    "sup.note": ("CoWoS is dashed: HBM and CoWoS needs move together and can overlap.", "CoWoSは破線。HBMとCoWoSの需要は連動するため線が重なることがある。"),
+    # world
+    "world.text": ("案件台帳（{as_of}時点）の案件を同一エンジンで評価：計上{counted} GW、うちエンジンで規模算定{sized} GW（施設GW）。",
+                   "案件台帳（{as_of}時点）の案件を同一エンジンで評価：計上{counted} GW、うちエンジンで規模算定{sized} GW（施設GW）。"),
+    "world.binding": ("", "制約となる供給要素：{quarter}の{name}（世界供給の{share}が必要、割当可能シェアは{alloc}、推計値）。"
+                          "出典：gigawatt 案件台帳（1案件1ファイル、各数値に種類・日付・出典付き）。2026年6月以降は情報が少なく、後の出来事は「不明」であって「なし」ではない。"),
+    # Monte Carlo
+    "mc.title_n": (" ({n} samples, seed {seed})", "（{n}サンプル、シード{seed}）"),
+    "mc.text": ("Percentiles over the horizon, the months each GW milestone is reached, and fans by month.",
+                "期間全体のパーセンタイル、各GWマイルストーンの到達月、月別のファンチャート。"),
+    "mc.table": ("Percentiles over the horizon", "期間全体のパーセンタイル"),
+    "mc.output": ("Output", "項目"),
+    "mc.milestones": ("When each GW milestone is delivered", "各GWマイルストーンの納入時期"),
+    "mc.milestone": ("Milestone", "マイルストーン"),
+    "mc.p50_month": ("Reached with 50 % probability", "確率50%で到達"),
+    "mc.p90_month": ("Reached with 90 % probability", "確率90%で到達"),
+    "mc.fan_gw": ("GW online: median and P5–P95 fan", "稼働中GW：中央値とP5～P95の範囲"),
+    "mc.fan_capex": ("Cumulative capex: median and P5–P95 fan", "設備投資の累計：中央値とP5～P95の範囲"),
+    "mc.median": ("median (P50)", "中央値（P50）"),
+    # sensitivity
+    "sens.text": ("Each uncertain input alone at its P10 and P90, every other input at the base case: the change in {metric} (base {base}).",
+                  "不確実な入力を1つずつP10とP90に動かし、他は基本ケースに固定したときの{metric}の変化（基本ケース{base}）。"),
+    "sens.table": ("Tornado: inputs by the swing they cause", "トルネード：影響の大きい入力順"),
+    "sens.input": ("Input", "入力"),
+    "sens.range": ("P10 → P90 of the input", "入力のP10 → P90"),
+    "sens.at_low": ("Result at P10", "P10のときの結果"),
+    "sens.at_high": ("Result at P90", "P90のときの結果"),
+    "sens.swing": ("Swing", "振れ幅"),
+    "sens.chart": ("Tornado: {metric}, change from the base case", "トルネード：{metric}の基本ケースからの変化"),
+    "sens.range_series": ("result with the input between its P10 and P90", "入力をP10～P90で動かしたときの結果"),
+    "sens.note": ("Each bar runs from the lower to the higher result, measured from the base case (0).",
+                  "各バーは結果の小さい側から大きい側までの幅（基本ケースを0とした差）。"),
+    "sens.vs_base": (" vs base", "（基本ケース比）"),
+    # validation
+    "val.text": ("Modelled power of clusters with reported power (planned sites against facility power, operating systems against IT power), "
+                 "beside a simple baseline (TDP x 2.44). Nothing is fitted per cluster; run `gigawatt validate` for every row. Cluster data: "
+                 "Epoch AI, 'Data on GPU Clusters' and 'Data on Frontier AI Data Centers', epoch.ai, CC BY 4.0.",
+                 "電力が公表されているクラスターについて、モデルの電力推計を単純なベースライン（TDP×2.44）と比較（計画中のサイトは施設電力、"
+                 "稼働中のシステムはIT電力と比較）。クラスターごとの調整は行っていない。全行は `gigawatt validate` で確認できる。"
+                 "クラスターデータ：Epoch AI『Data on GPU Clusters』『Data on Frontier AI Data Centers』（epoch.ai、CC BY 4.0）。"),
+    "val.table": ("Power: median absolute error and share within 25 %", "電力：誤差の絶対値の中央値と誤差25%以内の割合"),
+    "val.epoch": ("Epoch AI public set", "Epoch AI 公開データ"),
+    "val.all": ("All reference clusters", "全参照クラスター"),
+    "val.family": ("Family: {f}", "ファミリー：{f}"),
+    "val.set": ("Set", "対象"),
+    "val.clusters": ("Clusters", "クラスター数"),
+    "val.model_err": ("Model median error", "モデルの誤差中央値"),
+    "val.model_25": ("Model within 25 %", "モデル誤差25%以内"),
+    "val.base_err": ("Baseline median error", "ベースラインの誤差中央値"),
+    "val.base_25": ("Baseline within 25 %", "ベースライン誤差25%以内"),
+    # sources, scenario
+    "src.text": ("Every catalog entry the run used, with how many of its numbers are of each kind ({kinds}); "
+                 "`gigawatt catalog show ID` lists each number with its unit and source.",
+                 "本分析で使用したカタログ項目と、その数値の種類別の件数（{kinds}）。各数値の単位と出典は `gigawatt catalog show ID` で確認できる。"),
+    "src.table": ("Catalog entries used", "使用したカタログ項目"),
+    "src.entry": ("Entry", "項目"),
+    "src.numbers": ("Numbers", "数値の件数"),
+    "src.kinds": ("Kinds", "種類"),
+    "src.sources": ("Sources", "出典"),
+    "src.as_of": ("As of", "時点"),
+    "scn.text": ("The scenario as run (click to open).", "実行したシナリオ（クリックで表示）。"),
+}
+
+
+def t(key: str, lang: str = "en", **fields) -> str:
+    """The string ``key`` in ``lang`` with ``fields`` filled in (the English one if the key has no
+    translation; the key itself if unknown, so a missing string shows rather than crashes)."""
+    pair = STRINGS.get(key)
+    if pair is None:
+        return key
+    text = pair[1] if lang == "ja" and pair[1] else pair[0]
+    return text.format(**fields) if fields else text
+
+
+# --- labels ----------------------------------------------------------------------------------
+
+@functools.cache
+def labels_ja() -> dict[tuple[str, str], str]:
+    """``{(role, name): Japanese label}`` from ``core/data/labels-ja.csv``."""
+    with open(LABELS_JA_FILE, newline="", encoding="utf-8") as fh:
+        return {(r["role"], r["name"]): r["label_ja"] for r in csv.DictReader(fh)}
+
+
+_ROLE_ORDER = ("series", "nameplate", "input", "scalar", "catalog")
+
+
+def label(name: str, lang: str = "en", role: str | None = None) -> str:
+    """The label a person reads for a registry parameter, in ``lang``.
+
+    ``role`` picks between an input and an output of the same name (default: series, nameplate,
+    input, scalar, catalog — the first the registry has). Unknown names fall back to
+    :func:`gigawatt.core.fmt.label` (never the raw field name with underscores).
+
+    >>> label("online_gw"), label("online_gw", "ja"), label("hbm_gb", "ja", "input")
+    ('Online GW', '稼働中GW', 'アクセラレーターあたりHBM容量')
+    """
+    from gigawatt.core.registry import params
+
+    table = params()
+    for r in ([role] if role else _ROLE_ORDER):
+        if (r, name) in table:
+            if lang == "ja":
+                ja = labels_ja().get((r, name))
+                if ja:
+                    return ja
+            return table[(r, name)].label
+    return fmt.label(name)
+
+
+#: Unit words that read differently in Japanese (symbols such as GW, MW, TWh stay as they are).
+_UNITS_JA = {"months": "か月", "month": "月", "accelerators": "基", "systems": "システム", "racks": "ラック", "shares": "株",
+             "wafers": "枚", "stacks": "スタック", "USD": "米ドル", "t": "トン", "Mt": "百万トン", "m3": "m³",
+             "months from horizon start": "期間開始からの月数"}
+
+
+def unit(name: str, lang: str = "en", role: str | None = None) -> str:
+    """The registry unit of a parameter, in ``lang``."""
+    from gigawatt.core.registry import get
+
+    try:
+        u = get(name, role).unit
+    except Exception:  # noqa: BLE001 - unknown name: no unit
+        return ""
+    return _UNITS_JA.get(u, u) if lang == "ja" else u
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+_CURRENCY_JA = {"USD": "ドル", "JPY": "円", "EUR": "ユーロ", "GBP": "ポンド"}
+
+
+def _ja_big(a: float, digits_oku: int = 0) -> str:
+    """A non-negative amount in 兆 / 億 / 万 (``1.898e11`` → ``1,898億``)."""
+    if a >= 1e12:
+        return f"{a / 1e12:,.1f}兆"
+    if a >= 1e8:
+        return f"{a / 1e8:,.{digits_oku}f}億"
+    if a >= 1e4:
+        return f"{a / 1e4:,.0f}万"
+    return f"{a:,.0f}"
+
+
+def money(x: float | None, lang: str = "en", currency: str = "USD", per_usd: float = 1.0) -> str:
+    """An amount given in USD, shown in ``currency`` (``per_usd`` units per dollar) as the language writes it."""
+    if x is None:
+        return "-"
+    if lang != "ja":
+        return fmt.money(x, currency, per_usd)
+    v = x * per_usd
+    cur = currency.upper()
+    word = _CURRENCY_JA.get(cur, " " + cur)
+    return f"{'-' if v < 0 else ''}{_ja_big(abs(v))}{word}"
+
+
+def per_share(x: float | None, lang: str = "en", currency: str = "USD", per_usd: float = 1.0) -> str:
+    """A per-share or per-hour amount (keeps cents): ``$4.17`` / ``4.17ドル``."""
+    if x is None:
+        return "-"
+    if lang != "ja":
+        return fmt.per_share(x, currency, per_usd)
+    v = x * per_usd
+    cur = currency.upper()
+    digits = 0 if cur == "JPY" else 2
+    return f"{v:,.{digits}f}{_CURRENCY_JA.get(cur, ' ' + cur)}"
+
+
+def money_axis(lang: str = "en", currency: str = "USD") -> tuple[float, str]:
+    """(divisor, axis title) for money on a chart axis: $B in English, 億ドル / 兆円 in Japanese."""
+    cur = currency.upper()
+    if lang == "ja":
+        return (1e12, "兆円") if cur == "JPY" else (1e8, "億" + _CURRENCY_JA.get(cur, cur))
+    sym = fmt.CURRENCY_SYMBOLS.get(cur, cur + " ")
+    return (1e12, f"{sym}T") if cur == "JPY" else (1e9, f"{sym}B")
+
+
+def shares(x: float | None, lang: str = "en") -> str:
+    """A share count: ``160.0M`` / ``1億6,000万株``."""
+    if x is None:
+        return "-"
+    if lang != "ja":
+        return f"{x / 1e6:,.1f}M"
+    a = round(abs(x))
+    oku, man = divmod(round(a / 1e4), 10_000)
+    text = (f"{oku:,}億" if oku else "") + (f"{man:,}万" if man else "")
+    return (text or f"{a:,}") + "株"
+
+
+def pct(x: float | None, lang: str = "en", digits: int = 1) -> str:
+    """A fraction as a percentage: ``0.6568`` → ``65.7%``."""
+    return "-" if x is None else f"{x * 100:,.{digits}f}%"
+
+
+def number(x: float | None, lang: str = "en", digits: int = 1, unit_text: str = "") -> str:
+    if x is None:
+        return "-"
+    text = f"{x:,.{digits}f}"
+    if not unit_text or unit_text == "%":
+        return text + unit_text
+    return f"{text} {unit_text}" if lang != "ja" or re.match(r"[A-Za-z]", unit_text) else f"{text}{unit_text}"
+
+
+def count(x: float | None, lang: str = "en") -> str:
+    return "-" if x is None else f"{round(x):,}"
+
+
+def month(m: str | None, lang: str = "en") -> str:
+    """``2026-07`` → ``Jul 2026`` / ``2026年7月`` (other text is returned as it is)."""
+    if not m:
+        return "-"
+    hit = re.fullmatch(r"(\d{4})-(\d{2})", str(m))
+    if not hit:
+        return str(m)
+    y, mo = int(hit[1]), int(hit[2])
+    return f"{y}年{mo}月" if lang == "ja" else f"{_MONTHS_EN[mo - 1]} {y}"
+
+
+def quarter(q: str, lang: str = "en", short: bool = False) -> str:
+    """``2026-Q3`` → ``Q3 2026`` / ``2026年第3四半期`` (``short``, for chart axes: ``2026年Q3``)."""
+    hit = re.fullmatch(r"(\d{4})-Q([1-4])", str(q))
+    if not hit:
+        return str(q)
+    if lang == "ja":
+        return f"{hit[1]}年Q{hit[2]}" if short else f"{hit[1]}年第{hit[2]}四半期"
+    return f"Q{hit[2]} {hit[1]}"
+
+
+def day(d: _dt.date | None = None, lang: str = "en") -> str:
+    """A date: ``29 November 2026`` / ``2026年11月29日``."""
+    d = d or _dt.date.today()
+    return f"{d.year}年{d.month}月{d.day}日" if lang == "ja" else f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+#: The world section's English table headings and row labels in Japanese (the numbers stay those of `present.section`).
+WORLD_JA = {
+    "World headline": "世界全体の概要", "Deals: status and GW counted, sized and left out": "案件：ステータスと計上・規模算定・除外GW",
+    "Binding supply input": "制約となる供給要素", "As of": "基準日", "Deals selected": "対象案件数",
+    "Counted (stated, or sized from counts and contracts)": "計上GW（公表値、または数量・契約額から算定）",
+    "Sized in the engine": "エンジンで規模算定", "Stated without hardware or schedule (not sized)": "機器・日程の記載なし（規模算定対象外）",
+    "Accelerators (sized part)": "アクセラレーター数（算定分）", "Capex, bottom-up / top-down": "設備投資（ボトムアップ／トップダウン）",
+    "Energy at full build-out": "全面稼働時の年間電力量", "Status weights": "ステータス別ウェイト",
+    "Deal": "案件", "Buyer": "買い手", "Seller": "売り手", "Kind": "種類", "Status": "ステータス", "Status weight": "ウェイト",
+    "Stated (GW, facility)": "公表（施設GW）", "Counted (GW)": "計上（GW）", "Sized in the engine (GW)": "規模算定（GW）",
+    "Stated, not sized (GW)": "公表・未算定（GW）", "Why left out or not sized": "除外・未算定の理由", "Input": "要素",
+    "Binds first": "最初に制約となる時期", "Share of world supply needed": "必要な世界供給シェア", "Allocable share": "割当可能シェア",
+    "Allocation rule": "配分ルール", "Deals that slip": "遅延する案件数",
+    "GW online by buyer (quarter end)": "買い手別の稼働中GW（四半期末）", "GW online by vendor (quarter end)": "ベンダー別の稼働中GW（四半期末）",
+}

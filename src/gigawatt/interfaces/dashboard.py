@@ -1,0 +1,588 @@
+"""The dashboard's views (``gigawatt serve``): deal economics, supply, Monte Carlo and compare as
+labelled, formatted tables and Plotly charts, in English or Japanese, and the quick edit that
+changes one field of a scenario's YAML text in place (comments, key order and layout kept).
+
+The numbers are those of the CLI's JSON (``deals.analyse``, ``supply.supply_report``,
+``mc.simulate``, ``compare.compare``); this module only labels, formats and arranges them. A
+table is ``{id, title, columns, rows, numeric}`` (``numeric``: the column indices to right-align);
+every cell is text, so the page shows it as it is.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+LANGS = ("en", "ja")
+
+#: Labels and titles this module writes, per language (field names go through :func:`field_label`).
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "warrant": "Warrant", "warrant_tranches": "Warrant vesting by tranche", "shareholder": "Shareholder view by fiscal year",
+        "investment": "Vendor investment", "buyer": "Buyer economics", "vesting_chart": "Probability each tranche has vested",
+        "probability": "probability", "tranche": "Tranche", "shares": "Shares", "gw_milestone": "GW milestone",
+        "price_hurdle": "Price hurdle", "milestone_month": "Milestone month", "p_vest": "P(vest)", "expected_vest": "Expected vest",
+        "terms": "Terms", "assumed": "assumed", "public": "public", "shares_strike": "Shares / strike",
+        "issued_expires": "Issued / expires", "stake": "Stake of shares outstanding (before / after issue)",
+        "final_hurdle": "Worth at the final hurdle", "valuation": "Valuation", "value_mean": "Value (mean)", "p10_p50_p90": "P10 / P50 / P90",
+        "p_full": "P(full vesting)", "expected_vested": "Expected vested shares (dilution)", "fy": "Fiscal year", "revenue": "Revenue",
+        "gross_profit": "Gross profit", "operating_income": "Operating income", "net_income": "Net income", "eps_added": "EPS added",
+        "base_eps": "Base EPS", "base_is": "Base is", "eps_after": "EPS with the deal, after dilution",
+        "accretion_after": "Accretion after dilution", "value_per_share": "Warrant value per existing share",
+        "cash_paid": "Cash paid (capex + opex)", "tco_hour": "Cost per accelerator-hour", "tco_pflop_hour": "Cost per effective PFLOP-hour",
+        "payback": "Payback month", "warrant_discount": "Warrant value as a share of supplier revenue",
+        "investment_total": "Investment received", "no_terms": "No deal in this scenario has a warrant, an investment or supplier terms; "
+        "the built-in openai-amd scenario shows their format.", "value_as_of": "Values as of {month}; {market}",
+        "market": "{name} {spot} ({date}), volatility {vol}", "item": "", "value": "Value",
+        "quarter": "Quarter", "hbm_needed": "HBM needed", "hbm_share": "Share of world HBM", "cowos_needed": "CoWoS wafers needed",
+        "cowos_share": "Share of world CoWoS", "binding_col": "Binds (over the allocable share)", "none": "none",
+        "supply_chart": "Share of world supply taken, by quarter", "allocable": "allocable share", "share_of_world": "share of world supply",
+        "binding": "Binding supply input: {name} binds first in {quarter} ({share} of world supply against the {allocable} allocable).",
+        "no_binding": "Binding supply input: none at an allocable share of {allocable}.",
+        "supply_table": "Binding input by quarter (hardware bought in the quarter)", "slips": "Schedule supply allows: slip by tranche",
+        "deal": "Deal", "product": "Product", "planned": "Planned completion", "constrained": "Under supply", "slip": "Slip (months)",
+        "output": "Output", "mean": "Mean", "mc_table": "Monte Carlo percentiles ({samples} samples, seed {seed})",
+        "fan_online_gw": "GW online: P5-P95 fan", "fan_delivered_gw": "GW delivered: P5-P95 fan",
+        "fan_effective_pflops_bf16": "Effective BF16 compute: P5-P95 fan", "fan_capex_cumulative_usd": "Cumulative capex: P5-P95 fan",
+        "completed": "completed in {share} of samples", "difference": "Difference ({b} - {a})", "difference_pct": "Difference (%)",
+        "compare_title": "{a} and {b}: outputs, differences and per GW", "inputs_title": "Inputs",
+        "horizon": "Horizon", "products": "Products", "first_start": "First start", "pue": "PUE", "topdown": "Top-down per GW",
+        "discount": "Discount rate", "electricity": "Electricity", "it_life": "IT life", "years": "years",
+        "chart.gw_by_vendor": "GW online by vendor", "chart.gw_by_product": "GW online by product",
+        "chart.accelerators": "Accelerators and racks online", "chart.capex_segments": "Capex: bottom-up segments vs top-down",
+        "chart.capex_cumulative": "Cumulative capex (bottom-up, incl. refresh)", "chart.energy": "Energy per year",
+        "chart.co2": "CO2 per year", "chart.water": "Water per year", "chart.world_gw_by_buyer": "GW online by buyer (quarter end)",
+        "chart.world_gw_by_vendor": "GW online by vendor (quarter end)",
+        "hidden_same": "'{hidden}' is not shown: it is the same as '{shown}'",
+        "hidden_one_vendor": "'{hidden}' is not shown: there is one vendor, and '{shown}' splits it by product",
+    },
+    "ja": {
+        "warrant": "ワラント", "warrant_tranches": "トランシェ別のワラント権利確定", "shareholder": "会計年度別の株主への影響",
+        "investment": "ベンダーの出資", "buyer": "買い手の経済性", "vesting_chart": "各トランシェが権利確定している確率",
+        "probability": "確率", "tranche": "トランシェ", "shares": "株数", "gw_milestone": "GWマイルストーン",
+        "price_hurdle": "株価条件", "milestone_month": "マイルストーン達成月", "p_vest": "権利確定確率", "expected_vest": "権利確定の期待月",
+        "terms": "条件", "assumed": "仮定", "public": "公開", "shares_strike": "株数 / 行使価格",
+        "issued_expires": "発行 / 満期", "stake": "発行済株式に対する比率（発行前 / 発行後）",
+        "final_hurdle": "最終株価条件での価値", "valuation": "評価方法", "value_mean": "価値（平均）", "p10_p50_p90": "P10 / P50 / P90",
+        "p_full": "全トランシェ権利確定の確率", "expected_vested": "権利確定株数の期待値（希薄化）", "fy": "会計年度", "revenue": "売上高",
+        "gross_profit": "売上総利益", "operating_income": "営業利益", "net_income": "純利益", "eps_added": "EPS増分",
+        "base_eps": "ベースEPS", "base_is": "ベースの根拠", "eps_after": "案件込みEPS（希薄化後）",
+        "accretion_after": "希薄化後のEPS増加率", "value_per_share": "既存1株当たりのワラント価値",
+        "cash_paid": "支払総額（設備投資 + 運営費）", "tco_hour": "アクセラレータ1時間当たりのコスト", "tco_pflop_hour": "実効PFLOP時間当たりのコスト",
+        "payback": "回収月", "warrant_discount": "サプライヤー売上に対するワラント価値の比率",
+        "investment_total": "受け取る出資額", "no_terms": "このシナリオの案件にはワラント・出資・サプライヤー条件がありません。"
+        "書式は組み込みシナリオ openai-amd を参照してください。", "value_as_of": "{month} 時点の価値。{market}",
+        "market": "{name} {spot}（{date}）、ボラティリティ {vol}", "item": "", "value": "値",
+        "quarter": "四半期", "hbm_needed": "必要なHBM", "hbm_share": "世界のHBMに占める比率", "cowos_needed": "必要なCoWoSウェハー",
+        "cowos_share": "世界のCoWoSに占める比率", "binding_col": "制約となる投入物（配分可能比率超過）", "none": "なし",
+        "supply_chart": "四半期別の世界供給に占める比率", "allocable": "配分可能比率", "share_of_world": "世界供給に占める比率",
+        "binding": "制約となる供給: {name} が {quarter} に最初に制約となります（世界供給の {share}、配分可能比率 {allocable}）。",
+        "no_binding": "制約となる供給: なし（配分可能比率 {allocable} ではHBMもCoWoSも制約になりません）。",
+        "supply_table": "四半期別の制約投入物（その四半期に購入されるハードウェア）", "slips": "供給制約下のスケジュール: トランシェ別の遅延",
+        "deal": "案件", "product": "製品", "planned": "計画上の完了", "constrained": "供給制約下", "slip": "遅延（月）",
+        "output": "出力", "mean": "平均", "mc_table": "モンテカルロのパーセンタイル（{samples} サンプル、シード {seed}）",
+        "fan_online_gw": "稼働GW: P5-P95 ファンチャート", "fan_delivered_gw": "納入GW: P5-P95 ファンチャート",
+        "fan_effective_pflops_bf16": "実効BF16演算性能: P5-P95 ファンチャート", "fan_capex_cumulative_usd": "累積設備投資: P5-P95 ファンチャート",
+        "completed": "{share} のサンプルで完了", "difference": "差（{b} − {a}）", "difference_pct": "差（%）",
+        "compare_title": "{a} と {b}: 出力・差・GW当たり", "inputs_title": "入力",
+        "horizon": "期間", "products": "製品", "first_start": "最初の開始", "pue": "PUE", "topdown": "GW当たりトップダウン",
+        "discount": "割引率", "electricity": "電力価格", "it_life": "IT耐用年数", "years": "年",
+        "chart.gw_by_vendor": "ベンダー別の稼働GW", "chart.gw_by_product": "製品別の稼働GW",
+        "chart.accelerators": "稼働中のアクセラレータとラック", "chart.capex_segments": "設備投資: ボトムアップの内訳とトップダウン",
+        "chart.capex_cumulative": "累積設備投資（ボトムアップ、更新を含む）", "chart.energy": "年間エネルギー",
+        "chart.co2": "年間CO2", "chart.water": "年間水使用量", "chart.world_gw_by_buyer": "買い手別の稼働GW（四半期末）",
+        "chart.world_gw_by_vendor": "ベンダー別の稼働GW（四半期末）",
+        "hidden_same": "「{hidden}」は「{shown}」と同じため表示していません",
+        "hidden_one_vendor": "ベンダーが1社のため「{hidden}」は表示していません（「{shown}」が製品別に示します）",
+    },
+}
+
+def tr(key: str, lang: str = "en", **kw) -> str:
+    """A label of this module in ``lang`` (English where Japanese lacks it), with ``{fields}`` filled."""
+    text = TEXT.get(lang, TEXT["en"]).get(key) or TEXT["en"][key]
+    return text.format(**kw) if kw else text
+
+
+def field_label(name: str, lang: str = "en", role: str | None = None) -> str:
+    """The label a person reads for an output field, in ``lang`` (the registry's, via ``i18n.label``)."""
+    from gigawatt.core import i18n
+    if name.endswith("_per_gw"):
+        return field_label(name[:-7], lang, role) + (" GW当たり" if lang == "ja" else " per GW")
+    if name.endswith("_per_effective_pflops"):
+        return field_label(name[:-21], lang, role) + (" 実効PFLOP/s当たり" if lang == "ja" else " per effective PFLOP/s")
+    if name == "capex_ratio_topdown_to_bottomup":
+        from gigawatt.analyses.headline import RATIO_LABEL
+
+        return RATIO_LABEL.get(lang, RATIO_LABEL["en"])
+    return i18n.label(name, lang, role)
+
+
+# -- numbers for people, by kind and language (i18n's conventions) ------------------------------
+
+
+def money(x: float | None, lang: str = "en") -> str:
+    """``1.898e11`` → ``'$189.8B'`` (en) or ``'1,898億ドル'`` (ja)."""
+    from gigawatt.core import i18n
+    return i18n.money(x, lang)
+
+
+def per_share(x: float | None, lang: str = "en") -> str:
+    from gigawatt.core import i18n
+    return i18n.per_share(x, lang)
+
+
+def share_count(x: float | None, lang: str = "en") -> str:
+    from gigawatt.core import i18n
+    return i18n.shares(x, lang)
+
+
+def percent(fraction: float | None, digits: int = 1) -> str:
+    from gigawatt.core import i18n
+    return i18n.pct(fraction, "en", digits)
+
+
+def month(m: str | None, lang: str = "en") -> str:
+    from gigawatt.core import i18n
+    return i18n.month(m, lang)
+
+
+def quarter(q: str, lang: str = "en") -> str:
+    from gigawatt.core import i18n
+    return i18n.quarter(q, lang)
+
+
+def by_kind(kind: str, x: float | None, lang: str = "en") -> str:
+    """A number by its format (the registry's ``format`` column, or ``fmt.LABELS``' kinds): money in
+    the page's language here, everything else as :func:`fmt.by_format` writes it."""
+    from gigawatt.core import fmt
+    if x is None:
+        return "-"
+    if kind == "usd":
+        return money(x, lang)
+    if kind == "usd_small":
+        return per_share(x, lang)
+    return fmt.by_format(x, kind)
+
+
+def kind_of(name: str, role: str | None = None) -> str:
+    """How a field's numbers are written: the registry's format (money, count, GW, TWh, compute ...)."""
+    from gigawatt.core import fmt
+    from gigawatt.core import registry
+    base = name.split("_per_")[0] if ("_per_gw" in name or "_per_effective" in name) else name
+    table_ = registry.params()
+    for r in ([role] if role else ("nameplate", "series", "scalar")):
+        p = table_.get((r, base))
+        if p is not None and p.format:
+            return "usd" if p.format == "usd" else p.format
+    if base.endswith("usd"):
+        return "usd"
+    return fmt.LABELS.get(base, ("", "num"))[1] or "num"
+
+
+def table(tid: str, title: str, columns: list[str], rows: list[list], numeric: list[int] | None = None) -> dict:
+    return {"id": tid, "title": title, "columns": columns, "rows": [["" if v is None else str(v) for v in r] for r in rows],
+            "numeric": numeric or []}
+
+
+def _figure(chart_id: str, title: str, x: list, series: dict, kind: str, y_title: str, *, percent_axis: bool = False) -> dict:
+    from gigawatt.interfaces.report import Chart
+    from gigawatt.interfaces.report.plotly_spec import figure
+
+    spec = figure(Chart(chart_id, title, x, series, kind, y_title))
+    if percent_axis:  # whole per cents, or one decimal when the curves stay under 10 %
+        top = max((abs(v) for ys in series.values() for v in ys if v is not None), default=0.0)
+        spec["layout"]["yaxis"]["tickformat"] = ".0%" if top >= 0.1 else ".1%"
+    spec["layout"]["xaxis"]["nticks"] = 16
+    return {"id": chart_id, **spec}
+
+
+# -- the plan view's charts: hide views that repeat another ------------------------------------
+
+
+def _traces(chart: dict) -> list:
+    return sorted((list(t.get("y") or []) for t in chart.get("data", [])), key=repr)
+
+
+def prune_charts(charts: list[dict], n_vendors: int) -> tuple[list[dict], list[dict]]:
+    """Drop "GW by product" when it draws the same series as "GW by vendor" (each vendor one
+    product), or "GW by vendor" when there is one vendor (the product chart splits it);
+    returns the charts kept and ``{id, shown, reason}`` for each chart dropped."""
+    by_id = {c["id"]: c for c in charts}
+    vendor, product = by_id.get("gw_by_vendor"), by_id.get("gw_by_product")
+    hidden = []
+    if vendor is not None and product is not None:
+        if _traces(vendor) == _traces(product):
+            hidden.append({"id": "gw_by_product", "shown": "gw_by_vendor", "reason": "same"})
+        elif n_vendors <= 1:
+            hidden.append({"id": "gw_by_vendor", "shown": "gw_by_product", "reason": "one_vendor"})
+    gone = {h["id"] for h in hidden}
+    return [c for c in charts if c["id"] not in gone], hidden
+
+
+def hidden_notes(hidden: list[dict], lang: str = "en") -> list[str]:
+    """One sentence per chart :func:`prune_charts` left out."""
+    return [tr("hidden_" + h["reason"], lang, hidden=tr("chart." + h["id"], lang), shown=tr("chart." + h["shown"], lang)) for h in hidden]
+
+
+def headline_rows(values: dict, lang: str = "en") -> list[dict]:
+    """The headline (``headline.rows``) as ``{key, id, label, value, text}``; ``id`` is the English
+    label as a slug (``facility-gw``), the same in every language (the page's element ids)."""
+    import re
+
+    from gigawatt.analyses.headline import rows
+
+    english = rows(values, "en")
+    here = english if lang == "en" else rows(values, lang)
+    return [{**r.to_dict(), "id": re.sub(r"[^a-z0-9]+", "-", e.label.lower()).strip("-")} for r, e in zip(here, english)]
+
+
+def localise_chart_titles(charts: list[dict], lang: str) -> list[dict]:
+    """Chart titles in ``lang`` for the charts this module knows by id (others unchanged)."""
+    if lang == "en":
+        return charts
+    out = []
+    for c in charts:
+        key = "chart." + c["id"]
+        title = (c["layout"].get("title") or {}).get("text") or ""
+        if key in TEXT[lang] and title.isascii():  # not already translated (the report's sections translate their own)
+            layout = {**c["layout"], "title": {**(c["layout"].get("title") or {}), "text": TEXT[lang][key]}}
+            c = {**c, "layout": layout}
+        out.append(c)
+    return out
+
+
+# -- deal economics ----------------------------------------------------------------------------
+
+
+def _ja_terms(text: str, lang: str) -> str:
+    """The deal analysis' few English phrases (price mode, EPS base, tranche) in Japanese."""
+    if lang != "ja" or not text:
+        return text
+    text = re.sub(r"([\d,]+) simulated GBM paths \(seed (\d+)\)", r"GBMによる株価パス \1本（シード \2）", text)
+    text = re.sub(r"consensus (FY\d{4})", r"\1 コンセンサス", text)
+    text = re.sub(r"(FY\d{4}) actual", r"\1 実績", text)
+    text = text.replace("given path", "指定した株価パス")
+    return re.sub(r": tranche (\d+)", r": トランシェ \1", text)
+
+
+def _warrant_tables(w: dict, lang: str, n: int) -> tuple[list[dict], list[dict]]:
+    spot, vol = ("株価", "ボラティリティ") if lang == "ja" else ("spot", "vol")
+    rows = [
+        [tr("shares_strike", lang), f"{w['shares_total']:,} @ {per_share(w['strike_usd'], lang)}"],
+        [tr("issued_expires", lang), f"{month(w['issued'], lang)} / {month(w['expiry'], lang)}"],
+        [tr("stake", lang), f"{w['stake_pct_pre']:.1f}% / {w['stake_pct_post']:.1f}%"],
+        [tr("final_hurdle", lang), money(w["value_at_final_hurdle_usd"], lang)],
+        [tr("valuation", lang), f"{_ja_terms(w['price_mode'], lang)}; {month(w['valuation_month'], lang)}; "
+                                f"{spot} {per_share(w['spot_usd'], lang)}, {vol} {percent(w['volatility'], 0)}"],
+        [tr("value_mean", lang), money(w["value_usd"], lang)],
+        [tr("p10_p50_p90", lang), " / ".join(money(w[k], lang) for k in ("value_usd_p10", "value_usd_p50", "value_usd_p90"))],
+        [tr("p_full", lang), percent(w["prob_full_vest"])],
+        [tr("expected_vested", lang), f"{share_count(w['expected_vested_shares'], lang)} ({w['expected_dilution_pct']:.1f}%)"],
+    ]
+    tranches = [[i + 1, f"{t['shares']:,}", f"{t['gw_milestone']:g} GW", per_share(t["price_hurdle"], lang) if t["price_hurdle"] is not None else "-",
+                 month(t.get("gw_milestone_month"), lang), percent(t["prob_vest"]), month(t.get("expected_vest_month"), lang),
+                 tr("assumed" if t["assumed"] else "public", lang)] for i, t in enumerate(w["tranches"])]
+    cols = [tr(k, lang) for k in ("tranche", "shares", "gw_milestone", "price_hurdle", "milestone_month", "p_vest", "expected_vest", "terms")]
+    tables = [table(f"deal{n}-warrant", tr("warrant", lang), [tr("item", lang), tr("value", lang)], rows, [1]),
+              table(f"deal{n}-tranches", tr("warrant_tranches", lang), cols, tranches, [0, 1, 2, 3, 5])]
+    pv = w["prob_vest_by_month"]
+    series = {f"{tr('tranche', lang)} {k.rsplit('_', 1)[-1]}": v for k, v in pv.items() if k != "month"}
+    charts = [_figure(f"deal{n}-vesting", tr("vesting_chart", lang), pv["month"], series, "line", tr("probability", lang), percent_axis=True)]
+    return tables, charts
+
+
+def _shareholder_table(sh: dict, lang: str, n: int) -> dict | None:
+    if not sh.get("available", True) or not sh.get("years"):
+        return None
+    rows = [[y["fiscal_year"], money(y["revenue_usd"], lang), money(y["gross_profit_usd"], lang), money(y["operating_income_usd"], lang),
+             money(y["net_income_usd"], lang), per_share(y["incremental_eps_usd"], lang), per_share(y["base_eps_usd"], lang), _ja_terms(y.get("base_is") or "", lang),
+             per_share(y["eps_with_deal_after_dilution_usd"], lang),
+             "-" if y.get("accretion_after_dilution_pct") is None else f"{y['accretion_after_dilution_pct']:+.1f}%"]
+            for y in sh["years"]]
+    cols = [tr(k, lang) for k in ("fy", "revenue", "gross_profit", "operating_income", "net_income", "eps_added", "base_eps", "base_is",
+                                   "eps_after", "accretion_after")]
+    title = f"{tr('shareholder', lang)}: {sh.get('company', '')} ({sh.get('ticker', '')})"
+    return table(f"deal{n}-shareholder", title, cols, rows, [1, 2, 3, 4, 5, 6, 8, 9])
+
+
+def deal_view(out: dict, lang: str = "en") -> dict:
+    """The ``POST /api/deal`` object for a ``deals.analyse`` result."""
+    deals = []
+    for n, d in enumerate(out["deals"]):
+        tables, charts = [], []
+        if "warrant" in d:
+            t, c = _warrant_tables(d["warrant"], lang, n)
+            tables += t
+            charts += c
+        sh = _shareholder_table(d.get("shareholder") or {}, lang, n)
+        if sh is not None:
+            tables.append(sh)
+            vps = d["shareholder"].get("warrant_value_per_existing_share_usd")
+            if vps is not None:
+                tables[-1]["note"] = f"{tr('value_per_share', lang)}: {per_share(vps, lang)}"
+        if "investment" in d:
+            inv = d["investment"]
+            rows = [[field_label(k, lang), money(v, lang) if k.endswith("usd") else str(v)]
+                    for k, v in inv.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            tables.append(table(f"deal{n}-investment", tr("investment", lang), [tr("item", lang), tr("value", lang)], rows, [1]))
+        be, bh = d.get("buyer_economics") or {}, d.get("buyer_hourly") or {}
+        rows = [[tr("cash_paid", lang), money(be.get("cash_paid_usd"), lang)],
+                [tr("tco_hour", lang), per_share(bh.get("usd_per_accelerator_hour", be.get("tco_usd_per_accelerator_hour")), lang)],
+                [tr("tco_pflop_hour", lang), per_share(bh.get("usd_per_effective_pflop_hour", be.get("tco_usd_per_effective_pflop_hour")), lang)]]
+        if be.get("payback_month"):
+            rows.append([tr("payback", lang), month(be["payback_month"], lang)])
+        if be.get("effective_discount_pct") is not None:
+            rows.append([tr("warrant_discount", lang), f"{be['effective_discount_pct']:.1f}%"])
+        if be.get("investment_received_usd"):
+            rows.append([tr("investment_total", lang), money(be["investment_received_usd"], lang)])
+        tables.append(table(f"deal{n}-buyer", tr("buyer", lang), [tr("item", lang), tr("value", lang)], rows, [1]))
+        deals.append({"name": d["name"], "buyer": d["buyer"], "supplier": d["supplier"], "note": d.get("note") or "",
+                      "tables": tables, "charts": charts})
+    notes = []
+    mi = out.get("market_inputs")
+    if mi and out.get("value_as_of"):
+        market = tr("market", lang, name=mi.get("name", ""), spot=per_share((mi.get("spot") or {}).get("value"), lang),
+                    date=(mi.get("spot") or {}).get("date", ""), vol=percent((mi.get("volatility") or {}).get("value"), 0))
+        notes.append(tr("value_as_of", lang, month=month(out["value_as_of"], lang), market=market))
+    if out.get("note"):
+        notes.append(tr("no_terms", lang))
+    assumed = out.get("assumptions", {}).get("assumed_tranches") or []
+    if assumed:
+        notes.append(("Not public, assumed: " if lang != "ja" else "非公開のため仮定: ") + _ja_terms(", ".join(assumed), lang))
+    return {"scenario": out["scenario"], "value_as_of": out.get("value_as_of"), "deals": deals, "notes": notes,
+            "has_terms": not out.get("note")}
+
+
+# -- supply ------------------------------------------------------------------------------------
+
+
+def supply_view(rep: dict, slips: list[dict] | None, lang: str = "en") -> dict:
+    """The ``POST /api/supply`` object for a ``supply.supply_report`` (and the slips of ``supply.constrained``)."""
+    share = rep["allocable_share"]
+    peak = max((row["hbm_gb"] for row in rep["quarters"]), default=0.0)
+    q = [row for row in rep["quarters"] if row["hbm_gb"] > 1e-6 * peak or row["cowos_wafers"] >= 0.5]  # rounding dust left out
+    b = rep["binding"]
+    binding = (tr("binding", lang, name=b["name"], quarter=quarter(b["quarter"], lang), share=percent(b["share_of_world"], 1),
+                  allocable=percent(b["allocable_share"], 1)) if b else tr("no_binding", lang, allocable=percent(share, 1)))
+    from gigawatt.analyses.supply import RESOURCES
+
+    rows, by_quarter = [], []
+    for row in q:
+        over = [RESOURCES[r] for r in RESOURCES if (row[f"{r.split('_')[0]}_share_of_world"] or 0) > share + 1e-9]
+        by_quarter.append({"quarter": row["quarter"], "binding": over})
+        rows.append([quarter(row["quarter"], lang), f"{row['hbm_gb'] / 1e6:,.2f} PB", percent(row["hbm_share_of_world"]),
+                     f"{round(row['cowos_wafers']):,}", percent(row["cowos_share_of_world"]), ", ".join(over) or tr("none", lang)])
+    cols = [tr(k, lang) for k in ("quarter", "hbm_needed", "hbm_share", "cowos_needed", "cowos_share", "binding_col")]
+    tables = [table("supply-quarters", tr("supply_table", lang), cols, rows, [1, 2, 3, 4])]
+    if slips:
+        srows = [[s["deal"], s["label"] or "", s["product"], month(s["planned_completion"], lang), month(s["constrained_completion"], lang),
+                  "-" if s["slip_months"] is None else str(s["slip_months"])] for s in slips]
+        tables.append(table("supply-slips", tr("slips", lang),
+                            [tr(k, lang) for k in ("deal", "tranche", "product", "planned", "constrained", "slip")], srows, [5]))
+    x = [f"{row['quarter'][:4]}年Q{row['quarter'][-1]}" if lang == "ja" else quarter(row["quarter"], lang) for row in q]  # short on the axis
+    chart = _figure("supply_shares", tr("supply_chart", lang), x,
+                    {"HBM": [row["hbm_share_of_world"] for row in q], "CoWoS": [row["cowos_share_of_world"] for row in q],
+                     tr("allocable", lang): [share] * len(q)}, "line", tr("share_of_world", lang), percent_axis=True)
+    chart["data"][-1]["line"]["dash"] = "dash"
+    return {"scenario": rep["scenario"], "case": rep["case"], "allocable_share": share, "binding": b, "binding_text": binding,
+            "binding_by_quarter": by_quarter, "peak_share_of_world": rep["peak_share_of_world"], "tables": tables, "charts": [chart],
+            "notes": [SUPPLY_NOTES_JA.get(n, n) for n in rep["notes"]] if lang == "ja" else rep["notes"]}
+
+
+#: ``supply_report``'s notes in Japanese (a note not listed here is shown as it is).
+SUPPLY_NOTES_JA = {
+    "demand counts hardware bought in the quarter, refreshes included; HBM in GB and stacks, CoWoS in wafers at the catalog's yield":
+        "需要はその四半期に購入されるハードウェア（更新を含む）。HBMはGBとスタック数、CoWoSはカタログの歩留まりでのウェハー枚数。",
+    "HBM and packaging are counted in the month the hardware is delivered (no lead time); binding is tested month by month":
+        "HBMとパッケージングはハードウェアの納入月に計上（リードタイムなし）。制約は月ごとに判定。",
+    "substrates are counted (one per package); no world substrate capacity series is in the catalog (T-glass/ABF limits are qualitative in the sources)":
+        "基板は数えています（パッケージ1つにつき1枚）。世界の基板供給能力の系列はカタログにありません（T-glass/ABFの制約は出典では定性的）。",
+    "world capacity after the last sourced year is extrapolated (labelled estimate) and held flat after the last point":
+        "出典のある最終年以降の世界供給能力は外挿（推定と表示）し、最後の点以降は横ばい。",
+}
+
+
+# -- Monte Carlo -------------------------------------------------------------------------------
+
+
+def mc_view(out: dict, lang: str = "en") -> dict:
+    """A labelled percentile table and the fans, added to ``POST /api/mc``'s object."""
+    from gigawatt.core import registry
+    qs = (5, 10, 50, 90, 95)
+    rows = []
+    for k, v in out["percentiles"].items():
+        p = registry.params().get(("scalar", k))
+        kind = p.format if p is not None else kind_of(k)
+        if k == "completion_month_index":
+            cells = [month(v.get(f"p{q}_month"), lang) for q in qs]
+            done = tr("completed", lang, share=percent(v.get("share_completed"), 0))
+            rows.append([f"{field_label(k, lang)} ({done})", "-", *cells])
+            continue
+        rows.append([field_label(k, lang), by_kind(kind, v.get("mean"), lang), *(by_kind(kind, v.get(f"p{q}"), lang) for q in qs)])
+    cols = [tr("output", lang), tr("mean", lang), *(f"P{q}" for q in qs)]
+    t = table("mc-percentiles", tr("mc_table", lang, samples=f"{out['samples']:,}", seed=out["seed"]), cols, rows, [1, 2, 3, 4, 5, 6])
+    from gigawatt.core import i18n
+    charts = []
+    for f, fan in out["fans"].items():
+        top = max((abs(x) for x in fan["p95"] if x is not None), default=0.0)
+        if f.endswith("_usd"):
+            div, unit = i18n.money_axis(lang)
+        elif "pflops" in f:
+            div, unit = (1e6, "ZFLOP/s") if top >= 1e6 else (1e3, "EFLOP/s") if top >= 1e3 else (1.0, "PFLOP/s")
+        else:
+            div, unit = 1.0, "GW"
+        series = {k: [None if x is None else x / div for x in fan[k]] for k in ("p5", "p10", "p50", "p90", "p95")}
+        chart = _figure(f"fan_{f}", tr(f"fan_{f}", lang), fan["month"], series, "fan", unit)
+        if lang == "ja":
+            for trace in chart["data"]:
+                trace["name"] = str(trace.get("name", "")).replace("median", "中央値")
+        charts.append(chart)
+    return {"table": t, "charts": charts}
+
+
+# -- compare -----------------------------------------------------------------------------------
+
+
+class _Named:
+    """A result seen under another scenario name (``compare.compare`` keys its columns by name,
+    and two scenarios compared may share one: an edited scenario and its saved version)."""
+
+    def __init__(self, result, name: str):
+        self._result = result
+        self.scenario = result.scenario.model_copy(update={"name": name})
+
+    def __getattr__(self, attr):
+        return getattr(self._result, attr)
+
+
+def compare_results(result_a, result_b, lang: str = "en") -> dict:
+    """``compare.compare`` of two results, labelled: the view of :func:`compare_view`."""
+    from gigawatt.analyses.compare import compare
+
+    out = compare([_Named(result_a, "A"), _Named(result_b, "B")])
+    return compare_view(out, result_a.scenario.name, result_b.scenario.name, lang)
+
+
+def compare_view(out: dict, a: str, b: str, lang: str = "en") -> dict:
+    """Labelled rows for ``compare.compare`` of two scenarios (keyed "A" and "B"): values,
+    absolute and % differences, per GW and per effective PFLOP/s; ``a``, ``b``: their names."""
+    rows = []
+    for k, row in out["outputs"].items():
+        kind = kind_of(k)
+        va, vb = row["values"]["A"], row["values"]["B"]
+        d = row["diffs_vs_first"]["B"]
+        rows.append({"key": k, "label": field_label(k, lang), "a": va, "b": vb, "abs": d["abs"], "pct": d["pct"],
+                     "cells": [field_label(k, lang), by_kind(kind, va, lang), by_kind(kind, vb, lang), by_kind(kind, d["abs"], lang),
+                               "-" if d["pct"] is None else f"{d['pct']:+,.1f}%"]})
+    cols = ["", a, b, tr("difference", lang, a=a, b=b), tr("difference_pct", lang)]
+    ia, ib = out["inputs"]["A"], out["inputs"]["B"]
+
+    def show(v) -> str:
+        if isinstance(v, list):
+            return ", ".join(f"{x:,.4g}" if isinstance(x, float) else str(x) for x in v)
+        return "-" if v is None else str(v)
+
+    inputs = [[tr("horizon", lang), ia["horizon"], ib["horizon"]], [tr("products", lang), show(ia["products"]), show(ib["products"])],
+              [tr("first_start", lang), month(ia["first_start"], lang), month(ib["first_start"], lang)],
+              [tr("topdown", lang), ", ".join(money(x, lang) for x in ia["topdown_usd_per_gw"]),
+               ", ".join(money(x, lang) for x in ib["topdown_usd_per_gw"])],
+              [tr("pue", lang), show(ia["pue"]), show(ib["pue"])],
+              [tr("discount", lang), ", ".join(percent(x) for x in ia["discount_rate"]), ", ".join(percent(x) for x in ib["discount_rate"])],
+              [tr("electricity", lang), ", ".join(f"${x:,.0f}/MWh" for x in ia["electricity_usd_per_mwh"]),
+               ", ".join(f"${x:,.0f}/MWh" for x in ib["electricity_usd_per_mwh"])],
+              [tr("it_life", lang), show(ia["it_life_years"]) + " " + tr("years", lang), show(ib["it_life_years"]) + " " + tr("years", lang)]]
+    return {"scenarios": [a, b], "title": tr("compare_title", lang, a=a, b=b), "columns": cols, "rows": rows,
+            "table": table("compare-outputs", tr("compare_title", lang, a=a, b=b), cols, [r["cells"] for r in rows], [1, 2, 3, 4]),
+            "inputs": table("compare-inputs", tr("inputs_title", lang), ["", a, b], inputs),
+            "note": out["note"] if lang != "ja" else "差は各シナリオから最初のシナリオを引いた値。GW当たりは施設GW当たり、実効PFLOP/s当たりは"
+                                                   "フル稼働時のBF16密演算性能 × 達成率 × 稼働率当たり。"}
+
+
+# -- the quick edit: one field, in the YAML text, comments kept ----------------------------------
+
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/+-]*")
+
+
+def _yaml_scalar(value: Any) -> str:
+    """``value`` as YAML text that the scenario loader (PyYAML, YAML 1.1) reads back as the same value,
+    in block or flow context: plain where that is unambiguous, else JSON (valid YAML flow)."""
+    import json
+    import math
+
+    import yaml as pyyaml
+
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            from gigawatt.core.errors import GigawattError
+
+            raise GigawattError("the value must be a finite number")
+        text = repr(value)
+        if "e" in text or "E" in text:  # YAML 1.1 floats need a dot and a signed exponent: 1.0e-05
+            mant, exp = text.lower().split("e")
+            text = (mant if "." in mant else mant + ".0") + "e" + (exp if exp[0] in "+-" else "+" + exp)
+        return text
+    if isinstance(value, str):
+        if _PLAIN.fullmatch(value) and value == value.strip():
+            try:
+                if pyyaml.safe_load(value) == value:
+                    return value
+            except pyyaml.YAMLError:
+                pass
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def edit_yaml(text: str, path: list, value: Any) -> str:
+    """``text`` with the field at ``path`` set to ``value``, edited in place: ruamel.yaml's
+    round-trip parser finds the value's exact span in the text, and only those characters are
+    replaced, so comments, key order, quoting, flow style and blank lines stay as they were.
+
+    (Splicing rather than re-emitting the round-trip tree: ruamel's emitter loses a line break
+    in some commented layouts, e.g. a comment line before a flow-style list item.) The text must
+    first read through the safe loader's bounds (size, aliases, depth: ``yaml_io.read_yaml``);
+    the new value must read back as given; the caller checks the result loads as a scenario.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError as RuamelError
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    from gigawatt.core.errors import GigawattError
+    from gigawatt.core.yaml_io import read_yaml
+
+    read_yaml(text, "the scenario")  # bounds first: size, aliases, depth (refused here, never expanded)
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text[len(bom):]
+    try:
+        node = YAML(typ="rt").compose(body)
+    except (RuamelError, ValueError, TypeError) as exc:
+        raise GigawattError(f"the scenario's YAML could not be edited in place: {str(exc)[:300]}") from None
+    where = ".".join(map(str, path))
+    for key in path:
+        if isinstance(node, MappingNode):
+            found = [v for k, v in node.value if isinstance(k, ScalarNode) and k.value == str(key)]
+            if not found:
+                raise GigawattError(f"no field {where} in the scenario")
+            node = found[-1]
+        elif isinstance(node, SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+            node = node.value[key]
+        else:
+            raise GigawattError(f"no field {where} in the scenario")
+    start, end = node.start_mark.index, node.end_mark.index
+    while end > start and body[end - 1] in " \t\r\n":
+        end -= 1
+    new = bom + body[:start] + _yaml_scalar(value) + body[end:]
+    # What the scenario loader reads back must be what was asked for.
+    got, _ = read_yaml(new, "the edited scenario")
+    try:
+        for key in path:
+            got = got[key]
+    except (KeyError, IndexError, TypeError):
+        got = object()
+    if got != value or isinstance(got, bool) != isinstance(value, bool):
+        raise GigawattError(f"the value for {where} would not read back as given; edit the YAML text instead")
+    return new

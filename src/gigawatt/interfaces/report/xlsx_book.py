@@ -1,0 +1,236 @@
+"""The workbook's building blocks: cell formats by kind, labels and titles in the chosen language,
+and a table writer. The sheets are in :mod:`.xlsx`, :mod:`.xlsx_deal` and :mod:`.xlsx_drivers`.
+
+Every number is written as a number (never as text) with an Excel number format chosen by its
+kind: money as ``$…B`` / ``$…M`` (the cell holds US dollars; the format scales the display),
+counts as integers, shares of a whole as %, dates as months. Labels come from the parameter
+registry through :mod:`gigawatt.core.i18n` (English or Japanese), never the raw field name.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+from gigawatt.core import i18n
+#: Excel number formats by kind (the registry's ``format`` column, plus a few of the workbook's own).
+NUM_FORMATS = {
+    "gw": "#,##0.00", "mw": "#,##0", "count": "#,##0", "int": "#,##0", "pct": "0.0%", "pct2": "0.00%", "ratio": "0.000",
+    "ratio2": "0.00", "watts": "#,##0", "kw": "#,##0.00", "tflops": "#,##0", "pflops": "#,##0", "gb": "#,##0", "twh": "#,##0.00",
+    "mt": "#,##0.00", "t": "#,##0", "mwh": "#,##0", "m3": "#,##0", "g_per_kwh": "#,##0", "number": "#,##0.00", "months": "0",
+    "usd_per_mwh": "$#,##0.00", "usd_per_mw": '$#,##0.00,,"M"', "usd_per_gw": '$#,##0.0,,,"B"', "usd_per_share": "$#,##0.00",
+    "usd_b": '$#,##0.0,,,"B";-$#,##0.0,,,"B"', "usd_m": '$#,##0.0,,"M";-$#,##0.0,,"M"', "usd_small": "$#,##0.00",
+    "usd_units": "$#,##0;-$#,##0", "shares_m": '#,##0.0,,"M"', "years": "0.0", "num1": "#,##0.0",
+}
+#: Kinds written as text (months, flags), not numbers.
+TEXT_KINDS = {"text", "month", "flag"}
+#: Kinds whose values are counts (stored rounded: no fractional accelerators).
+COUNT_KINDS = {"count", "int"}
+
+#: The workbook's own words in Japanese (sheet titles, column headers, notes); English is the key.
+JA = {
+    "Summary": "概要", "Drivers": "ドライバー", "Monthly": "月次", "Deals": "案件", "Tranches": "トランシェ", "Warrant": "ワラント",
+    "Shareholder": "株主視点", "Flows": "資金の流れ", "Supply": "供給", "Monte Carlo": "モンテカルロ", "Sensitivity": "感応度",
+    "Inputs": "入力", "Sources": "出典", "Scenario": "シナリオ",
+    "Quantity": "項目", "Value": "値", "Unit": "単位", "Scenario name": "シナリオ名", "Title": "タイトル",
+    "Inputs checked": "入力の確認日", "Horizon": "期間", "Build-out at full scale": "フル稼働時の構築規模",
+    "Over the horizon": "期間合計", "Deal economics": "案件の経済性", "Month": "月", "Deal": "案件", "Supplier": "供給者",
+    "Buyer": "買い手", "Tranche": "トランシェ", "Product": "製品", "System": "システム", "Start": "開始", "Basis": "基準",
+    "Label": "ラベル", "Input": "入力", "From": "出所", "Where": "場所", "Kind": "種類", "As of": "時点", "Source": "出典",
+    "Note": "注記", "Entry": "項目", "Field": "フィールド", "File": "ファイル", "Line": "行", "Path": "パス",
+    "Catalog numbers used": "使用したカタログ値", "Values the scenario sets": "シナリオで設定した値",
+    "facility": "施設", "IT": "IT", "yes": "はい", "no": "いいえ", "no grid constraint": "系統制約なし",
+    "not packaged on CoWoS": "CoWoS実装なし", "linear": "線形", "s-curve": "S字", "step": "段階",
+    "scenario": "シナリオ", "catalog": "カタログ", "default": "既定値", "derived": "計算値", "none": "なし",
+    "GW online by vendor": "ベンダー別稼働GW", "Capex: bottom-up vs top-down": "設備投資：積み上げ vs トップダウン",
+    "Energy per month": "月次電力量", "Online GW": "稼働GW", "Online GW by vendor": "ベンダー別稼働GW",
+    "Cumulative capex": "累積設備投資", "Money: nominal USD": "金額：名目米ドル",
+}
+
+_SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+
+
+def is_field_name(text) -> bool:
+    """Whether ``text`` looks like a raw field name (``capex_topdown_usd``)."""
+    return isinstance(text, str) and bool(_SNAKE.match(text))
+
+
+def humanize(name: str) -> str:
+    """A last-resort label for a name the registry does not know: ``cooling_required`` → ``Cooling required``."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def money_kind(values) -> str:
+    """``usd_b`` / ``usd_m`` / ``usd_small`` by the largest magnitude among ``values``."""
+    big = max((abs(v) for v in values if isinstance(v, (int, float)) and math.isfinite(v)), default=0.0)
+    if big >= 1e9:
+        return "usd_b"
+    if big >= 1e6:
+        return "usd_m"
+    if big >= 1e3:
+        return "usd_units"
+    return "usd_small"
+
+
+class Book:
+    """An xlsxwriter workbook with formats by kind and words in one language."""
+
+    def __init__(self, path, lang: str = "en"):
+        import xlsxwriter
+
+        self.lang = i18n.check_lang(lang)
+        self.wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+        self._formats: dict = {}
+        self.sheets: dict[str, object] = {}
+        font = "Yu Gothic" if self.lang == "ja" else "Calibri"
+        self._base = {"font_name": font, "font_size": 10}
+
+    # -- words -----------------------------------------------------------------------------------
+    def t(self, text: str) -> str:
+        """The workbook's own word in the chosen language (English is the key)."""
+        return JA.get(text, text) if self.lang == "ja" else text
+
+    def s(self, key: str, **fields) -> str:
+        """A shared report string (:func:`gigawatt.core.i18n.t`)."""
+        return i18n.t(key, self.lang, **fields)
+
+    def label(self, name: str, role: str | None = None) -> str:
+        text = i18n.label(name, self.lang, role)
+        return humanize(text) if is_field_name(text) else text
+
+    def unit(self, name: str, role: str | None = None) -> str:
+        return i18n.unit(name, self.lang, role)
+
+    def header(self, name: str, role: str | None = None) -> str:
+        """``Label [unit]`` for a registry parameter (no unit for money: the format shows it)."""
+        u = self.unit(name, role)
+        lab = self.label(name, role)
+        if not u or u in ("USD", "米ドル") or u.lower() in lab.lower() or u in ("アクセラレーター", "基", "システム", "ラック"):
+            return lab
+        return f"{lab} [{u}]"
+
+    @property
+    def date_format(self) -> str:
+        return 'yyyy"年"m"月"' if self.lang == "ja" else "mmm yyyy"
+
+    def month(self, m) -> str:
+        return i18n.month(m, self.lang) if m else "-"
+
+    def quarter(self, q) -> str:
+        return i18n.quarter(q, self.lang)
+
+    # -- formats ---------------------------------------------------------------------------------
+    def fmt(self, kind: str | None = None, **props):
+        key = (kind, tuple(sorted(props.items())))
+        if key not in self._formats:
+            spec = dict(self._base)
+            if kind and kind not in TEXT_KINDS and kind != "date":
+                spec["num_format"] = NUM_FORMATS.get(kind, kind)
+            spec.update(props)
+            self._formats[key] = self.wb.add_format(spec)
+        return self._formats[key]
+
+    @property
+    def bold(self):
+        return self.fmt(None, bold=True)
+
+    @property
+    def head(self):
+        return self.fmt(None, bold=True, bg_color="#1F3864", font_color="#FFFFFF", text_wrap=True, valign="top", border=1)
+
+    def kind_of(self, param_format: str, values=()) -> str:
+        """The workbook kind of a registry format (money resolved by magnitude)."""
+        if param_format == "usd":
+            return money_kind(values)
+        return param_format
+
+    # -- writing ---------------------------------------------------------------------------------
+    def sheet(self, title: str):
+        name = self.t(title)[:31]
+        ws = self.wb.add_worksheet(name)
+        self.sheets[title] = ws
+        ws.hide_gridlines(2)
+        ws.set_landscape()
+        ws.set_paper(9)  # A4
+        ws.fit_to_pages(1, 0)  # one page wide, as many tall as needed
+        ws.set_margins(0.4, 0.4, 0.5, 0.5)
+        ws.set_footer(f"&L&8{name}&R&8&P / &N")
+        return ws
+
+    def title(self, ws, row: int, text: str, note: str = "") -> int:
+        ws.write_string(row, 0, text, self.fmt(None, bold=True, font_size=14, font_color="#1F3864"))
+        if note:
+            # Wrapped in a merged block (a long note would otherwise widen the printed page).
+            lines = max(1, math.ceil(len(note) / 120))
+            ws.merge_range(row + 1, 0, row + 1, 5, note, self.fmt(None, italic=True, font_color="#595959", text_wrap=True, valign="top"))
+            ws.set_row(row + 1, 13 * lines + 2)
+            return row + 3
+        return row + 2
+
+    def subtitle(self, ws, row: int, text: str) -> int:
+        ws.write_string(row, 0, text, self.fmt(None, bold=True, font_size=11, font_color="#1F3864", bottom=1))
+        return row + 1
+
+    def cell(self, ws, row: int, col: int, value, kind: str | None = None, **props):
+        """One value with the format of its kind; None → '-'; non-finite → text."""
+        if value is None:
+            ws.write_string(row, col, "-", self.fmt(None, align="right", **props))
+            return
+        if isinstance(value, bool):
+            ws.write_string(row, col, self.t("yes" if value else "no"), self.fmt(None, **props))
+            return
+        if isinstance(value, (int, float)) and kind not in TEXT_KINDS:
+            v = float(value)
+            if not math.isfinite(v):
+                ws.write_string(row, col, "-", self.fmt(None, align="right", **props))
+                return
+            if kind in ("pct100",):
+                v, kind = v / 100.0, "pct"
+            if kind in COUNT_KINDS:
+                v = float(round(v))
+            ws.write_number(row, col, v, self.fmt(kind or "number", **props))
+            return
+        text = str(value)
+        if kind == "date" and re.fullmatch(r"\d{4}-\d{2}", text):
+            import datetime as dt
+
+            ws.write_datetime(row, col, dt.datetime(int(text[:4]), int(text[5:]), 1), self.fmt(self.date_format, **props))
+            return
+        if kind == "month":
+            text = self.month(text)
+        ws.write_string(row, col, text, self.fmt(None, **props))
+
+    def table(self, ws, row: int, col: int, columns: list[tuple[str, str]], rows: list[list], widths=None,
+              autofilter: bool = False, total_kinds: dict | None = None) -> int:
+        """A header row and data rows; ``columns`` are ``(header, kind)``; ``usd`` kinds are resolved
+        per column by magnitude. Returns the next free row (after a blank one)."""
+        kinds = []
+        for j, (_, kind) in enumerate(columns):
+            kinds.append(money_kind([r[j] for r in rows if j < len(r)]) if kind == "usd" else kind)
+        ws.set_row(row, 30)
+        for j, (h, _) in enumerate(columns):
+            ws.write_string(row, col + j, h, self.head)
+        for i, r in enumerate(rows, start=1):
+            for j, v in enumerate(r):
+                self.cell(ws, row + i, col + j, v, kinds[j])
+        if autofilter and rows:
+            ws.autofilter(row, col, row + len(rows), col + len(columns) - 1)
+        for j, w in enumerate(widths or []):
+            if w:
+                ws.set_column(col + j, col + j, w)
+        return row + len(rows) + 2
+
+    def pairs(self, ws, row: int, items: list[tuple[str, object, str]], widths=(44, 18, 16)) -> int:
+        """Label / value / unit rows (``(label, value, kind)``; the unit column says what the kind is)."""
+        for lab, value, kind, *rest in items:
+            ws.write_string(row, 0, lab, self.fmt(None))
+            self.cell(ws, row, 1, value, kind, **({"align": "right"} if kind in ("month", "text") else {}))
+            if rest and rest[0]:
+                ws.write_string(row, 2, str(rest[0]), self.fmt(None, font_color="#595959"))
+            row += 1
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, w)
+        return row + 1
+
+    def close(self):
+        self.wb.close()
