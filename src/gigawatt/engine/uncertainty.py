@@ -15,6 +15,7 @@ from gigawatt.core import registry
 from gigawatt.core.bounds import BOUNDS, plain_number
 from gigawatt.catalog import suggest
 from gigawatt.core.errors import GigawattError, Problem, ValidationFailure
+from gigawatt.model.ramp import start_month
 from gigawatt.scenario.inputs import INPUT_UNITS, Inputs
 from gigawatt.scenario.spec import Distribution, Scenario
 
@@ -286,7 +287,7 @@ def apply(inputs: Inputs, variables: list[Variable], x: np.ndarray) -> tuple[Inp
     # off by month): a sampled 59.7-month life would otherwise write off only part of the capex.
     for f in WHOLE_MONTHS:
         np.rint(p[f], out=p[f])
-    p["start_offset"] = np.maximum(p["requested_offset"], p["grid_ready_offset"])  # a slip never beats the grid wait
+    p["start_offset"] = start_month(p["requested_offset"], p["grid_ready_offset"])
     _check_ranges(variables, p, deal)
     return samples, deal
 

@@ -8,6 +8,19 @@ LINEAR, S_CURVE, STEP = 0, 1, 2
 SHAPES = {"linear": LINEAR, "s-curve": S_CURVE, "step": STEP}
 
 
+def start_month(requested, grid_ready):
+    """The month a tranche's deliveries start: the later of the requested start and the month
+    its site's grid connection is ready — a slip never beats the grid wait [month index].
+    Arrays broadcast (the Monte Carlo's samples × tranches); plain ints stay ints.
+
+    >>> start_month(24, 30), start_month(36, 30)
+    (30, 36)
+    """
+    if isinstance(requested, (int, np.integer)) and isinstance(grid_ready, (int, np.integer)):
+        return max(int(requested), int(grid_ready))
+    return np.maximum(requested, grid_ready)
+
+
 def delivered_fraction(months_since_start, ramp_months, shape):
     """Cumulative share of a tranche delivered by the end of each month [-], in [0, 1].
 

@@ -16,6 +16,7 @@ from gigawatt.core import registry
 from gigawatt.catalog import Catalog, suggest
 from gigawatt.core.errors import Problem, ValidationFailure, format_path
 from gigawatt.model import ramp, sizing
+from gigawatt.model.ramp import start_month
 from gigawatt.scenario.spec import Scenario, merged
 from gigawatt.core.timeline import month_index, month_label
 from gigawatt.core.yaml_io import line_for
@@ -324,7 +325,7 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
                 if ready + max(t.ramp_months, 1) - 1 > h1:
                     warnings.append(f"deals[{di}].tranches[{ti}]: the grid is ready {month_label(ready)}, so the ramp "
                                     f"runs past the horizon end {scenario.horizon.end}; later months are cut off")
-                start = ready
+            start = start_month(requested, ready)
             if isinstance(acc.available.value, str) and start < month_index(acc.available.value):
                 warnings.append(f"deals[{di}].tranches[{ti}]: {acc.id} starts {t.start}, before its catalog availability {acc.available.value}")
             # The site class sets the PUE (rule: site_class_for); without a stated cooling type the
