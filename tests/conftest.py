@@ -100,3 +100,18 @@ def toy_catalog(toy_catalog_path):
 @pytest.fixture
 def toy_scenario_text():
     return TOY_SCENARIO
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_catalog_cache(tmp_path_factory):
+    """The catalog start-up cache (gigawatt.catalog.cache) goes to a folder of this test run,
+    never the user's own, and is on, so every test also exercises it."""
+    import os
+
+    old = os.environ.get("GIGAWATT_CACHE_DIR")
+    os.environ["GIGAWATT_CACHE_DIR"] = str(tmp_path_factory.mktemp("catalog-cache"))
+    yield
+    if old is None:
+        os.environ.pop("GIGAWATT_CACHE_DIR", None)
+    else:
+        os.environ["GIGAWATT_CACHE_DIR"] = old

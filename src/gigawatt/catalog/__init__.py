@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from gigawatt.core.errors import GigawattError, Problem, ValidationFailure
-from gigawatt.core.yaml_io import problems_from_pydantic, read_yaml_file
+from gigawatt.core.yaml_io import problems_from_pydantic, read_text_file, read_yaml
 from gigawatt.catalog.schema import FIELD_UNITS, KINDS, MAY_BE_UNKNOWN, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Series, SiteClass, Software, System
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -138,12 +138,28 @@ def load_catalog(extra: list[str | Path] | None = None) -> Catalog:
 
 @functools.lru_cache(maxsize=8)
 def _load(user: tuple[str, ...], _stamps: tuple = ()) -> Catalog:
+    """The catalog from the built-in files and ``user`` paths: from the start-up cache
+    (:mod:`gigawatt.catalog.cache`) when every file's bytes match, else built and cached."""
+    from gigawatt.catalog import cache
+
+    files = [(False, p) for p in _files(DATA_DIR)] + [(True, f) for u in user for f in _files(Path(u))]
+    texts = [(is_user, path, read_text_file(path)) for is_user, path in files]
+    cache_key = cache.key([(str(path), text) for _, path, text in texts])
+    cat = cache.get(cache_key)
+    if isinstance(cat, Catalog):
+        return cat
+    cat = _build(texts)
+    cache.put(cache_key, cat)
+    return cat
+
+
+def _build(texts: list[tuple[bool, Path, str]]) -> Catalog:
+    """Parse, merge and validate ``(is_user, path, text)`` catalog files in order."""
     raw: dict[str, dict[str, dict]] = {s: {} for s in SECTIONS}
     where: dict[tuple[str, str], tuple[str, int, dict]] = {}
     overrides: list[Override] = []
-    builtin = _files(DATA_DIR)
-    for is_user, path in [(False, p) for p in builtin] + [(True, f) for u in user for f in _files(Path(u))]:
-        data, lines = read_yaml_file(path)
+    for is_user, path, text in texts:
+        data, lines = read_yaml(text, str(path))
         if data is None:
             continue
         try:

@@ -22,7 +22,7 @@ FIELD_UNITS: dict[str, str] = registry.units("catalog")  # declared in core/data
 class Provenance(BaseModel):
     """Where a number comes from."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     source: str | None = None
     as_of: str | None = None
     kind: Kind | None = None
@@ -82,7 +82,7 @@ class Fact(Provenance):
 class Entry(BaseModel):
     """Common to every catalog entry: an id, a name, a default provenance, a note."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
     name: str
     provenance: Provenance | None = None
@@ -252,7 +252,7 @@ class Series(Entry):
 class CatalogFile(BaseModel):
     """The shape of one catalog YAML file: any subset of the sections."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     accelerators: list[dict] = []
     systems: list[dict] = []
     cooling: list[dict] = []
