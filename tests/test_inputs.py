@@ -67,3 +67,17 @@ def test_air_cooled_rack_over_the_air_limit_is_refused(tmp_path):
     with pytest.raises(GigawattError) as e:
         gigawatt.evaluate(loads(scenario(", cooling: air", product="h100-sxm")), catalog_paths=[cat])
     assert "draw 61 kW, above the 50 kW limit of 'air' cooling" in str(e.value)
+
+
+def test_origins_are_made_on_first_use_and_survive_pickling():
+    """Provenance is built lazily (a plan that shows none never pays for it) and travels with
+    the inputs to Dask workers and caches, where the thunks' local functions could not go."""
+    import pickle
+
+    from gigawatt.analyses.api import evaluate
+
+    inputs = evaluate("openai-amd").inputs
+    assert inputs._origins is None
+    copy = pickle.loads(pickle.dumps(inputs))
+    assert copy.origins == inputs.origins and len(copy.origins) == len(inputs.tranches)
+    assert copy.origins[0]["pue"]["from"] in ("catalog", "scenario", "default", "derived")

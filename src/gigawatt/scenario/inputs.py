@@ -8,6 +8,8 @@ hot for its cooling) are reported here, all at once, with field paths and lines.
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +50,12 @@ class TrancheInfo:
     draw: str = "typical"  # the system power basis used: typical, nameplate, or nameplate (no typical figure)
 
 
+@functools.lru_cache(maxsize=64)
+def _month_labels(month0: int, n_months: int) -> tuple[str, ...]:
+    """The horizon's month labels, made once per horizon (outputs ask for them many times)."""
+    return tuple(month_label(month0 + i) for i in range(n_months))
+
+
 @dataclass
 class Inputs:
     """Everything the engine needs, as arrays.
@@ -62,8 +70,21 @@ class Inputs:
     used: dict[str, set[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     constraints: list[dict] = field(default_factory=list)
-    #: Per tranche, where each input's value came from (see :func:`compile_inputs`).
-    origins: list[dict[str, dict]] = field(default_factory=list)
+    #: Per tranche, a thunk that says where each input's value came from (see :attr:`origins`).
+    origin_makers: list = field(default_factory=list, repr=False)
+    _origins: list | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def origins(self) -> list[dict[str, dict]]:
+        """Per tranche, where each input's value came from (see :func:`compile_inputs`). Built on
+        first use: a plan or a server request that shows no provenance never pays for it."""
+        if self._origins is None:
+            self._origins = [make() for make in self.origin_makers]
+        return self._origins
+
+    def __getstate__(self) -> dict:
+        """Pickled (for Dask workers, caches) with the origins made: the thunks hold local functions."""
+        return {**self.__dict__, "_origins": self.origins, "origin_makers": []}
 
     @property
     def samples(self) -> int:
@@ -71,12 +92,12 @@ class Inputs:
 
     @property
     def month_labels(self) -> list[str]:
-        return [month_label(self.month0 + i) for i in range(self.n_months)]
+        return list(_month_labels(self.month0, self.n_months))
 
     def with_samples(self, samples: int) -> "Inputs":
         """A copy whose arrays are broadcast to ``samples`` rows (for Monte Carlo)."""
         p = {k: np.broadcast_to(v, (samples, v.shape[1])).copy() for k, v in self.p.items()}
-        return Inputs(self.month0, self.n_months, self.tranches, p, self.used, self.warnings, self.constraints, self.origins)
+        return Inputs(self.month0, self.n_months, self.tranches, p, self.used, self.warnings, self.constraints, self.origin_makers)
 
 
 #: Unit of each per-tranche input array (reported with every run, so overrides are visible); from the registry.
@@ -366,8 +387,8 @@ def compile_inputs(scenario: Scenario, catalog: Catalog, source: str = "<scenari
                              ("software", software_id), ("site_classes", class_id)):
                 if key is not None:
                     used[sec].add(key)
-            origins.append(_tranche_origins(
-                scenario=scenario, deal=deal, di=di, t=t, path=path, params=params, acc=acc, system=system, system_id=system_id,
+            origins.append(functools.partial(
+                _tranche_origins, scenario=scenario, deal=deal, di=di, t=t, path=path, params=params, acc=acc, system=system, system_id=system_id,
                 draw=draw, class_id=class_id, cooling_id=cooling_id, region_id=region_id, software_id=software_id, site=site,
                 fin=fin, catalog=catalog, scen=scen, default_origin=default_origin))
             rows.append(dict(
