@@ -19,6 +19,24 @@ KINDS: tuple[str, ...] = ("spec", "projection", "estimate", "measured", "derived
 FIELD_UNITS: dict[str, str] = registry.units("catalog")  # declared in core/data/registry.csv
 
 
+def as_record(data, bare=(int, float)):
+    """A sourced number's raw input as a mapping: a bare value of a ``bare`` type becomes
+    ``{"value": v}``, and a numeric string value a number (YAML 1.1 reads ``50.0e9`` as text).
+    The one rule for catalog facts and ledger figures.
+
+    >>> as_record(5), as_record({"value": "50.0e9", "kind": "spec"}), as_record({"value": "2026-07"})
+    ({'value': 5}, {'value': 50000000000.0, 'kind': 'spec'}, {'value': '2026-07'})
+    """
+    if isinstance(data, bare) and not isinstance(data, bool):
+        data = {"value": data}
+    if isinstance(data, dict) and isinstance(data.get("value"), str):
+        try:
+            data = {**data, "value": float(data["value"])}
+        except ValueError:
+            pass
+    return data
+
+
 class Provenance(BaseModel):
     """Where a number comes from."""
 
@@ -45,15 +63,7 @@ class Fact(Provenance):
     def _bare_number(cls, data):
         # A bare number is accepted (quick user overrides) but has no provenance, which
         # `gigawatt catalog check` reports.
-        if isinstance(data, (int, float, str)) and not isinstance(data, bool):
-            data = {"value": data}
-        if isinstance(data, dict) and isinstance(data.get("value"), str):
-            # YAML 1.1 reads "50.0e9" as text; a numeric string is a number.
-            try:
-                data = {**data, "value": float(data["value"])}
-            except ValueError:
-                pass
-        return data
+        return as_record(data, bare=(int, float, str))
 
     @model_validator(mode="after")
     def _range_ordered(self):

@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from gigawatt.catalog.schema import Kind
+from gigawatt.catalog.schema import Kind, as_record
 
 Tier = Literal["primary", "major", "secondary"]
 Status = Literal["reported", "loi", "definitive", "closed", "scaled-back", "superseded", "paused", "cancelled"]
@@ -117,14 +117,7 @@ class Figure(Strict):
     @model_validator(mode="before")
     @classmethod
     def _bare(cls, data):
-        if isinstance(data, (int, float)) and not isinstance(data, bool):
-            return {"value": data}
-        if isinstance(data, dict) and isinstance(data.get("value"), str):
-            try:
-                data = {**data, "value": float(data["value"])}
-            except ValueError:
-                pass
-        return data
+        return as_record(data)
 
     @property
     def x(self) -> float | None:
