@@ -26,28 +26,29 @@ def spec(target: float = 3000, share: float = 1.0, extra: str = "") -> Spec:
 
 def test_optimum_beats_or_equals_every_single_vendor_plan():
     out = solve(spec())
-    singles = out["single_vendor_plans"]
+    singles = out.single_vendor_plans
     assert all(v is not None for v in singles.values())
     for cost in singles.values():
-        assert out["cost_usd"] <= cost * (1 + 1e-9)
-    assert out["cost_usd"] == pytest.approx(min(singles.values()), rel=1e-9)  # with no cap, one vendor may be best
+        assert out.cost_usd <= cost * (1 + 1e-9)
+    assert out.cost_usd == pytest.approx(min(singles.values()), rel=1e-9)  # with no cap, one vendor may be best
 
 
 def test_diversification_cap_is_respected_and_has_a_price():
     s = spec(share=0.4)
     out = solve(s)
-    assert max(out["vendor_shares"].values()) <= 0.4 + 1e-6
-    for row in out["plan"]:
-        assert row["gw"] <= 1.0 + 1e-9
+    assert max(out.vendor_shares.values()) <= 0.4 + 1e-6
+    for row in out.plan:
+        assert row.gw <= 1.0 + 1e-9
     free = solve(spec(share=1.0))
-    assert out["cost_usd"] >= free["cost_usd"] - 1e-3
-    assert out["diversification"]["saving_if_unconstrained_usd"] == pytest.approx(out["cost_usd"] - free["cost_usd"], rel=1e-6)
-    assert any(b["constraint"].startswith("vendor share") for b in out["binding"])
+    assert out.cost_usd >= free.cost_usd - 1e-3
+    assert out.diversification.saving_if_unconstrained_usd == pytest.approx(out.cost_usd - free.cost_usd, rel=1e-6)
+    assert free.diversification is None
+    assert any(b["constraint"].startswith("vendor share") for b in out.binding)
 
 
 def test_target_is_met():
     out = solve(spec(target=5000, share=0.5))
-    covered = sum(r["gw"] * r["eflops_per_gw_at_target"] for r in out["plan"])
+    covered = sum(r.gw * r.eflops_per_gw_at_target for r in out.plan)
     assert covered == pytest.approx(5000, rel=1e-6)
 
 
@@ -59,7 +60,7 @@ def test_infeasible_target_says_what_is_possible():
 def test_builtin_target_loads_and_solves():
     s, src = load_spec("openai-compute-2029")
     out = solve(s, source=src)
-    assert max(out["vendor_shares"].values()) <= s.max_vendor_share + 1e-6
+    assert max(out.vendor_shares.values()) <= s.max_vendor_share + 1e-6
 
 
 def test_bad_target_file(tmp_path):
@@ -85,7 +86,7 @@ def test_optimizer_respects_the_grid_and_names_the_offer():
           - {product: vr200, earliest: 2026-07, max_gw_per_quarter: 1.0, max_gw_total: 1}
     """)))
     out = solve(spec)
-    assert min(r["quarter"] for r in out["plan"]) >= "2028-Q1" and out["grid_ready"] == "2028-01"
+    assert min(r.quarter for r in out.plan) >= "2028-Q1" and out.grid_ready == "2028-01"
     spec.target.gw = 100
     with pytest.raises(GigawattError, match=r"allow at most (\d+\.\d+)") as e:
         solve(spec)

@@ -21,19 +21,19 @@ TEXT = textwrap.dedent("""
 
 def test_tornado_orders_by_swing_and_is_centred_on_the_base_case():
     r = gigawatt.evaluate(loads(TEXT))
-    t = tornado(r)["tornado"]["capex_usd"]
-    assert [b["variable"] for b in t["bars"]][0] == "overrun"
-    assert t["base"] == pytest.approx(r.horizon_sums()["capex_usd"])
-    bars = {b["variable"]: b for b in t["bars"]}
-    assert bars["nothing"]["swing"] == 0.0 and bars["power"]["swing"] == 0.0  # capex ignores price and utilisation
+    t = tornado(r).tornado["capex_usd"]
+    assert [b.variable for b in t.bars][0] == "overrun"
+    assert t.base == pytest.approx(r.horizon_sums()["capex_usd"])
+    bars = {b.variable: b for b in t.bars}
+    assert bars["nothing"].swing == 0.0 and bars["power"].swing == 0.0  # capex ignores price and utilisation
     # P10 and P90 of U(0.8, 1.6) scale system capex, and network capex with it (a share of it):
     # the swing is (1.52 - 0.88) x (systems + network) by hand.
     t0 = r.totals()
-    assert bars["overrun"]["swing"] == pytest.approx(0.64 * (t0["capex_systems_usd"] + t0["capex_network_usd"]), rel=1e-9)
+    assert bars["overrun"].swing == pytest.approx(0.64 * (t0["capex_systems_usd"] + t0["capex_network_usd"]), rel=1e-9)
 
 
 def test_sobol_finds_the_only_driver():
     r = gigawatt.evaluate(loads(TEXT))
-    s = sobol(r, base_samples=256)["indices"]["capex_usd"]
-    assert s["overrun"]["S1"] == pytest.approx(1.0, abs=0.1)
-    assert abs(s["power"]["ST"]) < 0.02
+    s = sobol(r, base_samples=256).indices["capex_usd"]
+    assert s["overrun"].S1 == pytest.approx(1.0, abs=0.1)
+    assert abs(s["power"].ST) < 0.02

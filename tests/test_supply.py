@@ -25,10 +25,10 @@ def test_demand_by_hand(toy):
     assert s["accelerators_bought"][:4].tolist() == pytest.approx([ACC / 4] * 4)
     assert s["hbm_gb_bought"][:4].tolist() == pytest.approx([ACC / 4 * 100] * 4)
     assert s["cowos_wafers"][:4].tolist() == pytest.approx([ACC / 4 / 16] * 4)
-    q = supply_report(toy)["quarters"]
-    assert q[0]["quarter"] == "2026-Q1" and q[0]["hbm_gb"] == pytest.approx(ACC * 0.75 * 100)
-    assert q[0]["hbm_stacks"] == pytest.approx(ACC * 0.75 * 5)
-    assert q[1]["cowos_wafers"] == pytest.approx(ACC * 0.25 / 16)
+    q = supply_report(toy).quarters
+    assert q[0].quarter == "2026-Q1" and q[0].hbm_gb == pytest.approx(ACC * 0.75 * 100)
+    assert q[0].hbm_stacks == pytest.approx(ACC * 0.75 * 5)
+    assert q[1].cowos_wafers == pytest.approx(ACC * 0.25 / 16)
 
 
 def test_capacity_series_by_hand():
@@ -50,7 +50,7 @@ def test_capacity_series_by_hand():
 def test_quarters_conserve_demand_across_tranches():
     r = gigawatt.evaluate("openai-portfolio")
     rep = supply_report(r)
-    assert sum(q["hbm_gb"] for q in rep["quarters"]) == pytest.approx(r.series["hbm_gb_bought"].sum())
+    assert sum(q.hbm_gb for q in rep.quarters) == pytest.approx(r.series["hbm_gb_bought"].sum())
     per_tranche = (r.series["accelerators_bought"][0].sum(axis=1) * r.inputs.p["hbm_gb"][0])
     assert per_tranche.sum() == pytest.approx(r.series["hbm_gb_bought"].sum())
     # No refresh in the built-ins: every accelerator is bought once.
@@ -71,20 +71,20 @@ def test_more_gw_never_less_hbm_or_wafers(gw, factor):
 
 def test_binding_input_and_quarter():
     r = gigawatt.evaluate("openai-portfolio")
-    assert supply_report(r, allocable_share=1.0)["binding"] is None
-    b = supply_report(r, allocable_share=0.05)["binding"]
-    assert b["input"] in ("hbm_gb", "cowos_wafers") and b["share_of_world"] > 0.05
-    first = next(q for q in supply_report(r)["quarters"] if q["hbm_gb"] > 0)
-    assert b["quarter"] == first["quarter"]  # at 5% it binds as soon as deliveries start
+    assert supply_report(r, allocable_share=1.0).binding is None
+    b = supply_report(r, allocable_share=0.05).binding
+    assert b.input in ("hbm_gb", "cowos_wafers") and b.share_of_world > 0.05
+    first = next(q for q in supply_report(r).quarters if q.hbm_gb > 0)
+    assert b.quarter == first.quarter  # at 5% it binds as soon as deliveries start
 
 
 def test_ample_supply_does_not_slip_and_cut_supply_does():
     r = gigawatt.evaluate("openai-portfolio")
     same, slips = constrained(r, allocable_share=1.0)
-    assert all(s["slip_months"] == 0 for s in slips)
+    assert all(s.slip_months == 0 for s in slips)
     assert np.allclose(same.series["delivered_gw"], r.series["delivered_gw"])
     cut, slips = constrained(r, allocable_share=0.08)
-    assert any((s["slip_months"] or 0) > 0 or s["constrained_completion"] is None for s in slips)
+    assert any((s.slip_months or 0) > 0 or s.constrained_completion is None for s in slips)
     assert np.all(cut.series["delivered_gw"] <= r.series["delivered_gw"] + 1e-9)
     # Deliveries only move later: total delivered by the horizon end never exceeds the plan.
     assert cut.totals()["gw"] == r.totals()["gw"]
@@ -123,9 +123,9 @@ def test_supply_json_contract(toy):
 @pytest.mark.parametrize("share", [0.03, 0.06, 0.1, 0.25])
 def test_binding_is_reported_exactly_when_the_constrained_schedule_slips(share):
     r = gigawatt.evaluate("openai-portfolio")
-    binding = supply_report(r, allocable_share=share)["binding"]
+    binding = supply_report(r, allocable_share=share).binding
     _, slips = constrained(r, allocable_share=share)
-    delayed = any(s["mean_delay_months"] > 1e-9 for s in slips)
+    delayed = any(s.mean_delay_months > 1e-9 for s in slips)
     assert (binding is not None) == delayed
 
 

@@ -17,10 +17,12 @@ headline to the dollar.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from gigawatt.analyses.records import Record, frame, internal, optional
 from gigawatt.model import cost, sizing
 from gigawatt.engine.result import Result
 
@@ -40,6 +42,86 @@ GROUPS = {
     "construction": "builders",
     "land_and_grid": "land and utilities",
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Typed results; ``to_dict()`` is the ``flows --json`` contract (see analyses/records.py).
+
+@dataclass(frozen=True, eq=False)
+class DealFlows(Record):
+    """One deal's capex by segment."""
+
+    name: str
+    supplier: str
+    gw: float
+    total_usd: float
+    segments: dict[str, float]
+    per_gw: dict[str, float]
+
+
+@dataclass(frozen=True, eq=False)
+class Reconciled(Record):
+    """The headline (top-down) capex split into lines that sum to it, and each vendor's revenue."""
+
+    headline: dict
+    vendor_revenue: dict[str, dict]
+
+    def to_frame(self):
+        """One row per headline line: label, who is paid, amount and per GW."""
+        h = self.headline
+        return frame([{"line": k, "label": h["labels"][k], "paid_to": h["paid_to"][k], "usd": v, "per_gw": h["per_gw"].get(k)}
+                      for k, v in h["lines"].items()], "line")
+
+
+@dataclass(frozen=True, eq=False)
+class CompanyExposure(Record):
+    """``flows --companies``: listed companies' revenue from the scenario."""
+
+    scenario: str
+    japan_only: bool
+    companies: list[dict]
+    checked: str | None
+    sources: list | dict
+    method: str
+
+    def to_frame(self):
+        """One row per company: revenue in total and by year."""
+        return frame([{k: c.get(k) for k in ("name", "ticker", "exchange", "segment", "revenue_usd")}
+                      | {f"revenue_usd_{y}": v for y, v in c.get("revenue_usd_by_year", {}).items()} for c in self.companies], "name")
+
+
+@dataclass(frozen=True, eq=False)
+class Flows(Record):
+    """``gigawatt flows --json``: the headline reconciled, bottom-up capex by segment, supplier group
+    and deal, and opex over the horizon; with ``--currency`` the display rate, with ``--companies``
+    listed companies."""
+
+    headline: dict
+    vendor_revenue: dict[str, dict]
+    scenario: str
+    total_usd: float
+    gw: float
+    segments: dict[str, float]
+    per_gw: dict[str, float]
+    shares: dict[str, float]
+    supplier_groups: dict[str, float]
+    accelerator_vendors: dict[str, float]
+    hbm_makers: dict[str, float]
+    hbm_maker_shares_year: int
+    deals: list[DealFlows]
+    opex_over_horizon: dict[str, float]
+    capex_refresh_over_horizon_usd: float
+    warnings: list[str]
+    method: str
+    display_currency: dict | None = optional()
+    companies: CompanyExposure | None = optional()
+    #: The display currency's units per USD (1 for USD).
+    per_usd: float = internal(default=1.0)
+
+    def to_frame(self):
+        """One row per segment: who is paid, USD, per GW and share."""
+        return frame([{"segment": k, "paid_to": GROUPS[k], "usd": v, "per_gw": self.per_gw[k], "share": self.shares[k]}
+                      for k, v in self.segments.items()], "segment")
 
 
 def _hbm_price(catalog, generation: str) -> float:
@@ -76,7 +158,7 @@ def tranche_segments(result: Result, sample: int = 0) -> dict[str, np.ndarray]:
     }
 
 
-def flows(result: Result, sample: int = 0) -> dict:
+def flows(result: Result, sample: int = 0) -> Flows:
     """The ``gigawatt flows --json`` object: segments, per GW, supplier groups, per deal, opex."""
     seg = tranche_segments(result, sample)
     gw = result.nameplate["gw"][sample]
@@ -103,29 +185,30 @@ def flows(result: Result, sample: int = 0) -> dict:
     for d in result.groups("deal", sample):
         idx = [t.index for t in result.tranches if t.deal == d["name"]]
         dseg = {k: float(v[idx].sum()) for k, v in seg.items()}
-        deals.append({"name": d["name"], "supplier": d["supplier"], "gw": d["gw"], "total_usd": d["capex_usd"], "segments": dseg,
-                      "per_gw": {k: v / d["gw"] for k, v in dseg.items()}})
+        deals.append(DealFlows(name=d["name"], supplier=d["supplier"], gw=d["gw"], total_usd=d["capex_usd"], segments=dseg,
+                               per_gw={k: v / d["gw"] for k, v in dseg.items()}))
     h = result.horizon_sums(sample)
     rec = reconciled(result, sample)
-    return {
-        **rec,
-        "scenario": result.scenario.name,
-        "total_usd": total,
-        "gw": total_gw,
-        "segments": segments,
-        "per_gw": {k: v / total_gw for k, v in segments.items()},
-        "shares": {k: v / total for k, v in segments.items()},
-        "supplier_groups": groups,
-        "accelerator_vendors": by_vendor,
-        "hbm_makers": hbm_makers,
-        "hbm_maker_shares_year": year,
-        "deals": deals,
-        "opex_over_horizon": {"energy_usd (utilities)": h["energy_cost_usd"], "maintenance_usd (operators)": h["maintenance_usd"]},
-        "capex_refresh_over_horizon_usd": h["capex_refresh_usd"],
-        "warnings": [f"negative segment (the catalog shares exceed the system price): {n}" for n in negative],
-        "method": "bottom-up capex at full build-out (as `plan` totals.capex_usd), split by catalog shares "
-                  "(cpu/storage of systems, power/cooling of facility) and per-product HBM and CoWoS costs",
-    }
+    return Flows(
+        headline=rec.headline,
+        vendor_revenue=rec.vendor_revenue,
+        scenario=result.scenario.name,
+        total_usd=total,
+        gw=total_gw,
+        segments=segments,
+        per_gw={k: v / total_gw for k, v in segments.items()},
+        shares={k: v / total for k, v in segments.items()},
+        supplier_groups=groups,
+        accelerator_vendors=by_vendor,
+        hbm_makers=hbm_makers,
+        hbm_maker_shares_year=year,
+        deals=deals,
+        opex_over_horizon={"energy_usd (utilities)": h["energy_cost_usd"], "maintenance_usd (operators)": h["maintenance_usd"]},
+        capex_refresh_over_horizon_usd=h["capex_refresh_usd"],
+        warnings=[f"negative segment (the catalog shares exceed the system price): {n}" for n in negative],
+        method="bottom-up capex at full build-out (as `plan` totals.capex_usd), split by catalog shares "
+               "(cpu/storage of systems, power/cooling of facility) and per-product HBM and CoWoS costs",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,7 +313,7 @@ def by_year(result: Result, per_tranche_usd: np.ndarray, sample: int = 0, fiscal
     return {k: v for k, v in out.items() if v}
 
 
-def reconciled(result: Result, sample: int = 0, fiscal_year_start: int = 1) -> dict:
+def reconciled(result: Result, sample: int = 0, fiscal_year_start: int = 1) -> Reconciled:
     """The ``flows --json`` ``headline`` and ``vendor_revenue`` blocks: lines summing to top-down capex."""
     a = attribution(result, sample)
     lines = {k: float(v.sum()) for k, v in a["lines"].items()}
@@ -260,8 +343,8 @@ def reconciled(result: Result, sample: int = 0, fiscal_year_start: int = 1) -> d
         v["basis"] = sorted(v["basis"])
         v["makes"] = vendor_content(name)["makes"]
         v["content_source"] = vendor_content(name)["source"]
-    return {
-        "headline": {
+    return Reconciled(
+        headline={
             "total_usd": total,
             "basis": "top-down: facility GW x all-in USD per GW (the deal's headline)",
             "lines": lines,
@@ -276,8 +359,8 @@ def reconciled(result: Result, sample: int = 0, fiscal_year_start: int = 1) -> d
             "method": "vendor revenue = its content at catalog system prices (accelerators with HBM and CoWoS bought in, CPUs where "
                       "it makes them), or the deal's stated revenue per GW; the top-down minus bottom-up gap is its own line(s)",
         },
-        "vendor_revenue": vendors,
-    }
+        vendor_revenue=vendors,
+    )
 
 
 def _share_value(entry: dict, catalog) -> tuple[float | None, dict]:
@@ -294,7 +377,7 @@ def _share_value(entry: dict, catalog) -> tuple[float | None, dict]:
     return float(sh["value"]), sh
 
 
-def companies(result: Result, sample: int = 0, japan_only: bool = False, fiscal_year_start: int = 1) -> dict:
+def companies(result: Result, sample: int = 0, japan_only: bool = False, fiscal_year_start: int = 1) -> CompanyExposure:
     """Listed-company exposure: revenue by company and year = segment spend × sourced share.
 
     Vendors get their attributed revenue. A company with no numeric share is listed with its
@@ -333,7 +416,30 @@ def companies(result: Result, sample: int = 0, japan_only: bool = False, fiscal_
         row["revenue_usd"] = float(per_t.sum())
         row["revenue_usd_by_year"] = by_year(result, per_t, sample, fiscal_year_start)
         out.append(row)
-    return {"scenario": result.scenario.name, "japan_only": japan_only, "companies": out, "checked": data.get("checked"),
-            "sources": data["sources"],
-            "method": "revenue = segment spend (the reconciled attribution, spread over delivery months) x the company's sourced share "
-                      "(x the part of the segment the share is for); vendors get their attributed revenue"}
+    return CompanyExposure(scenario=result.scenario.name, japan_only=japan_only, companies=out, checked=data.get("checked"),
+                           sources=data["sources"],
+                           method="revenue = segment spend (the reconciled attribution, spread over delivery months) x the company's "
+                                  "sourced share (x the part of the segment the share is for); vendors get their attributed revenue")
+
+
+def run_flows(scenario: str, *, catalog=None, with_companies: bool = False, japan: bool = False, fiscal_year_start: int = 1,
+              currency: str = "USD") -> Flows:
+    """``gigawatt flows``: the flows, vendor revenue by (fiscal) year, the display currency's rate
+    and, with ``with_companies`` or ``japan``, listed companies."""
+    from dataclasses import replace
+
+    from gigawatt.analyses.api import evaluate
+
+    result = evaluate(scenario, catalog_paths=catalog)
+    out = flows(result)
+    changes: dict = {}
+    if fiscal_year_start != 1:
+        changes["vendor_revenue"] = reconciled(result, fiscal_year_start=fiscal_year_start).vendor_revenue
+    if currency.upper() != "USD":
+        from gigawatt.ledger.market import fx_per_usd
+
+        fx = fx_per_usd(currency)
+        changes.update(display_currency=fx, per_usd=fx["per_usd"])
+    if with_companies or japan:
+        changes["companies"] = companies(result, japan_only=japan, fiscal_year_start=fiscal_year_start)
+    return replace(out, **changes) if changes else out

@@ -8,12 +8,14 @@ prices each candidate (product, quarter) as a 1 GW tranche, all in one vectorise
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
+from gigawatt.analyses.records import Record, frame, optional
 from gigawatt.core.bounds import bound
 from gigawatt.catalog import Catalog, load_catalog
 from gigawatt.core.errors import GigawattError, ValidationFailure
@@ -55,6 +57,58 @@ class Spec(Strict):
     target: Target
     max_vendor_share: float = Field(1.0, **bound("ratio_positive"), description="Largest share of bought GW any one vendor may have.")
     offers: list[Offer] = Field(min_length=1, max_length=64)
+
+
+# ---------------------------------------------------------------------------------------------
+# Typed results; ``to_dict()`` is the ``optimize --json`` contract (see analyses/records.py).
+
+@dataclass(frozen=True, eq=False)
+class PlanRow(Record):
+    """GW of one offer's product delivered over one quarter."""
+
+    offer: int
+    product: str
+    vendor: str
+    quarter: str
+    gw: float
+    usd_per_gw: float
+    eflops_per_gw_at_target: float
+
+
+@dataclass(frozen=True, eq=False)
+class Diversification(Record):
+    """What the vendor-share cap costs, and what the target would depend on without it."""
+
+    single_sourcing_allowed_cost_usd: float
+    saving_if_unconstrained_usd: float
+    shadow_price_usd_per_point_of_share: float
+    unconstrained_vendor_shares: dict[str, float]
+    unconstrained_coverage_by_vendor: dict[str, float]
+    risk_note: str
+
+
+@dataclass(frozen=True, eq=False)
+class OptimalPlan(Record):
+    """``gigawatt optimize --json``: the cheapest plan, the binding constraints, the price of diversification."""
+
+    name: str
+    target: dict
+    max_vendor_share: float
+    cost_usd: float
+    cost_basis: str
+    plan: list[PlanRow]
+    gw_by_vendor: dict[str, float]
+    vendor_shares: dict[str, float]
+    coverage_by_vendor: dict[str, float]
+    binding: list[dict]
+    candidates: int
+    grid_ready: str | None
+    diversification: Diversification | None = optional()
+    single_vendor_plans: dict[str, float | None] | None = None
+
+    def to_frame(self):
+        """One row per (quarter, product) bought."""
+        return frame([r.to_dict() for r in self.plan])
 
 
 def load_spec(name_or_path: str) -> tuple[Spec, str]:
@@ -174,7 +228,7 @@ def service_cost(result, at: int) -> np.ndarray:
     return cost / gw_months * window
 
 
-def solve(spec: Spec, catalog: Catalog | None = None, source: str = "<target>", share: float | None = None) -> dict:
+def solve(spec: Spec, catalog: Catalog | None = None, source: str = "<target>", share: float | None = None) -> OptimalPlan:
     """Solve the LP; report the plan, binding constraints and the price of diversification."""
     from scipy.optimize import linprog
 
@@ -202,51 +256,63 @@ def solve(spec: Spec, catalog: Catalog | None = None, source: str = "<target>", 
     if res.status != 0:
         raise GigawattError(f"{source}: the optimiser failed ({res.message})")
     x = res.x
-    plan = [{"offer": offer_of[k] + 1, "product": spec.offers[offer_of[k]].product, "vendor": vendors[k], "quarter": cands[k][1],
-             "gw": float(x[k]), "usd_per_gw": float(cost[k]), "eflops_per_gw_at_target": float(eff[k])}
+    plan = [PlanRow(offer=offer_of[k] + 1, product=spec.offers[offer_of[k]].product, vendor=vendors[k], quarter=cands[k][1],
+                    gw=float(x[k]), usd_per_gw=float(cost[k]), eflops_per_gw_at_target=float(eff[k]))
             for k in range(len(cands)) if x[k] > 1e-9]
     by_vendor: dict[str, float] = {}
     for row in plan:
-        by_vendor[row["vendor"]] = by_vendor.get(row["vendor"], 0.0) + row["gw"]
+        by_vendor[row.vendor] = by_vendor.get(row.vendor, 0.0) + row.gw
     total_gw = sum(by_vendor.values())
     binding = [{"constraint": nm, "shadow_price_usd": float(mg)} for nm, sl, mg in zip(names, res.ineqlin.residual, res.ineqlin.marginals)
                if abs(sl) < 1e-7 * max(1.0, goal)]
     binding += [{"constraint": f"quarter cap: {cands[k][1]} {spec.offers[offer_of[k]].product}", "shadow_price_usd": float(res.upper.marginals[k])}
                 for k in range(len(cands)) if abs(res.upper.marginals[k]) > 1e-6]
-    out = {
-        "name": spec.name,
-        "target": spec.target.model_dump(exclude_none=True),
-        "max_vendor_share": share,
-        "cost_usd": float(res.fun),
-        "cost_basis": ("cost of serving the target window (target month to horizon end): each 1 GW candidate's present value of "
-                       "capex, end-of-life refreshes and opex over the horizon less the book value left at its end, levelised per "
-                       "discounted GW-month online, times "
-                       "its discounted GW-months in the window; cost and compute are measured over the same window"),
-        "plan": plan,
-        "gw_by_vendor": by_vendor,
-        "vendor_shares": {v: g / total_gw for v, g in by_vendor.items()},
-        "coverage_by_vendor": _coverage_by_vendor(x, coverage, vendors),
-        "binding": binding,
-        "candidates": len(cands),
-        "grid_ready": month_label(grid_ready(spec)) if grid_ready(spec) is not None else None,
-    }
+    diversification = None
     if share < 1:
         free, _ = lp(1.0)
         nudged, _ = lp(min(1.0, share + 0.01))
-        out["diversification"] = {
-            "single_sourcing_allowed_cost_usd": float(free.fun),
-            "saving_if_unconstrained_usd": float(res.fun - free.fun),
-            "shadow_price_usd_per_point_of_share": float((res.fun - nudged.fun)),
-            "unconstrained_vendor_shares": _shares(free.x, vendors),
-            "unconstrained_coverage_by_vendor": _coverage_by_vendor(free.x, coverage, vendors),
-            "risk_note": "coverage_by_vendor is the share of the target that depends on each vendor: what a slip or "
-                         "cut-off at that vendor would put at risk",
-        }
-    out["single_vendor_plans"] = {}
+        diversification = Diversification(
+            single_sourcing_allowed_cost_usd=float(free.fun),
+            saving_if_unconstrained_usd=float(res.fun - free.fun),
+            shadow_price_usd_per_point_of_share=float((res.fun - nudged.fun)),
+            unconstrained_vendor_shares=_shares(free.x, vendors),
+            unconstrained_coverage_by_vendor=_coverage_by_vendor(free.x, coverage, vendors),
+            risk_note="coverage_by_vendor is the share of the target that depends on each vendor: what a slip or "
+                      "cut-off at that vendor would put at risk",
+        )
+    single_vendor_plans = {}
     for v in dict.fromkeys(vendors):
         single, _ = lp(1.0, only=v)
-        out["single_vendor_plans"][v] = float(single.fun) if single.status == 0 else None
-    return out
+        single_vendor_plans[v] = float(single.fun) if single.status == 0 else None
+    return OptimalPlan(
+        name=spec.name,
+        target=spec.target.model_dump(exclude_none=True),
+        max_vendor_share=share,
+        cost_usd=float(res.fun),
+        cost_basis=("cost of serving the target window (target month to horizon end): each 1 GW candidate's present value of "
+                       "capex, end-of-life refreshes and opex over the horizon less the book value left at its end, levelised per "
+                   "discounted GW-month online, times "
+                   "its discounted GW-months in the window; cost and compute are measured over the same window"),
+        plan=plan,
+        gw_by_vendor=by_vendor,
+        vendor_shares={v: g / total_gw for v, g in by_vendor.items()},
+        coverage_by_vendor=_coverage_by_vendor(x, coverage, vendors),
+        binding=binding,
+        candidates=len(cands),
+        grid_ready=month_label(grid_ready(spec)) if grid_ready(spec) is not None else None,
+        diversification=diversification,
+        single_vendor_plans=single_vendor_plans,
+    )
+
+
+def run_optimize(target: str, *, share: float | None = None, catalog=None) -> OptimalPlan:
+    """``gigawatt optimize``: load the target (a file or a built-in name) and solve it."""
+    from gigawatt.core.bounds import check as check_bound
+
+    if share is not None:
+        check_bound("ratio_positive", share, "--max-vendor-share")
+    spec, source = load_spec(target)
+    return solve(spec, load_catalog(catalog), source, share)
 
 
 def constraints(spec: Spec, offer_of: list[int], vendors: list[str], vendor_share: float, only: str | None = None):

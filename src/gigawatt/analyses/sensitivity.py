@@ -5,8 +5,11 @@ sample per case), on the scenario's ``uncertainty`` variables.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from gigawatt.analyses.records import Record, frame, optional
 from gigawatt.engine import uncertainty as unc
 from gigawatt.engine.core import run_totals
 from gigawatt.core.errors import GigawattError
@@ -19,6 +22,135 @@ METRICS = {
     "gw_months_online": "GW-months online over the horizon",
     "effective_eflop_months": "effective BF16 EFLOP/s-months over the horizon",
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# Typed results; ``to_dict()`` is the ``sensitivity --json`` contract (see analyses/records.py).
+
+@dataclass(frozen=True, eq=False)
+class TornadoBar(Record):
+    """One input alone at its low and high quantiles, and the output at each."""
+
+    variable: str
+    low_input: float
+    high_input: float
+    output_at_low: float
+    output_at_high: float
+    swing: float
+
+
+@dataclass(frozen=True, eq=False)
+class TornadoMetric(Record):
+    """One output's base value and its bars, largest swing first."""
+
+    base: float
+    bars: list[TornadoBar]
+
+
+def _tornado_frame(tornado: dict[str, TornadoMetric]):
+    return frame([{"metric": m, "base": t.base, **b.to_dict()} for m, t in tornado.items() for b in t.bars], ["metric", "variable"])
+
+
+@dataclass(frozen=True, eq=False)
+class Tornado(Record):
+    """One-at-a-time sensitivity of the engine metrics (``sensitivity --json`` ``tornado``)."""
+
+    scenario: str
+    quantiles: list[float]
+    metrics: dict[str, str]
+    tornado: dict[str, TornadoMetric]
+    skipped_deal_variables: list[str]
+    note: str
+
+    def to_frame(self):
+        """One row per (metric, variable)."""
+        return _tornado_frame(self.tornado)
+
+
+@dataclass(frozen=True, eq=False)
+class SobolIndex(Record):
+    """First-order and total Sobol indices of one input, with their confidence half-widths."""
+
+    S1: float
+    S1_conf: float
+    ST: float
+    ST_conf: float
+
+
+@dataclass(frozen=True, eq=False)
+class Sobol(Record):
+    """Sobol indices of the engine metrics (``sensitivity --json`` ``sobol``)."""
+
+    scenario: str
+    evaluations: int
+    base_samples: int
+    indices: dict[str, dict[str, SobolIndex]]
+    skipped_per_tranche_variables: list[str]
+    skipped_deal_variables: list[str]
+    note: str
+
+    def to_frame(self):
+        """One row per (metric, variable)."""
+        return frame([{"metric": m, "variable": v, **ix.to_dict()} for m, by in self.indices.items() for v, ix in by.items()],
+                     ["metric", "variable"])
+
+
+@dataclass(frozen=True, eq=False)
+class Sensitivity(Record):
+    """``gigawatt sensitivity --json`` for an engine metric: the tornado and (unless skipped) Sobol indices."""
+
+    tornado: Tornado
+    sobol: Sobol | None = optional()
+
+
+@dataclass(frozen=True, eq=False)
+class DealTornado(Record):
+    """One-at-a-time sensitivity of the deal metrics (warrant value, EPS accretion, dilution)."""
+
+    scenario: str
+    quantiles: list[float]
+    metrics: dict[str, str]
+    tornado: dict[str, TornadoMetric]
+    samples: int
+    seed: int
+    note: str
+
+    def to_frame(self):
+        """One row per (metric, variable)."""
+        return _tornado_frame(self.tornado)
+
+
+@dataclass(frozen=True, eq=False)
+class PriceSlipGrid(Record):
+    """A deal metric for each share price (rows) x months of delivery slip (columns)."""
+
+    metric: str
+    label: str
+    spots_usd: list[float]
+    slip_months: list[int]
+    values: list[list[float]]
+    valuation_month: str | None
+    samples: int
+    seed: int
+    note: str
+
+    def to_frame(self):
+        """Share prices as the index, months of slip as the columns."""
+        import pandas as pd
+
+        return pd.DataFrame(self.values, index=pd.Index(self.spots_usd, name="spot_usd"),
+                            columns=pd.Index(self.slip_months, name="slip_months"))
+
+
+@dataclass(frozen=True, eq=False)
+class DealSensitivity(Record):
+    """``gigawatt sensitivity --metric warrant_value|eps_accretion|dilution --json``."""
+
+    metric: str
+    market_inputs: dict | None
+    tornado: DealTornado
+    value_as_of: str
+    grid: PriceSlipGrid | None = optional()
 
 
 def _metrics(inputs) -> dict[str, np.ndarray]:
@@ -41,7 +173,7 @@ def _engine_variables(result: Result) -> list[unc.Variable]:
     return variables
 
 
-def tornado(result: Result, low_q: float = 0.1, high_q: float = 0.9) -> dict:
+def tornado(result: Result, low_q: float = 0.1, high_q: float = 0.9) -> Tornado:
     """Each variable alone at its ``low_q`` and ``high_q`` quantiles, the rest at the base case."""
     variables = _engine_variables(result)
     layout = unc.column_layout(variables)
@@ -61,21 +193,21 @@ def tornado(result: Result, low_q: float = 0.1, high_q: float = 0.9) -> dict:
         bars = []
         for j, v in enumerate(variables):
             lo, hi = got[m][2 * j], got[m][2 * j + 1]
-            bars.append({"variable": v.name, "low_input": cases[2 * j][2], "high_input": cases[2 * j + 1][2],
-                         "output_at_low": float(lo), "output_at_high": float(hi), "swing": float(abs(hi - lo))})
-        bars.sort(key=lambda b: -b["swing"])
-        out[m] = {"base": float(base[m][0]), "bars": bars}
-    return {"scenario": result.scenario.name, "quantiles": [low_q, high_q], "metrics": METRICS, "tornado": out,
-            "skipped_deal_variables": _deal_only(result),
-            "note": "one variable at a time at its quantiles, every other input at the base case (the deterministic plan); "
-                    "a per-tranche variable moves all its tranches together here"}
+            bars.append(TornadoBar(variable=v.name, low_input=cases[2 * j][2], high_input=cases[2 * j + 1][2],
+                                   output_at_low=float(lo), output_at_high=float(hi), swing=float(abs(hi - lo))))
+        bars.sort(key=lambda b: -b.swing)
+        out[m] = TornadoMetric(base=float(base[m][0]), bars=bars)
+    return Tornado(scenario=result.scenario.name, quantiles=[low_q, high_q], metrics=METRICS, tornado=out,
+                   skipped_deal_variables=_deal_only(result),
+                   note="one variable at a time at its quantiles, every other input at the base case (the deterministic plan); "
+                        "a per-tranche variable moves all its tranches together here")
 
 
 def _deal_only(result: Result) -> list[str]:
     return [v.name for v in unc.compile_variables(result.scenario, result.inputs, result.source) if not v.targets]
 
 
-def sobol(result: Result, base_samples: int = 1024, seed: int = 0) -> dict:
+def sobol(result: Result, base_samples: int = 1024, seed: int = 0) -> Sobol:
     """First-order and total Sobol indices (SALib, Saltelli/Sobol' sampling, Jansen estimators).
 
     Variables are sampled independently (a correlation block is ignored, as Sobol indices
@@ -102,16 +234,15 @@ def sobol(result: Result, base_samples: int = 1024, seed: int = 0) -> dict:
     for m, parts in metrics.items():
         y = np.concatenate(parts)
         if np.ptp(y) == 0:
-            out[m] = {v.name: {"S1": 0.0, "S1_conf": 0.0, "ST": 0.0, "ST_conf": 0.0} for v in shared}
+            out[m] = {v.name: SobolIndex(S1=0.0, S1_conf=0.0, ST=0.0, ST_conf=0.0) for v in shared}
             continue
         res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
-        out[m] = {name: {"S1": float(res["S1"][i]), "S1_conf": float(res["S1_conf"][i]), "ST": float(res["ST"][i]),
-                         "ST_conf": float(res["ST_conf"][i])} for i, name in enumerate(problem["names"])}
+        out[m] = {name: SobolIndex(S1=float(res["S1"][i]), S1_conf=float(res["S1_conf"][i]), ST=float(res["ST"][i]),
+                                   ST_conf=float(res["ST_conf"][i])) for i, name in enumerate(problem["names"])}
     skipped = [v.name for v in variables if v.columns != 1]
-    return {"scenario": result.scenario.name, "evaluations": int(len(x)), "base_samples": base_samples, "indices": out,
-            "skipped_per_tranche_variables": skipped,
-            "skipped_deal_variables": _deal_only(result),
-            "note": "Sobol indices assume independent inputs: any correlation block is ignored here"}
+    return Sobol(scenario=result.scenario.name, evaluations=int(len(x)), base_samples=base_samples, indices=out,
+                 skipped_per_tranche_variables=skipped, skipped_deal_variables=_deal_only(result),
+                 note="Sobol indices assume independent inputs: any correlation block is ignored here")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -138,17 +269,15 @@ def deal_metrics(result: Result, opts) -> dict[str, float]:
     """Warrant value, peak-year EPS accretion after dilution and expected dilution of the first deal with a warrant."""
     from gigawatt.analyses.deals import analyse
 
-    out = analyse(result, opts, shareholder=True)
-    d = next((d for d in out["deals"] if "warrant" in d), None)
+    d = analyse(result, opts, shareholder=True).first("warrant")
     if d is None:
         raise GigawattError(f"scenario {result.scenario.name!r} has no deal with a warrant; deal metrics need one")
-    sh = d.get("shareholder") or {}
-    years = sh.get("years") or []
-    return {"warrant_value_usd": d["warrant"]["value_usd"], "dilution_pct": d["warrant"]["expected_dilution_pct"],
+    years = (d.shareholder.years if d.shareholder is not None else None) or []
+    return {"warrant_value_usd": d.warrant.value_usd, "dilution_pct": d.warrant.expected_dilution_pct,
             "eps_accretion_pct": max((y["accretion_after_dilution_pct"] for y in years), default=float("nan"))}
 
 
-def deal_tornado(result: Result, opts, low_q: float = 0.1, high_q: float = 0.9) -> dict:
+def deal_tornado(result: Result, opts, low_q: float = 0.1, high_q: float = 0.9) -> DealTornado:
     """Each uncertain variable alone at its quantiles, deal metrics re-evaluated (engine + warrant).
 
     Engine variables change the deployment schedule (slip, ramp) and so vesting; deal-only
@@ -178,15 +307,15 @@ def deal_tornado(result: Result, opts, low_q: float = 0.1, high_q: float = 0.9) 
             got.append(deal_metrics(r, o))
         for m in DEAL_METRICS:
             lo, hi = got[0][m], got[1][m]
-            bars[m].append({"variable": v.name, "low_input": vals[0], "high_input": vals[1], "output_at_low": lo,
-                            "output_at_high": hi, "swing": abs(hi - lo)})
+            bars[m].append(TornadoBar(variable=v.name, low_input=vals[0], high_input=vals[1], output_at_low=lo,
+                                      output_at_high=hi, swing=abs(hi - lo)))
     for m in bars:
-        bars[m].sort(key=lambda b: -b["swing"])
-    return {"scenario": result.scenario.name, "quantiles": [low_q, high_q], "metrics": DEAL_METRICS,
-            "tornado": {m: {"base": base[m], "bars": bars[m]} for m in DEAL_METRICS},
-            "samples": opts.samples, "seed": opts.seed,
-            "note": "one variable at a time at its quantiles; engine variables re-run the schedule, deal variables the price paths; "
-                    "common random numbers across cases"}
+        bars[m].sort(key=lambda b: -b.swing)
+    return DealTornado(scenario=result.scenario.name, quantiles=[low_q, high_q], metrics=DEAL_METRICS,
+                       tornado={m: TornadoMetric(base=base[m], bars=bars[m]) for m in DEAL_METRICS},
+                       samples=opts.samples, seed=opts.seed,
+                       note="one variable at a time at its quantiles; engine variables re-run the schedule, deal variables the "
+                            "price paths; common random numbers across cases")
 
 
 def slip_inputs(inputs, months: int, deal_indices: list[int] | None = None):
@@ -199,7 +328,7 @@ def slip_inputs(inputs, months: int, deal_indices: list[int] | None = None):
     return one
 
 
-def price_slip_grid(result: Result, opts, spots: list[float], slips: list[int], metric: str = "warrant_value_usd") -> dict:
+def price_slip_grid(result: Result, opts, spots: list[float], slips: list[int], metric: str = "warrant_value_usd") -> PriceSlipGrid:
     """A two-way table: ``metric`` for each share price (rows) × months of delivery slip (columns)."""
     from dataclasses import replace
 
@@ -213,7 +342,67 @@ def price_slip_grid(result: Result, opts, spots: list[float], slips: list[int], 
         r = _rerun(result, slip_inputs(result.inputs, s, w_deals)) if s else result
         table.append([deal_metrics(r, replace(opts, spot_usd=p, path=None))[metric] for p in spots])
     values = np.array(table).T  # rows: spots, columns: slips
-    return {"metric": metric, "label": DEAL_METRICS[metric], "spots_usd": list(spots), "slip_months": list(slips),
-            "values": values.tolist(), "valuation_month": opts.as_of, "samples": opts.samples, "seed": opts.seed,
-            "note": "rows: the share price at the valuation month; columns: every tranche of the warrant deal(s) starting that many "
-                    "months later; common random numbers across cells"}
+    return PriceSlipGrid(metric=metric, label=DEAL_METRICS[metric], spots_usd=list(spots), slip_months=list(slips),
+                         values=values.tolist(), valuation_month=opts.as_of, samples=opts.samples, seed=opts.seed,
+                         note="rows: the share price at the valuation month; columns: every tranche of the warrant deal(s) starting "
+                              "that many months later; common random numbers across cells")
+
+
+def _floats(text: str, option: str) -> list[float]:
+    try:
+        out = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise GigawattError(f"{option}: write numbers separated by commas, e.g. '0,3,6'") from None
+    if not out or any(x != x or x in (float("inf"), float("-inf")) for x in out):
+        raise GigawattError(f"{option}: give finite numbers separated by commas")
+    return out
+
+
+def deal_sensitivity(scenario: str, metric: str, *, spot=None, as_of=None, volatility=None, rate=None, samples=4000, seed=0,
+                     grid=False, grid_spots=None, grid_slips="0,3,6,9,12", catalog=None) -> DealSensitivity:
+    """``gigawatt sensitivity --metric warrant_value``: a deal-metric tornado and, with ``grid``, price x slip."""
+    from gigawatt.analyses.api import evaluate
+    from gigawatt.analyses.deals import PriceOptions
+    from gigawatt.ledger.market import parse_as_of, resolve_price_inputs
+
+    result = evaluate(scenario, catalog_paths=catalog)
+    issuer = next((d.supplier.lower() for d in result.scenario.deals if d.warrant is not None), None)
+    kw, info = resolve_price_inputs(issuer, spot_usd=spot, as_of=parse_as_of(as_of), volatility=volatility, rate=rate)
+    opts = PriceOptions(samples=samples, seed=seed, **kw)
+    tor = deal_tornado(result, opts)
+    value_as_of = kw["as_of"] or next(d.warrant.underlying.as_of for d in result.scenario.deals if d.warrant is not None)
+    table = None
+    if grid:
+        s0 = kw["spot_usd"] or next(d.warrant.underlying.spot_usd for d in result.scenario.deals if d.warrant is not None)
+        spots = _floats(grid_spots, "--grid-spots") if grid_spots else [round(s0 * f, 2) for f in (0.5, 0.75, 1.0, 1.25, 1.5)]
+        slips = [int(x) for x in _floats(grid_slips, "--grid-slips")]
+        if any(s < 0 or s > 120 for s in slips):
+            raise GigawattError("--grid-slips: months of slip must be from 0 to 120")
+        if any(p <= 0 for p in spots):
+            raise GigawattError("--grid-spots: share prices must be positive")
+        table = price_slip_grid(result, opts, spots, slips, metric)
+    return DealSensitivity(metric=metric, market_inputs=info, tornado=tor, value_as_of=value_as_of, grid=table)
+
+
+def run_sensitivity(scenario: str, *, metric: str = "npv_cost_usd", sobol_samples: int = 1024, seed: int = 0, spot=None, as_of=None,
+                    volatility=None, rate=None, samples: int = 4000, grid: bool = False, grid_spots=None, grid_slips="0,3,6,9,12",
+                    catalog=None) -> Sensitivity | DealSensitivity:
+    """``gigawatt sensitivity``: for an engine metric the tornado and Sobol indices (``sobol_samples``
+    0 skips them); for a deal metric (``warrant_value``, ``eps_accretion``, ``dilution``) the deal
+    tornado and, with ``grid``, a share price x slip table."""
+    from gigawatt.core.bounds import check
+
+    if metric in DEAL_METRICS or metric in DEAL_ALIASES:
+        for value, bound_name, option in ((volatility, "volatility", "--vol"), (spot, "share_price_usd", "--spot"), (rate, "rate", "--rate")):
+            if value is not None:
+                check(bound_name, value, option)
+        return deal_sensitivity(scenario, DEAL_ALIASES.get(metric, metric), spot=spot, as_of=as_of, volatility=volatility, rate=rate,
+                                samples=samples, seed=seed, grid=grid, grid_spots=grid_spots, grid_slips=grid_slips, catalog=catalog)
+    if metric not in METRICS:
+        from gigawatt.catalog import suggest
+
+        raise GigawattError(f"--metric: no metric {metric!r}{suggest(metric, {**METRICS, **DEAL_ALIASES})}")
+    from gigawatt.analyses.api import evaluate
+
+    result = evaluate(scenario, catalog_paths=catalog)
+    return Sensitivity(tornado=tornado(result), sobol=sobol(result, sobol_samples, seed) if sobol_samples else None)

@@ -7,8 +7,11 @@ back to the same engine (:func:`gigawatt.engine.core.run`), so both schedules sh
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from gigawatt.analyses.records import Record, frame, internal, optional
 from gigawatt.catalog import Catalog
 from gigawatt.catalog.schema import Series
 from gigawatt.engine.core import delivered_share, run
@@ -20,6 +23,81 @@ from gigawatt.core.timeline import month_label, quarter_label, sum_by_period
 CASES = ("low", "base", "high")
 RESOURCES = {"hbm_gb": "HBM (GB)", "cowos_wafers": "CoWoS wafers"}
 HBM_VENDORS = {"hbm_share_sk_hynix": "SK hynix", "hbm_share_samsung": "Samsung", "hbm_share_micron": "Micron"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Typed results; ``to_dict()`` is the ``supply --json`` contract (see analyses/records.py).
+
+@dataclass(frozen=True, eq=False)
+class SupplyQuarter(Record):
+    """A quarter's demand (hardware bought, refreshes included) against world capacity."""
+
+    quarter: str
+    hbm_gb: float
+    world_hbm_gb: float
+    hbm_share_of_world: float | None
+    cowos_wafers: float
+    world_cowos_wafers: float
+    cowos_share_of_world: float | None
+    hbm_stacks: float
+    substrates: float
+
+
+@dataclass(frozen=True, eq=False)
+class Binding(Record):
+    """The first month demand exceeds the allocable share of an input's world supply."""
+
+    input: str
+    name: str
+    month: str
+    quarter: str
+    share_of_world: float
+    allocable_share: float
+
+
+@dataclass(frozen=True, eq=False)
+class TrancheSlip(Record):
+    """A tranche's completion planned and on the supply-constrained schedule."""
+
+    tranche: int
+    label: str
+    deal: str
+    product: str
+    planned_completion: str | None
+    constrained_completion: str | None
+    slip_months: int | None
+    mean_delay_months: float
+    delivered_share_at_horizon_end: float
+
+
+@dataclass(frozen=True, eq=False)
+class SupplyReport(Record):
+    """``gigawatt supply --json``: quarterly demand against world capacity, the binding input and,
+    with the constrained schedule (``--constrained``), each tranche's slip."""
+
+    scenario: str
+    case: str
+    allocable_share: float
+    quarters: list[SupplyQuarter]
+    binding: Binding | None
+    peak_share_of_world: dict[str, float]
+    world_hbm_gb_by_vendor_by_quarter: dict[str, dict[str, float]]
+    notes: list[str]
+    sources: dict
+    slip_months: dict[str, int | None] | None = optional()
+    slips: list[TrancheSlip] | None = optional()
+    constrained_totals: dict[str, float] | None = optional()
+    constrained_online_gw: dict | None = optional()
+    #: The scenario's title (its name where it has none), for tables.
+    title: str = internal(default="")
+
+    def to_frame(self):
+        """One row per quarter."""
+        return frame([q.to_dict() for q in self.quarters], "quarter")
+
+    def slips_frame(self):
+        """One row per tranche: planned and constrained completion (``--constrained``)."""
+        return frame([x.to_dict() for x in self.slips or []], "tranche")
 
 
 def _values(series: Series, case: str) -> np.ndarray:
@@ -53,7 +131,7 @@ def world_capacity(catalog: Catalog, month0: int, n_months: int, case: str = "ba
     return out
 
 
-def supply_report(result: Result, case: str = "base", allocable_share: float | None = None) -> dict:
+def supply_report(result: Result, case: str = "base", allocable_share: float | None = None) -> SupplyReport:
     """Quarterly demand, world capacity and shares; the first quarter an input binds."""
     cat = result.catalog
     share = allocable_share if allocable_share is not None else cat.default("allocable_share_of_world_supply")
@@ -75,39 +153,38 @@ def supply_report(result: Result, case: str = "base", allocable_share: float | N
     for m in range(len(months)):
         worst = max(RESOURCES, key=lambda r: over[r][m])
         if over[worst][m] > 1 + 1e-9:
-            binding = {"input": worst, "name": RESOURCES[worst], "month": months[m], "quarter": quarter_label(months[m]),
-                       "share_of_world": float(over[worst][m] * share), "allocable_share": share}
+            binding = Binding(input=worst, name=RESOURCES[worst], month=months[m], quarter=quarter_label(months[m]),
+                              share_of_world=float(over[worst][m] * share), allocable_share=share)
             break
-    quarters = []
-    for q in q_dem["hbm_gb"]:
-        row = {"quarter": q}
-        for r in RESOURCES:
-            row[r] = q_dem[r][q]
-            row[f"world_{r}"] = q_cap[r][q]
-            row[f"{r.split('_')[0]}_share_of_world"] = q_dem[r][q] / q_cap[r][q] if q_cap[r][q] else None
-        row["hbm_stacks"] = q_stacks[q]
-        row["substrates"] = q_pkg[q]
-        quarters.append(row)
+    def of_world(r: str, q: str) -> float | None:
+        return q_dem[r][q] / q_cap[r][q] if q_cap[r][q] else None
+
+    quarters = [SupplyQuarter(quarter=q, hbm_gb=q_dem["hbm_gb"][q], world_hbm_gb=q_cap["hbm_gb"][q], hbm_share_of_world=of_world("hbm_gb", q),
+                              cowos_wafers=q_dem["cowos_wafers"][q], world_cowos_wafers=q_cap["cowos_wafers"][q],
+                              cowos_share_of_world=of_world("cowos_wafers", q), hbm_stacks=q_stacks[q], substrates=q_pkg[q])
+                for q in q_dem["hbm_gb"]]
     world_hbm_by_vendor = {
         name: sum_by_period(months, cap["hbm_gb"] * sh, "quarter") for name, sh in vendor_shares.items()
     }
-    peak = {r: max((row[f"{r.split('_')[0]}_share_of_world"] or 0.0) for row in quarters) for r in RESOURCES}
-    return {
-        "scenario": result.scenario.name,
-        "case": case,
-        "allocable_share": share,
-        "quarters": quarters,
-        "binding": binding,
-        "peak_share_of_world": peak,
-        "world_hbm_gb_by_vendor_by_quarter": world_hbm_by_vendor,
-        "notes": [
+    peak = {"hbm_gb": max((q.hbm_share_of_world or 0.0) for q in quarters),
+            "cowos_wafers": max((q.cowos_share_of_world or 0.0) for q in quarters)}
+    return SupplyReport(
+        scenario=result.scenario.name,
+        case=case,
+        allocable_share=share,
+        quarters=quarters,
+        binding=binding,
+        peak_share_of_world=peak,
+        world_hbm_gb_by_vendor_by_quarter=world_hbm_by_vendor,
+        notes=[
             "demand counts hardware bought in the quarter, refreshes included; HBM in GB and stacks, CoWoS in wafers at the catalog's yield",
             "HBM and packaging are counted in the month the hardware is delivered (no lead time); binding is tested month by month",
             "substrates are counted (one per package); no world substrate capacity series is in the catalog (T-glass/ABF limits are qualitative in the sources)",
             "world capacity after the last sourced year is extrapolated (labelled estimate) and held flat after the last point",
         ],
-        "sources": {sid: {"name": s.name, "points": {p.year: p.public() for p in s.points}} for sid, s in cat.series.items()},
-    }
+        sources={sid: {"name": s.name, "points": {p.year: p.public() for p in s.points}} for sid, s in cat.series.items()},
+        title=result.scenario.title or result.scenario.name,
+    )
 
 
 def need_per_gw(result: Result) -> dict[str, np.ndarray]:
@@ -152,7 +229,7 @@ def _completion(delivered_row: np.ndarray) -> int | None:
     return int(done[0]) if len(done) else None
 
 
-def constrained(result: Result, case: str = "base", allocable_share: float | None = None) -> tuple[Result, list[dict]]:
+def constrained(result: Result, case: str = "base", allocable_share: float | None = None) -> tuple[Result, list[TrancheSlip]]:
     """The same scenario on the schedule supply allows, and the slip of each tranche."""
     cat = result.catalog
     share = allocable_share if allocable_share is not None else cat.default("allocable_share_of_world_supply")
@@ -164,12 +241,33 @@ def constrained(result: Result, case: str = "base", allocable_share: float | Non
     slips = []
     for t in result.tranches:
         a, b = _completion(wanted[0, t.index]), _completion(delivered[0, t.index])
-        slips.append({
-            "tranche": t.index, "label": t.label, "deal": t.deal, "product": t.product,
-            "planned_completion": month_label(result.inputs.month0 + a) if a is not None else None,
-            "constrained_completion": month_label(result.inputs.month0 + b) if b is not None else None,
-            "slip_months": (b - a) if a is not None and b is not None else None,
-            "mean_delay_months": max(0.0, round(float((wanted[0, t.index] - delivered[0, t.index]).sum()), 6)),
-            "delivered_share_at_horizon_end": float(delivered[0, t.index, -1]),
-        })
+        slips.append(TrancheSlip(
+            tranche=t.index, label=t.label, deal=t.deal, product=t.product,
+            planned_completion=month_label(result.inputs.month0 + a) if a is not None else None,
+            constrained_completion=month_label(result.inputs.month0 + b) if b is not None else None,
+            slip_months=(b - a) if a is not None and b is not None else None,
+            mean_delay_months=max(0.0, round(float((wanted[0, t.index] - delivered[0, t.index]).sum()), 6)),
+            delivered_share_at_horizon_end=float(delivered[0, t.index, -1]),
+        ))
     return new, slips
+
+
+def run_supply(scenario: str, *, constrained_schedule: bool = False, share: float | None = None, case: str = "base",
+               catalog=None) -> SupplyReport:
+    """``gigawatt supply``: the supply report and, with ``constrained_schedule``, the schedule
+    supply allows (each tranche's slip, and the constrained run's capex, energy and GW online)."""
+    from dataclasses import replace
+
+    from gigawatt.analyses.api import evaluate
+    from gigawatt.core.bounds import check
+
+    if share is not None:
+        check("ratio_positive", share, "--share")
+    result = evaluate(scenario, catalog_paths=catalog)
+    report = supply_report(result, case, share)
+    if not constrained_schedule:
+        return report
+    new, slips = constrained(result, case, share)
+    return replace(report, slip_months={f"{s.tranche}: {s.deal} / {s.label}": s.slip_months for s in slips}, slips=slips,
+                   constrained_totals={k: new.horizon_sums()[k] for k in ("capex_usd", "energy_mwh")},
+                   constrained_online_gw={"month": new.months, "online_gw": new.monthly(["online_gw"])["online_gw"].tolist()})

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from gigawatt.core.bounds import BOUNDS, check
+from gigawatt.core.bounds import BOUNDS
 from gigawatt.core.errors import GigawattError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
@@ -280,99 +280,16 @@ def deal(
     as_json: bool = JsonOpt,
 ):
     """Deal economics: warrant vesting and value, vendor investment, supplier revenue and EPS, shareholder view, buyer economics."""
-    from gigawatt.interfaces.investor import deal_command
+    from gigawatt.analyses.deals import run_deal
 
-    for value, bound_name, option in ((volatility, "volatility", "--volatility"), (spot, "share_price_usd", "--spot"),
-                                      (drift, "drift", "--drift"), (rate, "rate", "--rate")):
-        if value is not None:
-            check(bound_name, value, option)
-    if price_path and (volatility is not None or drift is not None):
-        raise GigawattError("--volatility and --drift shape simulated prices; they mean nothing with --price-path")
-    out = deal_command(scenario, price_path=price_path, samples=samples, seed=seed, spot=spot, as_of=as_of, volatility=volatility,
-                       rate=rate, drift=drift, scenario_market=scenario_market, fiscal_year_start=fiscal_year_start, currency=currency,
-                       rental_price=rental_price, tokens_per_second=tokens_per_second, catalog=catalog, all_warrants=all_warrants,
-                       as_json=as_json)
-    if out is None:
-        return
+    out = run_deal(scenario, price_path=price_path, samples=samples, seed=seed, spot=spot, as_of=as_of, volatility=volatility,
+                   rate=rate, drift=drift, scenario_market=scenario_market, fiscal_year_start=fiscal_year_start, currency=currency,
+                   rental_price=rental_price, tokens_per_second=tokens_per_second, catalog=catalog, all_warrants=all_warrants)
     if as_json:
-        from gigawatt.core.conventions import deal_conventions
+        return _print_json(out.to_dict())
+    from gigawatt.interfaces.investor import print_deal
 
-        return _print_json({**out, "conventions": deal_conventions()})
-    _deal_tables(out)
-    from gigawatt.interfaces.investor import print_deal_extras
-
-    print_deal_extras(out, _console(), currency)
-
-
-def _deal_tables(out: dict) -> None:
-    from rich.table import Table
-
-    from gigawatt.core import fmt
-    con = _console()
-    for d in out["deals"]:
-        con.print(f"[bold]{d['name']}[/]  ({d['buyer']} buys from {d['supplier']})")
-        w = d.get("warrant")
-        if w:
-            t = Table(title="Warrant", show_header=False, title_justify="left")
-            t.add_column("", style="bold")
-            t.add_column("", justify="right")
-            for k, v in [
-                ("Shares / strike", f"{w['shares_total']:,} at ${w['strike_usd']:g}; issued {w['issued']}, expires {w['expiry']}"),
-                ("Stake of shares outstanding", f"{w['stake_pct_pre']:.1f} % before issue, {w['stake_pct_post']:.1f} % after"),
-                ("Worth at the final hurdle", fmt.usd(w["value_at_final_hurdle_usd"])),
-                ("Valuation", f"{w['price_mode']}, as of {w['valuation_month']}, spot ${w['spot_usd']:,.2f}"
-                 + (f", vol {w['volatility']:.0%}" if w["volatility"] is not None else "")),
-                (f"Value as of {w['valuation_month']} (mean)", fmt.usd(w["value_usd"]) + (f" ± {fmt.usd(w['value_usd_se'])} (MC s.e.)" if w["value_usd_se"] else "")),
-                ("P10 / P50 / P90", " / ".join(fmt.usd(w[k]) for k in ("value_usd_p10", "value_usd_p50", "value_usd_p90"))),
-                ("P(full vesting)", f"{w['prob_full_vest']:.1%}"),
-                ("Expected vested shares", f"{w['expected_vested_shares']:,.0f} ({w['expected_dilution_pct']:.1f} % dilution)"),
-            ]:
-                t.add_row(k, v)
-            con.print(t)
-            tt = Table(title="Warrant tranches", title_justify="left")
-            for col in ("#", "Shares", "GW milestone", "Price hurdle", "Milestone month", "P(vest)", "Expected vest", "Terms"):
-                tt.add_column(col, justify="right")
-            for i, tr in enumerate(w["tranches"]):
-                tt.add_row(str(i + 1), f"{tr['shares']:,}", f"{tr['gw_milestone']:g} GW" + (f" ({', '.join(tr['products'])})" if tr["products"] else ""),
-                           f"${tr['price_hurdle']:,.0f}", tr["gw_milestone_month"] or "never", f"{tr['prob_vest']:.1%}",
-                           tr["expected_vest_month"] or "-", "assumed" if tr["assumed"] else "public")
-            con.print(tt)
-            for wmsg in w.get("warnings", []):
-                _warn(wmsg)
-        sup = d.get("supplier_economics")
-        if sup:
-            years = [y for y, v in sup["revenue_usd_by_year"].items() if v]
-            t = Table(title=f"{sup['supplier']}: incremental revenue and EPS ({fmt.usd(sup['revenue_usd_per_gw'])} per GW, "
-                            f"{sup['gross_margin']:.0%} gross margin, {sup['tax_rate']:.0%} tax)", title_justify="left")
-            for col in ("Year", "Revenue", "Gross profit", "Net income", "EPS", "EPS before warrant dilution"):
-                t.add_column(col, justify="right")
-            for y in years:
-                t.add_row(y, fmt.usd(sup["revenue_usd_by_year"][y]), fmt.usd(sup["gross_profit_usd_by_year"][y]),
-                          fmt.usd(sup["net_income_usd_by_year"][y]), f"${sup['eps_usd_by_year'][y]:.2f}",
-                          f"${sup['eps_usd_by_year_before_warrant_dilution'][y]:.2f}")
-            con.print(t)
-        inv = d.get("investment")
-        if inv:
-            yrs = ", ".join(f"{y}: {fmt.usd(v)}" for y, v in inv["usd_by_year"].items() if v)
-            stake = f"; {inv['stake_pct_at_valuation']:.1f} % at a {fmt.usd(inv['valuation_usd'])} valuation" if inv["stake_pct_at_valuation"] else ""
-            con.print(f"[bold]Vendor investment[/]: {fmt.usd(inv['usd_per_gw'])} per GW deployed, cap {fmt.usd(inv['cap_usd'])}: "
-                      f"{fmt.usd(inv['total_usd'])} in total{stake} ({yrs})")
-        b = d["buyer_economics"]
-        parts = [f"cash paid {fmt.usd(b['cash_paid_usd'])} (capex {fmt.usd(b['capex_usd'])}, opex {fmt.usd(b['opex_usd'])})"]
-        if b["effective_discount_pct"] is not None:
-            parts.append(f"warrant worth {b['effective_discount_pct']:.1f} % of supplier revenue")
-        if b["tco_usd_per_accelerator_hour"]:
-            parts.append(f"TCO ${b['tco_usd_per_accelerator_hour']:.2f}/accelerator-hour, ${b['tco_usd_per_effective_pflop_hour']:.3f}/effective PFLOP-hour")
-        if b["revenue_usd_per_gw_year"]:
-            parts.append(f"payback {b['payback_month'] or 'not within the horizon'} at {fmt.usd(b['revenue_usd_per_gw_year'])} revenue per GW-year")
-        con.print("[bold]Buyer[/]: " + "; ".join(parts))
-        con.print()
-    if out.get("note"):
-        con.print(f"[yellow]note:[/] {out['note']}")
-    a = out["assumptions"]
-    con.print("[dim]Assumptions: " + "; ".join(f"{k}: {v}" for k, v in a.items() if k != "assumed_tranches" and v) + "[/]")
-    if a["assumed_tranches"]:
-        con.print(f"[yellow]Not public, assumed:[/] {', '.join(a['assumed_tranches'])} (see the scenario's warrant note)")
+    print_deal(out, _console(), currency)
 
 
 @app.command()
@@ -385,50 +302,38 @@ def supply(
     as_json: bool = JsonOpt,
 ):
     """HBM, CoWoS and substrate demand against world capacity, by quarter; which input binds first."""
-    from gigawatt.analyses.api import evaluate
-    from gigawatt.analyses.supply import constrained as run_constrained
-    from gigawatt.analyses.supply import supply_report
+    from gigawatt.analyses.supply import run_supply
 
-    if share is not None:
-        check("ratio_positive", share, "--share")
-    result = evaluate(scenario, catalog_paths=catalog)
-    report = supply_report(result, case, share)
-    if constrained:
-        new, slips = run_constrained(result, case, share)
-        report["slip_months"] = {f"{s['tranche']}: {s['deal']} / {s['label']}": s["slip_months"] for s in slips}
-        report["slips"] = slips
-        report["constrained_totals"] = {k: new.horizon_sums()[k] for k in ("capex_usd", "energy_mwh")}
-        report["constrained_online_gw"] = {"month": new.months, "online_gw": new.monthly(["online_gw"])["online_gw"].tolist()}
+    report = run_supply(scenario, constrained_schedule=constrained, share=share, case=case, catalog=catalog)
     if as_json:
-        return _print_json(report)
+        return _print_json(report.to_dict())
     from rich.table import Table
 
     con = _console()
-    con.print(f"[bold]{result.scenario.title or result.scenario.name}[/]: supply, {case} world capacity, "
-              f"allocable share {report['allocable_share']:.0%}")
+    con.print(f"[bold]{report.title}[/]: supply, {case} world capacity, allocable share {report.allocable_share:.0%}")
     t = Table(title="By quarter (hardware bought, refreshes included)", title_justify="left")
     for col in ("Quarter", "HBM PB", "stacks (M)", "of world HBM", "CoWoS wafers", "of world CoWoS", "substrates (k)"):
         t.add_column(col, justify="right")
-    for q in report["quarters"]:
-        if not (q["hbm_gb"] or q["cowos_wafers"]):
+    for q in report.quarters:
+        if not (q.hbm_gb or q.cowos_wafers):
             continue
-        t.add_row(q["quarter"], f"{q['hbm_gb'] / 1e6:,.1f}", f"{q['hbm_stacks'] / 1e6:,.2f}", f"{q['hbm_share_of_world']:.1%}",
-                  f"{q['cowos_wafers']:,.0f}", f"{q['cowos_share_of_world']:.1%}", f"{q['substrates'] / 1e3:,.0f}")
+        t.add_row(q.quarter, f"{q.hbm_gb / 1e6:,.1f}", f"{q.hbm_stacks / 1e6:,.2f}", f"{q.hbm_share_of_world:.1%}",
+                  f"{q.cowos_wafers:,.0f}", f"{q.cowos_share_of_world:.1%}", f"{q.substrates / 1e3:,.0f}")
     con.print(t)
-    b = report["binding"]
-    con.print(f"Binds first: [bold]{b['name']}[/] in {b['month']} ({b['share_of_world']:.1%} of world supply > {b['allocable_share']:.1%} allocable)"
-              if b else f"Nothing binds at an allocable share of {report['allocable_share']:.0%} (peak: "
-              + ", ".join(f"{k} {v:.0%}" for k, v in report["peak_share_of_world"].items()) + ")")
-    if constrained:
+    b = report.binding
+    con.print(f"Binds first: [bold]{b.name}[/] in {b.month} ({b.share_of_world:.1%} of world supply > {b.allocable_share:.1%} allocable)"
+              if b else f"Nothing binds at an allocable share of {report.allocable_share:.0%} (peak: "
+              + ", ".join(f"{k} {v:.0%}" for k, v in report.peak_share_of_world.items()) + ")")
+    if report.slips is not None:
         st = Table(title="Constrained schedule", title_justify="left")
         for col in ("Tranche", "Planned completion", "Constrained", "Slip (months)", "Mean delay (months)", "Delivered by horizon end"):
             st.add_column(col, justify="left" if col == "Tranche" else "right")
-        for sl in report["slips"]:
-            st.add_row(sl["label"], sl["planned_completion"] or "-", sl["constrained_completion"] or "not within horizon",
-                       "-" if sl["slip_months"] is None else str(sl["slip_months"]), f"{sl['mean_delay_months']:.1f}",
-                       f"{sl['delivered_share_at_horizon_end']:.0%}")
+        for sl in report.slips:
+            st.add_row(sl.label, sl.planned_completion or "-", sl.constrained_completion or "not within horizon",
+                       "-" if sl.slip_months is None else str(sl.slip_months), f"{sl.mean_delay_months:.1f}",
+                       f"{sl.delivered_share_at_horizon_end:.0%}")
         con.print(st)
-    for n in report["notes"]:
+    for n in report.notes:
         con.print(f"[dim]{n}[/]")
 
 
@@ -443,49 +348,15 @@ def flows(
     as_json: bool = JsonOpt,
 ):
     """Where the money goes: capex by segment and by supplier group, total and per GW; the headline reconciled."""
-    from gigawatt.analyses.api import evaluate
-    from gigawatt.analyses.flows import GROUPS
-    from gigawatt.analyses.flows import flows as compute_flows
+    from gigawatt.analyses.flows import run_flows
 
-    result = evaluate(scenario, catalog_paths=catalog)
-    out = compute_flows(result)
-    if fiscal_year_start != 1:
-        from gigawatt.analyses.flows import reconciled
-
-        out["vendor_revenue"] = reconciled(result, fiscal_year_start=fiscal_year_start)["vendor_revenue"]
-    if currency.upper() != "USD":
-        from gigawatt.ledger.market import fx_per_usd
-
-        out["display_currency"] = fx_per_usd(currency)
-    if companies or japan:
-        from gigawatt.analyses.flows import companies as company_exposure
-
-        out["companies"] = company_exposure(result, japan_only=japan, fiscal_year_start=fiscal_year_start)
+    out = run_flows(scenario, catalog=catalog, with_companies=companies, japan=japan, fiscal_year_start=fiscal_year_start,
+                    currency=currency)
     if as_json:
-        return _print_json(out)
-    from rich.table import Table
+        return _print_json(out.to_dict())
+    from gigawatt.interfaces.investor import print_flows
 
-    from gigawatt.core import fmt
-    con = _console()
-    t = Table(title=f"Capex by segment: {fmt.usd(out['total_usd'])} for {out['gw']:.1f} GW (bottom-up)", title_justify="left")
-    for col in ("Segment", "Paid to", "USD", "Per GW", "Share"):
-        t.add_column(col, justify="left" if col in ("Segment", "Paid to") else "right")
-    for k, v in out["segments"].items():
-        t.add_row(k.replace("_", " "), GROUPS[k], fmt.usd(v), fmt.usd(out["per_gw"][k]), f"{out['shares'][k]:.1%}")
-    con.print(t)
-    con.print("Accelerator residual of systems, bottom-up (vendor revenue: see the reconciled table): " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out["accelerator_vendors"].items()))
-    con.print(f"Memory makers (HBM, {out['hbm_maker_shares_year']} shares): " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out["hbm_makers"].items()))
-    o = out["opex_over_horizon"]
-    opex_labels = {"energy_usd (utilities)": "energy (utilities)", "maintenance_usd (operators)": "maintenance (operators)"}
-    con.print("Opex over the horizon: " + ", ".join(f"{opex_labels.get(k, k)} {fmt.usd(v)}" for k, v in o.items())
-              + f"; hardware refresh capex {fmt.usd(out['capex_refresh_over_horizon_usd'])}")
-    for w in out["warnings"]:
-        _warn(w)
-    from gigawatt.interfaces.investor import print_companies, print_flows
-
-    print_flows(out, con, currency)
-    if "companies" in out:
-        print_companies({**out["companies"], "display_currency": out.get("display_currency", {})}, con, currency)
+    print_flows(out, _console(), currency)
 
 
 @app.command()
@@ -636,60 +507,17 @@ def sensitivity(
     as_json: bool = JsonOpt,
 ):
     """Which inputs matter most: a tornado (P10/P90 one at a time) and Sobol indices (SALib); deal metrics and a price x slip grid."""
-    from gigawatt.analyses.api import evaluate
-    from gigawatt.analyses.sensitivity import DEAL_ALIASES, DEAL_METRICS, METRICS, sobol, tornado
+    from gigawatt.analyses.sensitivity import DealSensitivity, run_sensitivity
 
-    if metric in DEAL_METRICS or metric in DEAL_ALIASES:
-        from gigawatt.interfaces.investor import sensitivity_deal_command
-
-        for value, bound_name, option in ((volatility, "volatility", "--vol"), (spot, "share_price_usd", "--spot"), (rate, "rate", "--rate")):
-            if value is not None:
-                check(bound_name, value, option)
-        out = sensitivity_deal_command(scenario, DEAL_ALIASES.get(metric, metric), spot=spot, as_of=as_of, volatility=volatility,
-                                       rate=rate, samples=samples, seed=seed, grid=grid, grid_spots=grid_spots, grid_slips=grid_slips,
-                                       catalog=catalog)
-        if as_json:
-            return _print_json(out)
-        from gigawatt.interfaces.investor import print_sensitivity_deal
-
-        return print_sensitivity_deal(out, _console())
-    if metric not in METRICS:
-        from gigawatt.catalog import suggest
-
-        raise GigawattError(f"--metric: no metric {metric!r}{suggest(metric, {**METRICS, **DEAL_ALIASES})}")
-    result = evaluate(scenario, catalog_paths=catalog)
-    out = {"tornado": tornado(result)}
-    if sobol_samples:
-        out["sobol"] = sobol(result, sobol_samples, seed)
+    out = run_sensitivity(scenario, metric=metric, sobol_samples=sobol_samples, seed=seed, spot=spot, as_of=as_of, volatility=volatility,
+                          rate=rate, samples=samples, grid=grid, grid_spots=grid_spots, grid_slips=grid_slips, catalog=catalog)
     if as_json:
-        return _print_json(out)
-    from rich.table import Table
+        return _print_json(out.to_dict())
+    from gigawatt.interfaces.investor import print_sensitivity, print_sensitivity_deal
 
-    from gigawatt.core import fmt
-    con = _console()
-    tor = out["tornado"]["tornado"][metric]
-    show = fmt.usd if metric.endswith("usd") else (lambda x: f"{x:,.1f}")
-    t = Table(title=f"Tornado: {METRICS[metric]}, base {show(tor['base'])} (each input alone at its P10 and P90)", title_justify="left")
-    for col in ("Input", "P10 -> P90 input", "Output at P10", "Output at P90", "Swing"):
-        t.add_column(col, justify="left" if col == "Input" else "right")
-    for b in tor["bars"]:
-        t.add_row(b["variable"], f"{b['low_input']:,.3g} -> {b['high_input']:,.3g}", show(b["output_at_low"]), show(b["output_at_high"]), show(b["swing"]))
-    con.print(t)
-    if "sobol" in out:
-        so = out["sobol"]
-        st = Table(title=f"Sobol indices for {metric} ({so['evaluations']:,} evaluations; inputs independent)", title_justify="left")
-        for col in ("Input", "First order S1", "Total ST"):
-            st.add_column(col, justify="left" if col == "Input" else "right")
-        for name, v in sorted(so["indices"][metric].items(), key=lambda kv: -kv[1]["ST"]):
-            st.add_row(name, f"{v['S1']:.3f} ± {v['S1_conf']:.3f}", f"{v['ST']:.3f} ± {v['ST_conf']:.3f}")
-        con.print(st)
-        if so["skipped_per_tranche_variables"]:
-            con.print(f"[yellow]not in the Sobol table:[/] per-tranche variables {', '.join(so['skipped_per_tranche_variables'])} "
-                      "(their tranches draw independently; the tornado moves them together)")
-    skipped = out["tornado"]["skipped_deal_variables"]
-    if skipped:
-        con.print(f"[dim]Deal-only variables ({', '.join(skipped)}) do not change these engine metrics; "
-                  "see `gigawatt mc` for their effect on the warrant.[/]")
+    if isinstance(out, DealSensitivity):
+        return print_sensitivity_deal(out, _console())
+    print_sensitivity(out, metric, _console())
 
 
 @app.command()
@@ -700,40 +528,36 @@ def optimize(
     as_json: bool = JsonOpt,
 ):
     """Cheapest vendor mix (GW per product and quarter) for a compute target by a date: an LP solved by HiGHS."""
-    from gigawatt.catalog import load_catalog
-    from gigawatt.analyses.optimize import load_spec, solve
+    from gigawatt.analyses.optimize import run_optimize
 
-    if share is not None:
-        check("ratio_positive", share, "--max-vendor-share")
-    spec, source = load_spec(target)
-    out = solve(spec, load_catalog(catalog), source, share)
+    out = run_optimize(target, share=share, catalog=catalog)
     if as_json:
-        return _print_json(out)
+        return _print_json(out.to_dict())
     from rich.table import Table
 
     from gigawatt.core import fmt
     con = _console()
-    tgt = out["target"]
+    tgt = out.target
     goal = f"{tgt['effective_eflops_bf16']:,.0f} EFLOP/s effective BF16" if "effective_eflops_bf16" in tgt else f"{tgt['gw']:g} GW"
-    con.print(f"[bold]{out['name']}[/]: {goal} online by {tgt['by']}, no vendor above {out['max_vendor_share']:.0%} of GW")
-    con.print(f"Cheapest plan: [bold]{fmt.usd(out['cost_usd'])}[/] ({out['cost_basis']})")
+    con.print(f"[bold]{out.name}[/]: {goal} online by {tgt['by']}, no vendor above {out.max_vendor_share:.0%} of GW")
+    con.print(f"Cheapest plan: [bold]{fmt.usd(out.cost_usd)}[/] ({out.cost_basis})")
     t = Table(title="Plan (GW delivered over each quarter)", title_justify="left")
     for col in ("Quarter", "Product", "Vendor", "GW", "PV cost per GW", "EFLOP/s per GW at target"):
         t.add_column(col, justify="left" if col in ("Product", "Vendor") else "right")
-    for row in sorted(out["plan"], key=lambda r: (r["quarter"], r["product"])):
-        t.add_row(row["quarter"], row["product"], row["vendor"], f"{row['gw']:.2f}", fmt.usd(row["usd_per_gw"]), f"{row['eflops_per_gw_at_target']:,.0f}")
+    for row in sorted(out.plan, key=lambda r: (r.quarter, r.product)):
+        t.add_row(row.quarter, row.product, row.vendor, f"{row.gw:.2f}", fmt.usd(row.usd_per_gw), f"{row.eflops_per_gw_at_target:,.0f}")
     con.print(t)
-    con.print("GW by vendor: " + ", ".join(f"{v} {g:.2f} ({out['vendor_shares'][v]:.0%})" for v, g in out["gw_by_vendor"].items())
-              + "; share of the target by vendor: " + ", ".join(f"{v} {c:.0%}" for v, c in out["coverage_by_vendor"].items()))
-    b = sorted(out["binding"], key=lambda r: r["shadow_price_usd"])
+    con.print("GW by vendor: " + ", ".join(f"{v} {g:.2f} ({out.vendor_shares[v]:.0%})" for v, g in out.gw_by_vendor.items())
+              + "; share of the target by vendor: " + ", ".join(f"{v} {c:.0%}" for v, c in out.coverage_by_vendor.items()))
+    b = sorted(out.binding, key=lambda r: r["shadow_price_usd"])
     con.print(f"Binding constraints ({len(b)}): " + "; ".join(f"{r['constraint']} ({fmt.usd(-r['shadow_price_usd'])} per unit)" for r in b[:6])
               + (" ..." if len(b) > 6 else ""))
-    d = out.get("diversification")
+    d = out.diversification
     if d:
-        con.print(f"Diversification cap: single-sourcing allowed would save {fmt.usd(d['saving_if_unconstrained_usd'])} "
-                  f"({fmt.usd(d['shadow_price_usd_per_point_of_share'])} per percentage point of share); unconstrained, the "
-                  "target would depend on " + ", ".join(f"{v} {c:.0%}" for v, c in d["unconstrained_coverage_by_vendor"].items() if c))
-    singles = ", ".join(f"{v}: {fmt.usd(c) if c is not None else 'infeasible'}" for v, c in out["single_vendor_plans"].items())
+        con.print(f"Diversification cap: single-sourcing allowed would save {fmt.usd(d.saving_if_unconstrained_usd)} "
+                  f"({fmt.usd(d.shadow_price_usd_per_point_of_share)} per percentage point of share); unconstrained, the "
+                  "target would depend on " + ", ".join(f"{v} {c:.0%}" for v, c in d.unconstrained_coverage_by_vendor.items() if c))
+    singles = ", ".join(f"{v}: {fmt.usd(c) if c is not None else 'infeasible'}" for v, c in out.single_vendor_plans.items())
     con.print(f"Single-vendor plans: {singles}")
 
 

@@ -1,70 +1,97 @@
-"""The investor view's command logic and tables (``deal``, ``flows --companies``, ``compare``,
-``sensitivity --grid``), kept here so ``cli.py`` only wires options to these functions."""
+"""The investor view's tables (``deal``, ``flows``, ``sensitivity --metric warrant_value``) and the
+market options of ``mc``/``report``. The analyses are the analyses layer's (``deals.run_deal``,
+``flows.run_flows``, ``sensitivity.run_sensitivity``), which return typed results: these functions
+only render them, so ``cli.py`` only wires options to a library call and a renderer."""
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stdout
-
 from gigawatt.core import fmt
-from gigawatt.core.errors import GigawattError
 
 
-def _fx(currency: str, as_of: str | None = None) -> dict:
-    from gigawatt.ledger.market import fx_per_usd
+def print_deal(out, con, currency: str = "USD") -> None:
+    """``gigawatt deal``'s tables for a :class:`~gigawatt.analyses.deals.DealAnalysis`, or, with
+    ``--all-warrants``, an :class:`~gigawatt.analyses.deals.IssuerWarrants`."""
+    from gigawatt.analyses.deals import IssuerWarrants
 
-    return fx_per_usd(currency, as_of)
+    if isinstance(out, IssuerWarrants):
+        from gigawatt.interfaces.ledger_cli import _console as ledger_console, print_warrants
+
+        print_warrants(out, ledger_console())  # the ledger commands' console, as `deals`
+        _print_market_line(con, out.market_inputs, out.valuation_month)
+        _print_dilution(con, out.shareholder, currency, out.fx["per_usd"])
+        return
+    _deal_tables(out, con)
+    print_deal_extras(out, con, currency)
 
 
-def deal_command(scenario: str, *, price_path=None, samples=100_000, seed=0, spot=None, as_of=None, volatility=None, rate=None,
-                 drift=None, scenario_market=False, fiscal_year_start=None, currency="USD", rental_price=None,
-                 tokens_per_second=None, catalog=None, all_warrants=False, as_json=False) -> dict | None:
-    """``gigawatt deal``: resolve market inputs (the market file unless ``scenario_market``), run the
-    deal analysis with the shareholder view and buyer economics. Returns the JSON object, or None
-    when it has printed itself (``--all-warrants`` tables)."""
-    from gigawatt.analyses.deals import PriceOptions, analyse, dilution_view, parse_price_path
-    from gigawatt.ledger.market import parse_as_of, resolve_price_inputs
+def _deal_tables(out, con) -> None:
+    from rich.table import Table
 
-    as_of_n = parse_as_of(as_of)
-    path = parse_price_path(price_path) if price_path else None
-    fx = _fx(currency)
-    if all_warrants:
-        from gigawatt.interfaces.ledger_cli import all_warrants as _all_warrants
+    from gigawatt.interfaces.cli import _warn
 
-        kw, info = resolve_price_inputs(scenario.lower(), spot_usd=spot, as_of=as_of_n, volatility=volatility, rate=rate,
-                                        default_to_market=not scenario_market)
-        opts = PriceOptions(path=path, samples=samples, seed=seed, drift=drift, **kw)
-        if as_json:
-            with redirect_stdout(io.StringIO()):
-                out = _all_warrants(scenario, opts, as_json=True, catalog=catalog)
-        else:
-            out = _all_warrants(scenario, opts, as_json=False, catalog=catalog)
-        out["shareholder"] = dilution_view(out, scenario)
-        out["market_inputs"] = info
-        out["value_as_of"] = out["valuation_month"]
-        if as_json:
-            return out
-        from gigawatt.interfaces.cli import _console
-
-        con = _console()
-        _print_market_line(con, info, out["valuation_month"])
-        _print_dilution(con, out["shareholder"], currency, fx["per_usd"])
-        return None
-    from gigawatt.analyses.api import evaluate
-
-    result = evaluate(scenario, catalog_paths=catalog)
-    issuer = next((d.supplier.lower() for d in result.scenario.deals if d.warrant is not None), None)
-    if scenario_market:
-        kw, info = resolve_price_inputs(None, spot_usd=spot, as_of=as_of_n, volatility=volatility, rate=rate)
-    else:
-        kw, info = resolve_price_inputs(issuer, spot_usd=spot, as_of=as_of_n, volatility=volatility, rate=rate)
-        if info is None and as_of_n is not None and spot is None:
-            raise GigawattError(f"--as-of without --spot needs a price for {issuer or 'the issuer'} in the market file; give --spot too")
-    opts = PriceOptions(path=path, samples=samples, seed=seed, drift=drift, **kw)
-    buyer = {"rental_price_usd_per_hour": rental_price, "tokens_per_second": tokens_per_second}
-    out = analyse(result, opts, buyer=buyer, fiscal_year_start=fiscal_year_start, market_inputs=info)
-    if currency.upper() != "USD":
-        out["display_currency"] = fx
-    return out
+    for d in out.deals:
+        con.print(f"[bold]{d.name}[/]  ({d.buyer} buys from {d.supplier})")
+        w = d.warrant
+        if w:
+            t = Table(title="Warrant", show_header=False, title_justify="left")
+            t.add_column("", style="bold")
+            t.add_column("", justify="right")
+            for k, v in [
+                ("Shares / strike", f"{w.shares_total:,} at ${w.strike_usd:g}; issued {w.issued}, expires {w.expiry}"),
+                ("Stake of shares outstanding", f"{w.stake_pct_pre:.1f} % before issue, {w.stake_pct_post:.1f} % after"),
+                ("Worth at the final hurdle", fmt.usd(w.value_at_final_hurdle_usd)),
+                ("Valuation", f"{w.price_mode}, as of {w.valuation_month}, spot ${w.spot_usd:,.2f}"
+                 + (f", vol {w.volatility:.0%}" if w.volatility is not None else "")),
+                (f"Value as of {w.valuation_month} (mean)", fmt.usd(w.value_usd) + (f" ± {fmt.usd(w.value_usd_se)} (MC s.e.)" if w.value_usd_se else "")),
+                ("P10 / P50 / P90", " / ".join(fmt.usd(x) for x in (w.value_usd_p10, w.value_usd_p50, w.value_usd_p90))),
+                ("P(full vesting)", f"{w.prob_full_vest:.1%}"),
+                ("Expected vested shares", f"{w.expected_vested_shares:,.0f} ({w.expected_dilution_pct:.1f} % dilution)"),
+            ]:
+                t.add_row(k, v)
+            con.print(t)
+            tt = Table(title="Warrant tranches", title_justify="left")
+            for col in ("#", "Shares", "GW milestone", "Price hurdle", "Milestone month", "P(vest)", "Expected vest", "Terms"):
+                tt.add_column(col, justify="right")
+            for i, tr in enumerate(w.tranches):
+                tt.add_row(str(i + 1), f"{tr.shares:,}", f"{tr.gw_milestone:g} GW" + (f" ({', '.join(tr.products)})" if tr.products else ""),
+                           f"${tr.price_hurdle:,.0f}", tr.gw_milestone_month or "never", f"{tr.prob_vest:.1%}",
+                           tr.expected_vest_month or "-", "assumed" if tr.assumed else "public")
+            con.print(tt)
+            for wmsg in w.warnings:
+                _warn(wmsg)
+        sup = d.supplier_economics
+        if sup:
+            years = [y for y, v in sup.revenue_usd_by_year.items() if v]
+            t = Table(title=f"{sup.supplier}: incremental revenue and EPS ({fmt.usd(sup.revenue_usd_per_gw)} per GW, "
+                            f"{sup.gross_margin:.0%} gross margin, {sup.tax_rate:.0%} tax)", title_justify="left")
+            for col in ("Year", "Revenue", "Gross profit", "Net income", "EPS", "EPS before warrant dilution"):
+                t.add_column(col, justify="right")
+            for y in years:
+                t.add_row(y, fmt.usd(sup.revenue_usd_by_year[y]), fmt.usd(sup.gross_profit_usd_by_year[y]),
+                          fmt.usd(sup.net_income_usd_by_year[y]), f"${sup.eps_usd_by_year[y]:.2f}",
+                          f"${sup.eps_usd_by_year_before_warrant_dilution[y]:.2f}")
+            con.print(t)
+        inv = d.investment
+        if inv:
+            yrs = ", ".join(f"{y}: {fmt.usd(v)}" for y, v in inv.usd_by_year.items() if v)
+            stake = f"; {inv.stake_pct_at_valuation:.1f} % at a {fmt.usd(inv.valuation_usd)} valuation" if inv.stake_pct_at_valuation else ""
+            con.print(f"[bold]Vendor investment[/]: {fmt.usd(inv.usd_per_gw)} per GW deployed, cap {fmt.usd(inv.cap_usd)}: "
+                      f"{fmt.usd(inv.total_usd)} in total{stake} ({yrs})")
+        b = d.buyer_economics
+        parts = [f"cash paid {fmt.usd(b.cash_paid_usd)} (capex {fmt.usd(b.capex_usd)}, opex {fmt.usd(b.opex_usd)})"]
+        if b.effective_discount_pct is not None:
+            parts.append(f"warrant worth {b.effective_discount_pct:.1f} % of supplier revenue")
+        if b.tco_usd_per_accelerator_hour:
+            parts.append(f"TCO ${b.tco_usd_per_accelerator_hour:.2f}/accelerator-hour, ${b.tco_usd_per_effective_pflop_hour:.3f}/effective PFLOP-hour")
+        if b.revenue_usd_per_gw_year:
+            parts.append(f"payback {b.payback_month or 'not within the horizon'} at {fmt.usd(b.revenue_usd_per_gw_year)} revenue per GW-year")
+        con.print("[bold]Buyer[/]: " + "; ".join(parts))
+        con.print()
+    if out.note:
+        con.print(f"[yellow]note:[/] {out.note}")
+    a = out.assumptions
+    con.print("[dim]Assumptions: " + "; ".join(f"{k}: {v}" for k, v in a.items() if k != "assumed_tranches" and v) + "[/]")
+    if a["assumed_tranches"]:
+        con.print(f"[yellow]Not public, assumed:[/] {', '.join(a['assumed_tranches'])} (see the scenario's warrant note)")
 
 
 def _print_market_line(con, info: dict | None, valuation_month: str | None) -> None:
@@ -79,26 +106,26 @@ def _print_market_line(con, info: dict | None, valuation_month: str | None) -> N
         con.print(f"[yellow]note:[/] {n}")
 
 
-def print_deal_extras(out: dict, con, currency: str = "USD") -> None:
-    """The shareholder tables and the buyer's hourly economics, after the deal tables."""
+def print_deal_extras(out, con, currency: str = "USD") -> None:
+    """The shareholder tables and the buyer's hourly economics, after the deal tables (``out``: a ``DealAnalysis``)."""
     from rich.table import Table
 
-    per = out.get("display_currency", {}).get("per_usd", 1.0)
+    per = (out.display_currency or {}).get("per_usd", 1.0)
     cur = currency.upper()
-    if "value_as_of" in out:
-        _print_market_line(con, out.get("market_inputs"), out["value_as_of"])
+    if out.value_as_of is not None:
+        _print_market_line(con, out.market_inputs, out.value_as_of)
     if cur != "USD":
-        fx = out["display_currency"]
+        fx = out.display_currency
         con.print(f"Money shown in {cur} at {fx['per_usd']:,.2f} per USD ({fx['kind']}, {fx['source']}, {fx['date']})")
-    for d in out["deals"]:
-        sh = d.get("shareholder")
-        if sh and sh.get("available"):
-            t = Table(title=f"{sh['company']} ({sh['ticker']}, {sh['exchange']}): incremental P&L from {d['name']}, by fiscal year "
+    for d in out.deals:
+        sh = d.shareholder
+        if sh and sh.available:
+            t = Table(title=f"{sh.company} ({sh.ticker}, {sh.exchange}): incremental P&L from {d.name}, by fiscal year "
                             "(every ratio shown)", title_justify="left")
             for col in ("FY", "Revenue", "x gross margin", "= Gross profit", "- opex (x ratio)", "= Operating income",
                         "- tax (x rate)", "= Net income", "/ diluted shares", "= EPS added"):
                 t.add_column(col, justify="right")
-            for y in sh["years"]:
+            for y in sh.years:
                 t.add_row(y["fiscal_year"], fmt.money(y["revenue_usd"], cur, per), f"{y['gross_margin']:.0%}",
                           fmt.money(y["gross_profit_usd"], cur, per),
                           f"{fmt.money(y['opex_usd'], cur, per)} ({y['operating_expense_ratio']:.0%})",
@@ -106,40 +133,40 @@ def print_deal_extras(out: dict, con, currency: str = "USD") -> None:
                           fmt.money(y["net_income_usd"], cur, per), f"{y['diluted_shares'] / 1e6:,.0f}M",
                           fmt.per_share(y["incremental_eps_usd"], cur, per))
             con.print(t)
-            e = Table(title=f"{sh['ticker']} EPS with the deal, before and after warrant dilution (non-GAAP base)", title_justify="left")
+            e = Table(title=f"{sh.ticker} EPS with the deal, before and after warrant dilution (non-GAAP base)", title_justify="left")
             for col in ("FY", "Base EPS", "Base is", "EPS + deal", "Warrant shares (expected)", "EPS after dilution",
                         "Accretion before dilution", "Accretion after dilution", "All issuer warrants vested: EPS", "accretion"):
                 e.add_column(col, justify="right")
-            for y in sh["years"]:
+            for y in sh.years:
                 e.add_row(y["fiscal_year"], fmt.per_share(y["base_eps_usd"], cur, per), y["base_is"],
                           fmt.per_share(y["eps_with_deal_before_dilution_usd"], cur, per), f"{y['warrant_shares_expected'] / 1e6:,.1f}M",
                           fmt.per_share(y["eps_with_deal_after_dilution_usd"], cur, per), fmt.pct(y["accretion_before_dilution_pct"]),
                           fmt.pct(y["accretion_after_dilution_pct"]), fmt.per_share(y["eps_all_warrants_fully_vested_usd"], cur, per),
                           fmt.pct(y["accretion_all_warrants_fully_vested_pct"]))
             con.print(e)
-            if sh["warrant_value_per_existing_share_usd"] is not None:
-                con.print(f"Warrant value per existing {sh['ticker']} share: {fmt.per_share(sh['warrant_value_per_existing_share_usd'], cur, per)} "
-                          f"({fmt.money(sh['warrant_value_usd'], cur, per)} / {sh['shares_outstanding'] / 1e6:,.0f}M shares), value as of {sh['value_as_of']}")
-            if sh.get("investment"):
-                i = sh["investment"]
+            if sh.warrant_value_per_existing_share_usd is not None:
+                con.print(f"Warrant value per existing {sh.ticker} share: {fmt.per_share(sh.warrant_value_per_existing_share_usd, cur, per)} "
+                          f"({fmt.money(sh.warrant_value_usd, cur, per)} / {sh.shares_outstanding / 1e6:,.0f}M shares), value as of {sh.value_as_of}")
+            if sh.investment:
+                i = sh.investment
                 con.print(f"Vendor investment valued at {i['valued_at']}: {fmt.money(i['invested_usd'], cur, per)}, "
-                          f"{fmt.per_share(i['per_vendor_share_usd'], cur, per)} per {sh['ticker']} share")
-            for c in sh.get("claims", []):
+                          f"{fmt.per_share(i['per_vendor_share_usd'], cur, per)} per {sh.ticker} share")
+            for c in sh.claims or []:
                 con.print(f"{c['by']} ({c['date']}): {c['text']} [{c['source']}]. Model: accretive after dilution in "
-                          f"{sh['years_accretive_after_dilution']} of {len(sh['years'])} years.")
+                          f"{sh.years_accretive_after_dilution} of {len(sh.years)} years.")
             a = Table(title="Shareholder-view assumptions", title_justify="left")
             for col in ("Assumption", "Value", "Kind", "Source", "As of"):
                 a.add_column(col)
-            for x in sh["assumptions"]:
+            for x in sh.assumptions:
                 v = x.get("text") or (f"{x['value']:,.4g}" if isinstance(x.get("value"), float) and abs(x["value"]) < 100 else
                                       (f"{x['value']:,.0f}" if x.get("value") is not None else "unknown"))
                 a.add_row(x["what"], v, str(x.get("kind") or "-"), str(x.get("source") or "-"), str(x.get("as_of") or "-"))
             con.print(a)
-            for n in sh["notes"]:
+            for n in sh.notes:
                 con.print(f"[dim]{n}[/]")
         elif sh:
-            con.print(f"[yellow]shareholder view:[/] {sh['note']}")
-        b = d.get("buyer_hourly")
+            con.print(f"[yellow]shareholder view:[/] {sh.note}")
+        b = d.buyer_hourly
         if b:
             _print_buyer(con, b, cur, per)
         con.print()
@@ -180,29 +207,56 @@ def _print_buyer(con, b: dict, cur: str, per: float) -> None:
     con.print(f"[dim]{b['method']}[/]")
 
 
-def _print_dilution(con, sh: dict, cur: str, per: float) -> None:
+def _print_dilution(con, sh, cur: str, per: float) -> None:
     from rich.table import Table
 
-    if not sh.get("available"):
-        con.print(f"[yellow]shareholder view:[/] {sh['note']}")
+    if not sh.available:
+        con.print(f"[yellow]shareholder view:[/] {sh.note}")
         return
-    t = Table(title=f"{sh['ticker']} EPS diluted by all its warrants (expected vested shares, common price paths)", title_justify="left")
+    t = Table(title=f"{sh.ticker} EPS diluted by all its warrants (expected vested shares, common price paths)", title_justify="left")
     for col in ("FY", "Base EPS", "Base is", "Warrant shares (expected)", "EPS after dilution", "Dilution"):
         t.add_column(col, justify="right")
-    for y in sh["years"]:
+    for y in sh.years:
         t.add_row(y["fiscal_year"], fmt.per_share(y["base_eps_usd"], cur, per), y["base_is"], f"{y['warrant_shares_expected'] / 1e6:,.1f}M",
                   fmt.per_share(y["eps_after_dilution_usd"], cur, per), fmt.pct(y["dilution_pct"]))
     con.print(t)
-    con.print(f"Warrant value per existing {sh['ticker']} share: {fmt.per_share(sh['warrant_value_per_existing_share_usd'], cur, per)}, "
-              f"value as of {sh['value_as_of']}. [dim]{sh['note']}[/]")
+    con.print(f"Warrant value per existing {sh.ticker} share: {fmt.per_share(sh.warrant_value_per_existing_share_usd, cur, per)}, "
+              f"value as of {sh.value_as_of}. [dim]{sh.note}[/]")
 
 
-def print_flows(out: dict, con, currency: str = "USD") -> None:
+def print_flows(out, con, currency: str = "USD") -> None:
+    """``gigawatt flows``' tables (``out``: an ``analyses.flows.Flows``): bottom-up capex by segment, the
+    reconciled headline, vendor revenue and, with ``--companies``, listed companies."""
+    from rich.table import Table
+
+    from gigawatt.analyses.flows import GROUPS
+    from gigawatt.interfaces.cli import _warn
+
+    t = Table(title=f"Capex by segment: {fmt.usd(out.total_usd)} for {out.gw:.1f} GW (bottom-up)", title_justify="left")
+    for col in ("Segment", "Paid to", "USD", "Per GW", "Share"):
+        t.add_column(col, justify="left" if col in ("Segment", "Paid to") else "right")
+    for k, v in out.segments.items():
+        t.add_row(k.replace("_", " "), GROUPS[k], fmt.usd(v), fmt.usd(out.per_gw[k]), f"{out.shares[k]:.1%}")
+    con.print(t)
+    con.print("Accelerator residual of systems, bottom-up (vendor revenue: see the reconciled table): "
+              + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out.accelerator_vendors.items()))
+    con.print(f"Memory makers (HBM, {out.hbm_maker_shares_year} shares): " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out.hbm_makers.items()))
+    opex_labels = {"energy_usd (utilities)": "energy (utilities)", "maintenance_usd (operators)": "maintenance (operators)"}
+    con.print("Opex over the horizon: " + ", ".join(f"{opex_labels.get(k, k)} {fmt.usd(v)}" for k, v in out.opex_over_horizon.items())
+              + f"; hardware refresh capex {fmt.usd(out.capex_refresh_over_horizon_usd)}")
+    for w in out.warnings:
+        _warn(w)
+    _print_reconciled(out, con, currency)
+    if out.companies is not None:
+        print_companies(out.companies, con, currency, out.per_usd)
+
+
+def _print_reconciled(out, con, currency: str = "USD") -> None:
     """The reconciled headline table and vendor revenue (after the bottom-up segment table)."""
     from rich.table import Table
 
-    per = out.get("display_currency", {}).get("per_usd", 1.0)
-    h = out["headline"]
+    per = out.per_usd
+    h = out.headline
     t = Table(title=f"The headline {fmt.money(h['total_usd'], currency, per)} reconciled (top-down; lines sum to it to the dollar)",
               title_justify="left")
     for col in ("Line", "Paid to", "Amount", "Per GW", "Share"):
@@ -213,7 +267,7 @@ def print_flows(out: dict, con, currency: str = "USD") -> None:
     t.add_row("[bold]Sum[/]", "", fmt.money(h["sum_of_lines_usd"], currency, per), "", "")
     con.print(t)
     con.print(f"[dim]TSMC logic wafers: unknown as of {h['tsmc_logic_wafers']['unknown_as_of']} ({h['tsmc_logic_wafers']['note']})[/]")
-    for v, r in out["vendor_revenue"].items():
+    for v, r in out.vendor_revenue.items():
         o = r["of_which"]
         years = ", ".join(f"{y}: {fmt.money(x, currency, per)}" for y, x in r["revenue_usd_by_year"].items())
         con.print(f"[bold]{v}[/] revenue {fmt.money(r['revenue_usd'], currency, per)} ({fmt.money(r['revenue_usd_per_gw'], currency, per)} per GW; "
@@ -222,16 +276,16 @@ def print_flows(out: dict, con, currency: str = "USD") -> None:
                   f"{fmt.money(o['stated_above_content_usd'], currency, per)}. By year of delivery: {years}")
 
 
-def print_companies(out: dict, con, currency: str = "USD") -> None:
+def print_companies(out, con, currency: str = "USD", per: float = 1.0) -> None:
+    """``flows --companies``' table (``out``: an ``analyses.flows.CompanyExposure``; ``per``: units of ``currency`` per USD)."""
     from rich.table import Table
 
-    per = out.get("display_currency", {}).get("per_usd", 1.0)
-    years = sorted({y for c in out["companies"] for y in c.get("revenue_usd_by_year", {})})
+    years = sorted({y for c in out.companies for y in c.get("revenue_usd_by_year", {})})
     t = Table(title="Listed companies: revenue from this scenario = segment spend x sourced share"
-                    + (" (Tokyo-listed only)" if out["japan_only"] else ""), title_justify="left")
+                    + (" (Tokyo-listed only)" if out.japan_only else ""), title_justify="left")
     for col in ("Company", "Ticker", "Exchange", "Segment", "Share (kind, date, source)", "Revenue", *years):
         t.add_column(col, justify="left" if col in ("Company", "Ticker", "Exchange", "Segment", "Share (kind, date, source)") else "right")
-    for c in out["companies"]:
+    for c in out.companies:
         sh = c["share"]
         share_text = sh.get("text") or (f"{sh['value']:.0%} ({sh.get('kind')}, {sh.get('as_of')}, {sh.get('source')})")
         if c.get("of_segment"):
@@ -240,71 +294,66 @@ def print_companies(out: dict, con, currency: str = "USD") -> None:
         t.add_row(c["name"], c["ticker"], c["exchange"], c["segment"], share_text, rev,
                   *[fmt.money(c["revenue_usd_by_year"].get(y), currency, per) if c.get("revenue_usd_by_year", {}).get(y) else "-" for y in years])
     con.print(t)
-    con.print(f"[dim]{out['method']}; companies checked {out['checked']}[/]")
+    con.print(f"[dim]{out.method}; companies checked {out.checked}[/]")
 
 
-def _floats(text: str, option: str) -> list[float]:
-    try:
-        out = [float(x) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise GigawattError(f"{option}: write numbers separated by commas, e.g. '0,3,6'") from None
-    if not out or any(x != x or x in (float("inf"), float("-inf")) for x in out):
-        raise GigawattError(f"{option}: give finite numbers separated by commas")
-    return out
-
-
-def sensitivity_deal_command(scenario: str, metric: str, *, spot=None, as_of=None, volatility=None, rate=None, samples=4000, seed=0,
-                             grid=False, grid_spots=None, grid_slips="0,3,6,9,12", catalog=None) -> dict:
-    """``gigawatt sensitivity --metric warrant_value``: a deal-metric tornado and, with ``grid``, price x slip."""
-    from gigawatt.analyses.api import evaluate
-    from gigawatt.analyses.deals import PriceOptions
-    from gigawatt.ledger.market import parse_as_of, resolve_price_inputs
-    from gigawatt.analyses.sensitivity import deal_tornado, price_slip_grid
-
-    result = evaluate(scenario, catalog_paths=catalog)
-    issuer = next((d.supplier.lower() for d in result.scenario.deals if d.warrant is not None), None)
-    kw, info = resolve_price_inputs(issuer, spot_usd=spot, as_of=parse_as_of(as_of), volatility=volatility, rate=rate)
-    opts = PriceOptions(samples=samples, seed=seed, **kw)
-    out = {"metric": metric, "market_inputs": info, "tornado": deal_tornado(result, opts)}
-    out["value_as_of"] = kw["as_of"] or next(d.warrant.underlying.as_of for d in result.scenario.deals if d.warrant is not None)
-    if grid:
-        s0 = kw["spot_usd"] or next(d.warrant.underlying.spot_usd for d in result.scenario.deals if d.warrant is not None)
-        spots = _floats(grid_spots, "--grid-spots") if grid_spots else [round(s0 * f, 2) for f in (0.5, 0.75, 1.0, 1.25, 1.5)]
-        slips = [int(x) for x in _floats(grid_slips, "--grid-slips")]
-        if any(s < 0 or s > 120 for s in slips):
-            raise GigawattError("--grid-slips: months of slip must be from 0 to 120")
-        if any(p <= 0 for p in spots):
-            raise GigawattError("--grid-spots: share prices must be positive")
-        out["grid"] = price_slip_grid(result, opts, spots, slips, metric)
-    return out
-
-
-def print_sensitivity_deal(out: dict, con) -> None:
+def print_sensitivity_deal(out, con) -> None:
+    """``sensitivity --metric warrant_value``'s tables (``out``: an ``analyses.sensitivity.DealSensitivity``)."""
     from rich.table import Table
 
-    m = out["metric"]
-    tor = out["tornado"]["tornado"][m]
+    m = out.metric
+    tor = out.tornado.tornado[m]
     show = fmt.usd if m.endswith("usd") else (lambda x: f"{x:,.2f} %")
-    _print_market_line(con, out.get("market_inputs"), out.get("value_as_of"))
-    t = Table(title=f"Tornado: {out['tornado']['metrics'][m]}, base {show(tor['base'])} (each input alone at its P10 and P90)",
+    _print_market_line(con, out.market_inputs, out.value_as_of)
+    t = Table(title=f"Tornado: {out.tornado.metrics[m]}, base {show(tor.base)} (each input alone at its P10 and P90)",
               title_justify="left")
     for col in ("Input", "P10 -> P90 input", "Output at P10", "Output at P90", "Swing"):
         t.add_column(col, justify="left" if col == "Input" else "right")
-    for b in tor["bars"]:
-        t.add_row(b["variable"], f"{b['low_input']:,.3g} -> {b['high_input']:,.3g}", show(b["output_at_low"]), show(b["output_at_high"]),
-                  show(b["swing"]))
+    for b in tor.bars:
+        t.add_row(b.variable, f"{b.low_input:,.3g} -> {b.high_input:,.3g}", show(b.output_at_low), show(b.output_at_high), show(b.swing))
     con.print(t)
-    g = out.get("grid")
+    g = out.grid
     if g:
-        gt = Table(title=f"{g['label']}: share price (rows) x months of delivery slip (columns), value as of {g['valuation_month']}",
+        gt = Table(title=f"{g.label}: share price (rows) x months of delivery slip (columns), value as of {g.valuation_month}",
                    title_justify="left")
         gt.add_column("Share price", justify="right")
-        for s in g["slip_months"]:
+        for s in g.slip_months:
             gt.add_column(f"+{s} months", justify="right")
-        for p, row in zip(g["spots_usd"], g["values"]):
+        for p, row in zip(g.spots_usd, g.values):
             gt.add_row(f"${p:,.2f}", *[show(v) for v in row])
         con.print(gt)
-    con.print(f"[dim]{out['tornado']['note']}. Sobol indices for deal metrics are not computed (engine metrics only).[/]")
+    con.print(f"[dim]{out.tornado.note}. Sobol indices for deal metrics are not computed (engine metrics only).[/]")
+
+
+def print_sensitivity(out, metric: str, con) -> None:
+    """``gigawatt sensitivity``'s tables for an engine metric (``out``: an ``analyses.sensitivity.Sensitivity``)."""
+    from rich.table import Table
+
+    from gigawatt.analyses.sensitivity import METRICS
+
+    tor = out.tornado.tornado[metric]
+    show = fmt.usd if metric.endswith("usd") else (lambda x: f"{x:,.1f}")
+    t = Table(title=f"Tornado: {METRICS[metric]}, base {show(tor.base)} (each input alone at its P10 and P90)", title_justify="left")
+    for col in ("Input", "P10 -> P90 input", "Output at P10", "Output at P90", "Swing"):
+        t.add_column(col, justify="left" if col == "Input" else "right")
+    for b in tor.bars:
+        t.add_row(b.variable, f"{b.low_input:,.3g} -> {b.high_input:,.3g}", show(b.output_at_low), show(b.output_at_high), show(b.swing))
+    con.print(t)
+    so = out.sobol
+    if so is not None:
+        st = Table(title=f"Sobol indices for {metric} ({so.evaluations:,} evaluations; inputs independent)", title_justify="left")
+        for col in ("Input", "First order S1", "Total ST"):
+            st.add_column(col, justify="left" if col == "Input" else "right")
+        for name, v in sorted(so.indices[metric].items(), key=lambda kv: -kv[1].ST):
+            st.add_row(name, f"{v.S1:.3f} ± {v.S1_conf:.3f}", f"{v.ST:.3f} ± {v.ST_conf:.3f}")
+        con.print(st)
+        if so.skipped_per_tranche_variables:
+            con.print(f"[yellow]not in the Sobol table:[/] per-tranche variables {', '.join(so.skipped_per_tranche_variables)} "
+                      "(their tranches draw independently; the tornado moves them together)")
+    skipped = out.tornado.skipped_deal_variables
+    if skipped:
+        con.print(f"[dim]Deal-only variables ({', '.join(skipped)}) do not change these engine metrics; "
+                  "see `gigawatt mc` for their effect on the warrant.[/]")
 
 
 def apply_market(result, *, spot=None, as_of=None, volatility=None, rate=None):

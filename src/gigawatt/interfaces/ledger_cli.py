@@ -449,61 +449,37 @@ def scenario_yaml(as_of=None, buyer=None, seller=None, vendor=None, status=None,
     return "\n".join(head) + "\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=120)
 
 
-def all_warrants(issuer: str, opts, as_of: str | None = None, as_json: bool = False, ledger=None, catalog=None) -> dict:
-    """``gigawatt deal ISSUER --all-warrants``: every ledger warrant on one issuer, valued together."""
-    from gigawatt.catalog import load_catalog
-    from gigawatt.analyses.deals import joint_warrants
-    from gigawatt.ledger import load_ledger
-    from gigawatt.analyses.world import build, evaluate
-
-    cat, led = load_catalog(catalog), load_ledger(ledger)
-    led.underlying(issuer.lower())  # a clear error for an unknown issuer
-    views = [v for v in led.view(as_of) if v.terms.get("warrant") is not None and v.terms["warrant"].issuer == issuer.lower()]
-    if not views:
-        raise GigawattError(f"no deal in the ledger has a warrant on {issuer!r}")
-    wi = build(led, cat, views, as_of)
-    result = evaluate(wi, cat)
-    out = joint_warrants(result, opts)
-    out["issuer"] = issuer.lower()
-    out["deals"] = [v.id for v in views]
-    out["as_of"] = as_of or "today"
-    out["tranche_structure"] = {v.id: v.terms["warrant"].tranches_note.strip() for v in views}
-    if as_json:
-        _print_json(out)
-        return out
-    _warrant_tables(out)
-    return out
-
-
-def _warrant_tables(out: dict) -> None:
+def print_warrants(out, con) -> None:
+    """``gigawatt deal ISSUER --all-warrants``: the joint valuation's tables (``out``: an ``analyses.deals.IssuerWarrants``)."""
     from rich.table import Table
 
     from gigawatt.core import fmt
-    con = _console()
-    con.print(f"[bold]All {out['issuer'].upper()} warrants in the ledger[/] ({', '.join(out['deals'])}), valued together: {out['price_mode']}, "
-              f"as of {out['valuation_month']}, spot ${out['issuer_spot_usd']:,.2f}"
-              + (f", vol {out['volatility']:.0%}" if out["volatility"] is not None else ""))
+
+    j = out.joint
+    con.print(f"[bold]All {out.issuer.upper()} warrants in the ledger[/] ({', '.join(out.deals)}), valued together: {j.price_mode}, "
+              f"as of {j.valuation_month}, spot ${j.issuer_spot_usd:,.2f}"
+              + (f", vol {j.volatility:.0%}" if j.volatility is not None else ""))
     t = Table(show_header=False, title_justify="left")
     t.add_column("", style="bold")
     t.add_column("", justify="right")
     for k, v in [
-        ("Shares under all warrants", f"{out['shares_total']:,}"),
-        ("Stake of shares outstanding", f"{out['stake_pct_pre']:.1f} % of {out['shares_outstanding'] / 1e6:,.0f}M before issue, "
-                                        f"{out['stake_pct_post']:.1f} % after"),
-        ("Joint value today (mean)", fmt.usd(out["value_usd"])),
-        ("P10 / P50 / P90", " / ".join(fmt.usd(out[k]) for k in ("value_usd_p10", "value_usd_p50", "value_usd_p90"))),
-        ("Expected vested shares", f"{out['expected_vested_shares']:,.0f} (P10 {out['vested_shares_p10']:,.0f}, P90 {out['vested_shares_p90']:,.0f})"),
-        ("Expected dilution", f"{out['expected_dilution_pct']:.1f} %"),
-        ("P(every warrant fully vests)", f"{out['prob_all_fully_vest']:.1%}"),
+        ("Shares under all warrants", f"{j.shares_total:,}"),
+        ("Stake of shares outstanding", f"{j.stake_pct_pre:.1f} % of {j.shares_outstanding / 1e6:,.0f}M before issue, "
+                                        f"{j.stake_pct_post:.1f} % after"),
+        ("Joint value today (mean)", fmt.usd(j.value_usd)),
+        ("P10 / P50 / P90", " / ".join(fmt.usd(x) for x in (j.value_usd_p10, j.value_usd_p50, j.value_usd_p90))),
+        ("Expected vested shares", f"{j.expected_vested_shares:,.0f} (P10 {j.vested_shares_p10:,.0f}, P90 {j.vested_shares_p90:,.0f})"),
+        ("Expected dilution", f"{j.expected_dilution_pct:.1f} %"),
+        ("P(every warrant fully vests)", f"{j.prob_all_fully_vest:.1%}"),
     ]:
         t.add_row(k, v)
     con.print(t)
     wt = Table(title="Each warrant (common price paths)", title_justify="left")
     for col in ("Deal", "Shares", "Issued / expiry", "Value (mean)", "P(full vest)", "Expected vested shares", "P(vest) by tranche"):
         wt.add_column(col)
-    for w in out["warrants"]:
+    for w in j.warrants:
         wt.add_row(w["deal"], f"{w['shares']:,}", f"{w['issued']} / {w['expiry']}", fmt.usd(w["value_usd"]), f"{w['prob_full_vest']:.1%}",
                    f"{w['expected_vested_shares']:,.0f}", " ".join(f"{p:.0%}" for p in w["prob_vest_by_tranche"]))
     con.print(wt)
-    for deal_id, note in out["tranche_structure"].items():
+    for deal_id, note in out.tranche_structure.items():
         con.print(f"[dim]{deal_id}: {note}[/]")

@@ -474,7 +474,7 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
 
         result = evaluate(scenario)
         ctx = Context(result, text, lang=lang)
-        ctx.flows = flows(result)
+        ctx.flows = flows(result).to_dict()
         sections = [capacity(ctx), capex(ctx), energy(ctx)]
         head = headline(ctx)
         charts, hidden = prune_charts([{"id": c.id, **figure(c)} for s in sections for c in s.charts],
@@ -592,7 +592,8 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             cancelled()
             out = analyse(result, PriceOptions(samples=body.samples, seed=body.seed, **kw), market_inputs=info)
             cancelled()
-            return check_finite({**deal_view(out, lang), "analysis": out})
+            analysis = out.to_dict()  # a typed result (analyses.records) as its JSON
+            return check_finite({**deal_view(analysis, lang), "analysis": analysis})
 
         return await heavy.run(request, job)
 
@@ -606,8 +607,8 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
 
         lang = body.lang or lang or "en"
         result = evaluate(scenario_of(body)[0])
-        rep = supply_report(result, body.case, body.share)
-        slips = constrained(result, body.case, body.share)[1] if body.constrained else None
+        rep = supply_report(result, body.case, body.share).to_dict()
+        slips = [s.to_dict() for s in constrained(result, body.case, body.share)[1]] if body.constrained else None
         return check_finite(supply_view(rep, slips, lang))
 
     @app.post("/api/mc", responses=_responses(404, 503, 504))

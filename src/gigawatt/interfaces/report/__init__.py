@@ -83,10 +83,10 @@ class Context:
 
             ctx.fx = fx_per_usd(ctx.currency)
             ctx.per_usd = float(ctx.fx["per_usd"])
-        ctx.flows = flows(result)
-        ctx.supply = supply_report(result)
+        ctx.flows = flows(result).to_dict()
+        ctx.supply = supply_report(result).to_dict()
         if any(d.warrant or d.investment or d.supplier_terms for d in result.scenario.deals):
-            ctx.deal = analyse(result, PriceOptions(samples=20_000, seed=seed))
+            ctx.deal = analyse(result, PriceOptions(samples=20_000, seed=seed)).to_dict()
         if samples and result.scenario.uncertainty:
             from gigawatt.engine.mc import simulate
 
@@ -95,7 +95,7 @@ class Context:
             from gigawatt.analyses.sensitivity import tornado
 
             try:
-                ctx.sensitivity = tornado(result)
+                ctx.sensitivity = tornado(result).to_dict()
             except Exception:  # noqa: BLE001 - a scenario whose variables cannot be tornadoed: the section is left out
                 ctx.sensitivity = None
         return ctx
