@@ -595,3 +595,140 @@ def test_tabs_by_keyboard_labels_and_contrast(browser, server):
     assert not low, low
     assert page.evaluate("window.__csp") == [] and page.errors == []
     context.close()
+
+
+def _fx():
+    from gigawatt.ledger.market import fx_per_usd
+
+    return fx_per_usd("JPY")
+
+
+def test_currency_switch(browser, server, tmp_path):
+    """USD / JPY next to the language switch: the API converts at the market file's dated rate, which the page states;
+    the headline, the per-tranche figures, the deal, Monte Carlo and world tables follow; back to dollars from the switch."""
+    fx = _fx()
+    rate = float(fx["per_usd"])
+    context = browser.new_context(viewport=LAPTOP)
+    page = _strict_page(context)
+    requests = _api_requests(page)
+    page.goto(server)
+    page.wait_for_function(HEADLINE_6GW)
+    usd = page.text_content("#headline-capex-top-down")
+    assert usd == "$300.0B" and page.text_content("#fx-note") == ""
+    page.select_option("#currency-select", "JPY")
+    page.wait_for_function("() => document.getElementById('headline-capex-top-down').textContent.startsWith('¥')")
+    # $300B at the dated rate, written as the report writes yen (¥47.0T at 156.7).
+    assert page.text_content("#headline-capex-top-down") == f"¥{300e9 * rate / 1e12:,.1f}T"
+    assert page.text_content("#headline-facility-gw") == "6.00 GW"  # no currency, unchanged
+    note = page.text_content("#fx-note")
+    assert f"{rate:,.2f} JPY per USD" in note and str(fx["date"]) in note
+    assert all(t.startswith("¥") for t in page.locator("#tranche-figures-table td:nth-child(4)").all_text_contents())
+    page.wait_for_selector("#chart-capex_segments .main-svg")
+    assert "¥" in page.text_content("#chart-capex_segments .ytitle")  # the money axis in yen
+    page.click("#deal-tab")
+    page.wait_for_selector("#deal0-tranches")
+    hurdles = [r[3] for r in _cells(page, "#deal0-tranches")[1:]]
+    assert hurdles[0] == f"¥{200 * rate:,.0f}" and all(h.startswith("¥") for h in hurdles)
+    assert not any("$" in c for r in _cells(page, "#deal0-shareholder") for c in r)
+    page.click("#world-tab")
+    page.wait_for_function("() => document.querySelectorAll('#world-deals tr').length > 1")
+    capex = next(v for k, v in _cells(page, "#world-summary") if k.startswith("Capex"))
+    assert capex.count("¥") == 2 and "$" not in capex
+    page.click("#mc-tab")
+    page.fill("#mc-samples", "500")
+    page.click("#mc-btn")
+    page.wait_for_selector("#mc-percentiles")
+    capex_row = next(r for r in _cells(page, "#mc-percentiles") if r[0] == "Capex (bottom-up)")
+    assert all(c.startswith("¥") for c in capex_row[1:])
+    _shot(page, tmp_path, "currency-jpy.png")
+    assert all("currency=JPY" in u for u, _ in requests[-4:])
+    # The choice lasts for the session; dollars again from the switch.
+    page.click("#scenario-tab")
+    page.select_option("#currency-select", "USD")
+    page.wait_for_function("() => document.getElementById('headline-capex-top-down').textContent === '$300.0B'")
+    assert page.text_content("#fx-note") == ""
+    assert page.evaluate("window.__csp") == [] and page.errors == [] and page.dialogs == []
+    context.close()
+
+
+def test_japanese_world_table_has_japanese_status_and_kind(browser, server):
+    import gigawatt.core.i18n as i18n
+    from gigawatt.interfaces.report.world import STATUS_SHORT
+    from gigawatt.ledger.schema import KIND_LABELS, STATUSES
+
+    context = browser.new_context(viewport=LAPTOP)
+    page = _strict_page(context)
+    page.goto(server)
+    page.wait_for_function(HEADLINE_6GW)
+    page.select_option("#lang-select", "ja")
+    page.wait_for_function("() => document.getElementById('scenario-tab').textContent === '計画'")
+    page.click("#world-tab")
+    page.wait_for_function("() => document.querySelectorAll('#world-deals tr').length > 10 && "
+                           "document.querySelector('#world-deals th').textContent === '案件'")
+    rows = _cells(page, "#world-deals")
+    assert rows[0][3:6] == ["種類", "ステータス", "ウェイト"]
+    statuses = {i18n.word("status", s, "ja") for s in STATUSES}
+    kinds = {i18n.word("kind", k, "ja") for k in KIND_LABELS}
+    assert {r[4] for r in rows[1:]} <= statuses and {r[3] for r in rows[1:]} <= kinds
+    english = set(STATUS_SHORT.values()) | set(KIND_LABELS.values())
+    assert not english & {c for r in rows for c in r}
+    summary = dict(_cells(page, "#world-summary"))
+    assert summary["基準日"] == "本日（台帳の全イベント）" and "left out" not in str(summary)
+    assert page.text_content("#world-title").startswith("世界全体")
+    legend = page.locator("#chart-world_gw_by_vendor .legendtext").all_text_contents()
+    assert "AMD" in legend and "amd" not in legend
+    assert page.evaluate("window.__csp") == [] and page.errors == []
+    context.close()
+
+
+def test_explain_panel_by_keyboard_in_english_and_japanese(browser, server, tmp_path):
+    """A headline number or a tranche figure is a button: Enter opens the chain behind it (its formula, the values it is
+    built from, the scenario line or catalog fact behind each input), a tranche can be picked, Escape closes and focus returns."""
+    context = browser.new_context(viewport=LAPTOP)
+    page = _strict_page(context)
+    page.goto(server)
+    page.wait_for_function(HEADLINE_6GW)
+    assert page.is_hidden("#explain-panel")
+    button = page.locator("#headline-it-gw button.explain-btn")
+    assert button.get_attribute("aria-expanded") == "false"
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelectorAll('#explain-lines li').length > 3")
+    assert page.is_visible("#explain-panel") and button.get_attribute("aria-expanded") == "true"
+    assert page.evaluate("document.activeElement.id") == "explain-title"
+    title = page.text_content("#explain-title")
+    assert title.startswith("Where IT GW comes from: tranche 1")
+    lines = page.locator("#explain-lines li").all_text_contents()
+    assert lines[0].startswith("IT GW = 0.83 GW") and "stated GW (IT basis) or stated GW / PUE" in lines[0]
+    assert any(t.startswith("PUE = 1.2") for t in lines)
+    assert any(t.startswith("from line ") and "deals[0].tranches[0].gw = 1" in t for t in lines)  # the YAML line of the stated GW
+    assert any(t.startswith("from catalog: site class hyperscale-liquid, PUE (default) = 1.2 (") and "source: " in t
+               for t in lines)  # the catalog fact behind the PUE, with its kind, date and source
+    assert not any(re.search(r"\de[+-]?\d", t) or re.search(r"\b[a-z]+_[a-z_]+ =", t) for t in lines)
+    # Another tranche from the panel's choice.
+    page.select_option("#explain-tranche", "1")
+    page.wait_for_function("() => document.getElementById('explain-title').textContent.includes('tranche 2')")
+    assert page.locator("#explain-lines li").first.text_content().startswith("IT GW = 1.67 GW")
+    page.keyboard.press("Escape")
+    assert page.is_hidden("#explain-panel") and page.evaluate("document.activeElement.closest('#headline-it-gw') !== null")
+    # A tranche's capex, in Japanese and yen: the chain's money in yen, labels and formulas in Japanese.
+    page.select_option("#lang-select", "ja")
+    page.wait_for_function("() => document.getElementById('scenario-tab').textContent === '計画'")
+    page.select_option("#currency-select", "JPY")
+    page.wait_for_function("() => document.getElementById('headline-capex-bottom-up').textContent.endsWith('兆円')")
+    cell = page.locator("#tranche-figures-table tbody tr:nth-child(2) td:nth-child(4) button")
+    cell.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.getElementById('explain-title').textContent.includes('トランシェ2') && "
+                           "document.querySelectorAll('#explain-lines li').length > 10")
+    lines = page.locator("#explain-lines li").all_text_contents()
+    assert lines[0].startswith("設備投資（ボトムアップ） = " + cell.text_content())
+    assert "（システム＋ネットワーク＋施設）" in lines[0]
+    assert any("行目" in t for t in lines) and any(t.startswith("出所：カタログ") for t in lines)
+    assert not any(t.startswith("from ") or "see above" in t or "the scenario" in t for t in lines)
+    page.locator("#explain-panel").screenshot(path=str(tmp_path / "explain-ja-jpy.png"))
+    _shot(page, tmp_path, "explain-ja-jpy-page.png")
+    page.click("#explain-close")
+    assert page.is_hidden("#explain-panel")
+    assert page.evaluate("window.__csp") == [] and page.errors == [] and page.dialogs == []
+    context.close()

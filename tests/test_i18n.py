@@ -25,7 +25,10 @@ def test_every_registry_row_has_a_japanese_label(role):
 def test_no_label_for_a_parameter_the_registry_lacks():
     from gigawatt.core.registry import params
 
-    assert set(i18n.labels_ja()) <= set(params())
+    registry_rows = {k for k in i18n.labels_ja() if k[0] not in i18n.WORD_ROLES}
+    assert registry_rows and registry_rows <= set(params())
+    formulas = {(role[len("formula_"):], name) for role, name in i18n.labels_ja() if role.startswith("formula_")}
+    assert formulas and formulas <= set(params())
 
 
 def test_label_picks_the_role_and_language():
@@ -83,3 +86,107 @@ def test_t_fills_fields_and_falls_back():
     assert i18n.t("no.such.key", "ja") == "no.such.key"
     with pytest.raises(Exception, match="language must be one of"):
         i18n.check_lang("de")
+
+
+# -- words that are not registry labels: the ledger's statuses and kinds, built-in scenario titles ----------------
+
+def test_every_ledger_status_kind_and_event_has_a_japanese_word():
+    from gigawatt.ledger.schema import EVENT_STATUS, KIND_LABELS, STATUSES
+
+    for role, keys in (("status", STATUSES), ("kind", KIND_LABELS), ("event", EVENT_STATUS)):
+        for key in keys:
+            ja = i18n.word(role, key, "ja")
+            assert JAPANESE.search(ja) and ja != key, (role, key, ja)
+    assert i18n.word("status", "loi", "en", "letter of intent") == "letter of intent"  # English: the caller's label
+    assert i18n.word("kind", "no-such-kind", "ja") == "no such kind"  # unknown: the key as words, never a crash
+
+
+def _world_out():
+    from gigawatt.interfaces.ledger_cli import world_data
+
+    return world_data(supply=True)
+
+
+@pytest.fixture(scope="module")
+def world_out():
+    return _world_out()
+
+
+def test_world_table_in_japanese_has_no_english_status_or_kind(world_out):
+    from gigawatt.interfaces.report.world import STATUS_SHORT, deal_rows, page, section, summary_rows
+    from gigawatt.ledger.schema import KIND_LABELS
+
+    english = set(STATUS_SHORT.values()) | set(KIND_LABELS.values())
+    rows = deal_rows(world_out, "ja")
+    assert len(rows) == len(world_out["deals"]) > 10
+    for row, deal in zip(rows, world_out["deals"]):
+        assert row[3] == i18n.word("kind", deal["kind"], "ja") and row[4] == i18n.word("status", deal["status"], "ja")
+        assert row[3] not in english and row[4] not in english and JAPANESE.search(row[3] + row[4])
+        assert not row[10] or JAPANESE.search(row[10])  # a reason, where there is one, in Japanese
+    # The English table keeps the English words (the Japanese ones are not leaking either way).
+    en = deal_rows(world_out, "en")
+    assert {r[4] for r in en} <= set(STATUS_SHORT.values()) and not any(JAPANESE.search(r[3] + r[4]) for r in en)
+    sec = section(world_out, "ja", "JPY", 150.0)
+    assert JAPANESE.search(sec.title) and all(JAPANESE.search(tb.title) for tb in sec.tables)
+    assert all(JAPANESE.search(c) for tb in sec.tables for c in tb.columns if c)
+    summary = dict(summary_rows(world_out, "ja", "JPY", 150.0))
+    assert summary["基準日"] == "本日（台帳の全イベント）" and summary["設備投資（ボトムアップ／トップダウン）"].endswith("兆円")
+    assert "today" not in str(summary) and "left out" not in str(summary)
+
+
+def test_world_page_in_japanese_and_yen(world_out, monkeypatch):
+    from gigawatt.interfaces.report import world
+
+    monkeypatch.setattr("gigawatt.interfaces.ledger_cli.world_data", lambda **kw: world_out)
+    out = world.page(None, "ja", "JPY", 150.0)
+    assert out["title"].startswith("世界全体") and out["deals"]["columns"][4] == "ステータス"
+    assert {r[4] for r in out["deals"]["rows"]} <= {i18n.word("status", s, "ja") for s in world.STATUS_SHORT}
+    assert all(JAPANESE.search(n) for n in out["notes"][:6])  # the generated notes (a deal's own note may stay as written)
+    names = [t["name"] for t in out["charts"][1]["data"]]
+    assert "AMD" in names and "amd" not in names  # vendor names, not ids
+
+
+def test_builtin_scenarios_have_japanese_titles_and_a_users_own_title_stays():
+    import yaml
+
+    import gigawatt
+    from gigawatt.interfaces.dashboard import scenario_text_in
+    from gigawatt.scenario.spec import BUILTIN_DIR, builtin_names, load_text
+
+    for name in builtin_names():
+        sc = gigawatt.evaluate(name).scenario
+        for field in ("title", "description"):
+            ja = scenario_text_in(sc, field, "ja")
+            assert JAPANESE.search(ja), (name, field)
+            assert scenario_text_in(sc, field, "en") == (getattr(sc, field) or "")
+    # An edited built-in (a user's own title) keeps its title in Japanese output; its unchanged description is translated.
+    data = yaml.safe_load((BUILTIN_DIR / "openai-amd.yaml").read_text(encoding="utf-8"))
+    data["title"] = "My AMD plan"
+    mine = load_text(yaml.safe_dump(data, sort_keys=False), "mine")[0]
+    assert scenario_text_in(mine, "title", "ja") == "My AMD plan"
+    assert scenario_text_in(mine, "description", "ja") == i18n.builtin_scenario_text("openai-amd", "description", "ja")
+    data["name"] = "my-plan"  # not a built-in's name: its own title and description, whatever they say
+    other = load_text(yaml.safe_dump(data, sort_keys=False), "other")[0]
+    assert scenario_text_in(other, "title", "ja") == "My AMD plan"
+    assert scenario_text_in(other, "description", "ja") == other.description and not JAPANESE.search(other.description)
+
+
+def test_explain_view_in_japanese_and_yen():
+    import gigawatt
+    from gigawatt.analyses.explain import explain
+    from gigawatt.interfaces.dashboard import explain_view
+
+    r = gigawatt.evaluate("openai-amd")
+    fx = {"currency": "JPY", "per_usd": 150.0, "date": "2026-02-06", "source": "test", "kind": "measured"}
+    v = explain_view(explain(r, "capex_usd", 1, "nameplate"), "ja", fx, r.inputs.month0)
+    assert v["title"].startswith("設備投資（ボトムアップ）の出所：トランシェ2")
+    steps = [line for line in v["lines"] if line["kind"] == "step"]
+    assert steps[0]["value"] == i18n.money(float(r.nameplate["capex_usd"][0, 1]), "ja", "JPY", 150.0)
+    for line in steps:
+        assert JAPANESE.search(line["label"]) or re.fullmatch(r"[A-Z0-9 ]+", line["label"]), line
+        assert not line["formula"] or JAPANESE.search(line["formula"]) or re.fullmatch(r"[A-Z ×0-9]+", line["formula"]), line
+        assert "e+" not in line["value"] and "_" not in line["label"]
+    origins = [line["text"] for line in v["lines"] if "text" in line]
+    assert any("行目" in t for t in origins) and all(not t.startswith("from ") for t in origins)
+    en = explain_view(explain(r, "gw_it", 0, "nameplate"), "en", None, r.inputs.month0)
+    assert en["lines"][0]["label"] == "IT GW" and any("line" in line.get("text", "") for line in en["lines"])

@@ -236,3 +236,152 @@ def test_portfolio_workbook_has_a_series_per_vendor(tmp_path):
     got = _recompute(path)
     for name, value in engine_figures(result).items():
         assert got[name] == pytest.approx(value, rel=REL), name
+
+
+# -- a workbook in yen (`report --xlsx --currency JPY`) -------------------------------------------
+
+def _build_jpy(tmp_path, lang="en", samples=300, file="jpy.xlsx"):
+    result = gigawatt.evaluate("openai-amd")
+    text = scenario_text("openai-amd")
+    path = tmp_path / file
+    write(result, path, text, ctx=Context.build(result, text, samples, 0, lang=lang, currency="JPY"), lang=lang)
+    return result, path
+
+
+@pytest.fixture(scope="module")
+def amd_jpy(tmp_path_factory):
+    return _build_jpy(tmp_path_factory.mktemp("xlsx_jpy"))
+
+
+def _rate() -> dict:
+    from gigawatt.ledger.market import fx_per_usd
+
+    return fx_per_usd("JPY")
+
+
+def test_jpy_drivers_formulas_recompute_in_yen(amd_jpy):
+    """The money inputs are in yen, so the live formulas give yen: money totals = the engine's dollars x the
+    dated rate; GW, accelerators, TWh, shares and the ratio are unchanged."""
+    result, path = amd_jpy
+    rate = float(_rate()["per_usd"])
+    assert rate > 100  # yen per dollar, not dollars per yen
+    got = _recompute(path)
+    usd = engine_figures(result)
+    money = {"total_capex_systems", "total_capex_network", "total_capex_facility", "total_capex_bottom_up", "total_capex_top_down",
+             "total_energy_cost_per_year", "warrant1_intrinsic", "warrant1_vested_value"}
+    for name, value in usd.items():
+        want = value * rate if name in money else value
+        assert got[name] == pytest.approx(want, rel=REL), name
+    assert got["total_capex_top_down"] == pytest.approx(300e9 * rate) and got["total_gw"] == pytest.approx(6.0)
+    # Flexing the share price in yen moves the intrinsic value in yen (strike 1 cent, converted too).
+    names = _names(path)
+    wb = openpyxl.load_workbook(path)
+    ref = names["share_price"].split("!")[1].replace("$", "")
+    wb["Drivers"][ref].value = 600.0 * rate
+    flexed = path.parent / "jpy-flexed.xlsx"
+    wb.save(flexed)
+    again = _recompute(flexed)
+    assert again["warrant1_vested_shares"] == pytest.approx(160e6)
+    assert again["warrant1_intrinsic"] == pytest.approx(160e6 * (600 - 0.01) * rate, rel=REL)
+
+
+def _money_cells(wb):
+    """Every numeric cell whose format shows money, by sheet."""
+    out = {}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool) and any(s in c.number_format for s in ("$", "¥", "円")):
+                    out.setdefault(ws.title, []).append(c)
+    return out
+
+
+def test_jpy_workbook_every_money_figure_in_yen(amd_jpy, amd):
+    result, path = amd_jpy
+    f = _rate()
+    rate = float(f["per_usd"])
+    wb = openpyxl.load_workbook(path)
+    cells = _money_cells(wb)
+    for sheet in ("Summary", "Drivers", "Deals", "Tranches", "Warrant", "Shareholder", "Flows", "Monte Carlo", "Sensitivity", "Monthly",
+                  "Inputs"):
+        assert cells.get(sheet), sheet
+        assert not [c.coordinate for c in cells[sheet] if "$" in c.number_format], sheet
+        assert all("¥" in c.number_format for c in cells[sheet]), sheet
+    # The same cells hold the dollar workbook's figure times the rate.
+    usd = openpyxl.load_workbook(amd[1])
+
+    def by_label(book, sheet):
+        return {r[0].value: r[1].value for r in book[sheet].iter_rows(max_col=2) if isinstance(r[0].value, str)}
+
+    yen_s, usd_s = by_label(wb, "Summary"), by_label(usd, "Summary")
+    for name in ("capex_usd", "capex_topdown_usd", "npv_cost_usd"):
+        label = registry.get(name, "nameplate").label
+        assert yen_s[label] == pytest.approx(usd_s[label] * rate, rel=1e-9), label
+    assert yen_s[registry.get("gw", "nameplate").label] == usd_s[registry.get("gw", "nameplate").label]
+    yen_w, usd_w = by_label(wb, "Warrant"), by_label(usd, "Warrant")
+    for label in ("Strike", "Share price at valuation", "Intrinsic value at spot"):
+        assert yen_w[label] == pytest.approx(usd_w[label] * rate, rel=1e-9), label
+    assert yen_w["Shares"] == usd_w["Shares"]
+    # The capex formats scale yen to trillions, as the HTML report writes them (¥47.0T).
+    top = wb["Summary"]
+    cell = next(r[1] for r in top.iter_rows(max_col=2) if r[0].value == registry.get("capex_topdown_usd", "nameplate").label)
+    assert '"T"' in cell.number_format and ",,,," in cell.number_format
+    # The rate and its date on the Summary and Sources sheets; labels say JPY.
+    assert yen_s["Exchange rate"] == pytest.approx(rate) and yen_s["Rate date"] == str(f["date"])
+    assert yen_s["Money shown in"] == "JPY"
+    src = {r[0].value: r[1].value for r in wb["Sources"].iter_rows(max_col=2) if isinstance(r[0].value, str)}
+    assert src["Exchange rate"] == pytest.approx(rate) and src["Rate date"] == str(f["date"])
+    drivers_units = {r[0].value: r[1].value for r in wb["Drivers"].iter_rows(max_col=2) if isinstance(r[0].value, str)}
+    assert drivers_units[registry.get("system_price_usd", "input").label] == "JPY"
+    assert drivers_units[registry.get("facility_usd_per_mw_it", "input").label] == "JPY/MW"
+    # An uncertain electricity price is money too: its tornado inputs in yen; a cost multiplier is not.
+    label = registry.get("usd_per_mwh", "input").label
+    yen_rows = [r for r in wb["Sensitivity"].iter_rows(max_col=3) if str(r[0].value).startswith(label)]
+    usd_rows = [r for r in usd["Sensitivity"].iter_rows(max_col=3) if str(r[0].value).startswith(label)]
+    assert yen_rows and len(yen_rows) == len(usd_rows)
+    for y, u in zip(yen_rows, usd_rows):
+        assert "¥" in y[1].number_format and y[1].value == pytest.approx(u[1].value * rate) and y[2].value == pytest.approx(u[2].value * rate)
+    # Chart axes in yen, none in dollars.
+    with zipfile.ZipFile(path) as z:
+        texts = " ".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+    assert "¥" in texts and '$#' not in texts
+
+
+def test_japanese_jpy_workbook_writes_cho_and_man_yen(tmp_path):
+    i18n = pytest.importorskip("gigawatt.core.i18n")
+    result, path = _build_jpy(tmp_path, lang="ja", samples=0, file="ja-jpy.xlsx")
+    wb = openpyxl.load_workbook(path)
+    cells = _money_cells(wb)
+    formats = {c.number_format for cs in cells.values() for c in cs}
+    assert formats and all("円" in f and "$" not in f and "¥" not in f for f in formats)
+    summary = {r[0].value: r[1] for r in wb["概要"].iter_rows(max_col=3) if isinstance(r[0].value, str)}
+    capex = summary[i18n.label("capex_topdown_usd", "ja", "nameplate")]
+    assert "兆円" in capex.number_format and capex.value == pytest.approx(300e9 * float(_rate()["per_usd"]))
+    assert summary["金額の表示通貨"].value == "円" and summary["レートの日付"].value == str(_rate()["date"])
+    got = _recompute(path)
+    assert got["total_capex_bottom_up"] == pytest.approx(engine_figures(result)["total_capex_bottom_up"] * float(_rate()["per_usd"]), rel=REL)
+
+
+def test_japanese_world_sheet_has_japanese_status_and_kind(tmp_path):
+    """`report --world --lang ja`: the World sheet's deals table writes statuses and kinds in Japanese, GW as numbers."""
+    i18n = pytest.importorskip("gigawatt.core.i18n")
+    from gigawatt.interfaces.ledger_cli import world_data
+    from gigawatt.interfaces.report.world import STATUS_SHORT
+
+    result = gigawatt.evaluate("openai-amd")
+    text = scenario_text("openai-amd")
+    ctx = Context.build(result, text, 0, 0, lang="ja", currency="JPY")
+    ctx.world = world_data(supply=True)
+    path = tmp_path / "world-ja.xlsx"
+    write(result, path, text, ctx=ctx, lang="ja")
+    ws = openpyxl.load_workbook(path)["世界全体"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    head = next(i for i, r in enumerate(rows) if r[:5] == ["案件", "買い手", "売り手", "種類", "ステータス"])
+    body = [r for r in rows[head + 1:] if r[0]]
+    by_id = {d["id"]: d for d in ctx.world["deals"]}
+    assert len(body) == len(by_id)
+    for r in body:
+        d = by_id[r[0]]
+        assert r[3] == i18n.word("kind", d["kind"], "ja") and r[4] == i18n.word("status", d["status"], "ja")
+        assert r[4] not in STATUS_SHORT.values()
+        assert r[7] == pytest.approx(d["gw_counted_facility"] or 0.0, abs=1e-3)  # a number, not text

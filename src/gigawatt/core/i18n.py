@@ -328,6 +328,30 @@ def labels_ja() -> dict[tuple[str, str], str]:
 
 
 _ROLE_ORDER = ("series", "nameplate", "input", "scalar", "catalog")
+#: Roles of ``labels-ja.csv`` that are not registry parameters: the deal ledger's status, kind and
+#: event words, the built-in scenarios' titles and descriptions (by scenario name), the supply inputs
+#: that bind (``hbm_gb``, ``cowos_wafers``) and the kinds of catalog facts (spec, estimate ...).
+WORD_ROLES = ("status", "kind", "event", "scenario_title", "scenario_description", "supply_input", "fact_kind",
+              "formula_nameplate", "formula_input", "flow_group", "flow_line", "flow_paid_to")
+
+
+def word(role: str, key: str, lang: str = "en", english: str | None = None) -> str:
+    """A ledger word (``status``, ``kind``, ``event``) in ``lang``: the Japanese of ``labels-ja.csv``, else
+    ``english`` (the English label the caller shows), else the key with spaces.
+
+    >>> word("status", "loi", "ja"), word("kind", "cloud-contract", "ja"), word("status", "loi", "en", "letter of intent")
+    ('基本合意・条件書', 'クラウド容量契約', 'letter of intent')
+    """
+    if lang == "ja":
+        ja = labels_ja().get((role, str(key)))
+        if ja:
+            return ja
+    return english if english is not None else str(key).replace("-", " ")
+
+
+def builtin_scenario_text(name: str, field: str, lang: str = "en") -> str | None:
+    """The Japanese title or description (``field``) of a built-in scenario, or None (English, or not built in)."""
+    return labels_ja().get((f"scenario_{field}", name)) if lang == "ja" else None
 
 
 def label(name: str, lang: str = "en", role: str | None = None) -> str:
@@ -356,7 +380,32 @@ def label(name: str, lang: str = "en", role: str | None = None) -> str:
 #: Unit words that read differently in Japanese (symbols such as GW, MW, TWh stay as they are).
 _UNITS_JA = {"months": "か月", "month": "月", "accelerators": "基", "systems": "システム", "racks": "ラック", "shares": "株",
              "wafers": "枚", "stacks": "スタック", "USD": "米ドル", "t": "トン", "Mt": "百万トン", "m3": "m³",
-             "months from horizon start": "期間開始からの月数"}
+             "months from horizon start": "期間開始からの月数", "W (all-in IT)": "W（全込みIT）", "of system capex": "（システム設備投資比）",
+             "1/year": "/年", "good packages per CoWoS wafer": "良品パッケージ/CoWoSウェハー", "g/kWh (location-based)": "g/kWh（ロケーション基準）",
+             "g/kWh (market-based)": "g/kWh（マーケット基準）", "TWh/yr": "TWh/年", "Mt/yr": "百万トン/年"}
+
+
+#: Unit words inside formatted figures (``fmt.by_format``'s) as Japanese writes them.
+_UNIT_WORDS_JA = [(r" million m3\b", "百万m³"), (r"\bTWh/yr\b", "TWh/年"), (r" Mt/yr\b", "百万トン/年"), (r" Mt\b", "百万トン"),
+                  (r" months\b", "か月")]
+
+
+def unit_words(text: str, lang: str = "en") -> str:
+    """A formatted figure with its unit words in ``lang`` (``41.4 million m3`` → ``41.4百万m³``; symbols stay).
+
+    >>> unit_words("41.4 million m3", "ja"), unit_words("36.8 TWh/yr", "ja"), unit_words("67.5 Mt", "ja"), unit_words("67.5 Mt", "en")
+    ('41.4百万m³', '36.8 TWh/年', '67.5百万トン', '67.5 Mt')
+    """
+    if lang != "ja" or not isinstance(text, str):
+        return text
+    for pattern, repl in _UNIT_WORDS_JA:
+        text = re.sub(pattern, repl, text)
+    return text
+
+
+def unit_text(u: str, lang: str = "en") -> str:
+    """A unit as the language writes it (``W (all-in IT)`` → ``W（全込みIT）``; symbols stay)."""
+    return _UNITS_JA.get(u, u) if lang == "ja" else u
 
 
 def unit(name: str, lang: str = "en", role: str | None = None) -> str:
@@ -373,6 +422,12 @@ def unit(name: str, lang: str = "en", role: str | None = None) -> str:
 # --- numbers ---------------------------------------------------------------------------------
 
 _CURRENCY_JA = {"USD": "ドル", "JPY": "円", "EUR": "ユーロ", "GBP": "ポンド"}
+
+
+def currency_word(currency: str, lang: str = "en") -> str:
+    """A currency as a label says it: ``JPY`` / ``円``, ``USD`` / ``ドル``."""
+    cur = (currency or "USD").upper()
+    return _CURRENCY_JA.get(cur, cur) if lang == "ja" else cur
 
 
 def _ja_big(a: float, digits_oku: int = 0) -> str:
@@ -403,10 +458,12 @@ def per_share(x: float | None, lang: str = "en", currency: str = "USD", per_usd:
     if x is None:
         return "-"
     if lang != "ja":
+        if currency.upper() == "JPY" and abs(x * per_usd) >= 100:  # yen have no cents worth showing: ¥31,340
+            return f"{'-' if x < 0 else ''}{fmt.CURRENCY_SYMBOLS['JPY']}{abs(x * per_usd):,.0f}"
         return fmt.per_share(x, currency, per_usd)
     v = x * per_usd
     cur = currency.upper()
-    digits = 0 if cur == "JPY" else 2
+    digits = 0 if cur == "JPY" and abs(v) >= 100 else 2  # yen without sen, except small amounts (a 1-cent strike: 1.57円)
     return f"{v:,.{digits}f}{_CURRENCY_JA.get(cur, ' ' + cur)}"
 
 
@@ -476,6 +533,64 @@ def day(d: _dt.date | None = None, lang: str = "en") -> str:
     return f"{d.year}年{d.month}月{d.day}日" if lang == "ja" else f"{d.day} {d.strftime('%B')} {d.year}"
 
 
+#: The world view's generated English phrases (reasons a deal is left out, notes) in Japanese: (pattern, replacement),
+#: applied in order by :func:`world_phrase`. Free text from the ledger's files (a deal's own note) stays as written.
+WORLD_PHRASES_JA = [
+    (r"neither GW nor a sizeable quantity \(accelerator count, or contract dollars with a term and named hardware\) is stated: "
+     r"left out of GW totals", "GWも規模を算定できる数量（アクセラレーター数、または期間と機器を明記した契約額）も記載がないため、GW合計から除外"),
+    (r"^partly: stated GW without named hardware or a schedule for this part: counted in stated GW, not sized in the engine",
+     "一部：この部分は機器・日程の記載がないGWのため、公表GWに計上し、エンジンでは規模を算定しない"),
+    (r"^counted in ([\w.-]+): ", r"\1 に含めて計上："),
+    (r" ?\(status ([\w -]+): weight ([\d.]+)\)", lambda m: f"（ステータス：{word('status', m[1], 'ja')}、ウェイト{m[2]}）"),
+    (r"^GW of basis 'unstated' are read as facility power; stated IT GW are converted at PUE ([\d.]+) \(the catalog's for a (\w+) site\)",
+     r"基準が明記されないGWは施設電力として扱い、IT GWはPUE \1（カタログの\2サイトの値）で換算"),
+    (r"^every modelled deal runs at one site default \(cooling (\w+), region ([\w-]+)\); non-US sites use US prices and carbon",
+     r"モデル化した全案件は共通のサイト既定値（冷却 \1、地域 \2）で計算。米国外のサイトにも米国の電力価格と排出係数を使用"),
+    (r"^hardware revenue = system \+ network capex of the modelled tranches at catalog prices, by the accelerator's vendor",
+     "ハードウェア売上＝モデル化したトランシェのシステム＋ネットワーク設備投資（カタログ価格）、アクセラレーターのベンダー別"),
+    (r"^cloud revenue = stated contract value spread evenly over its stated term from its start \(contracts with both\)",
+     "クラウド売上＝公表された契約額を開始月から公表期間にわたり均等に配分（両方が公表された契約のみ）"),
+    (r"^equity investments are money flows, not GW", "出資は資金の流れであり、GWではない"),
+    (r"^sources thin out after about June 2026: later events are unknown, not absent",
+     "2026年6月頃以降は情報源が少なく、それ以降の出来事は「なし」ではなく「不明」"),
+    (r"^cloud revenue of ([\w.-]+) not spread: needs a stated value, term and start", r"\1 のクラウド売上は未配分（契約額・期間・開始月の公表が必要）"),
+]
+
+
+#: Formulas in words of derived input values (``scenario.inputs.derived_origin``) and their parts, in Japanese.
+DERIVED_JA = {
+    "system power / accelerators per system x cluster IT overhead": "システム電力 ÷ システムあたりアクセラレーター数 × クラスターのIT電力オーバーヘッド",
+    "system power x systems per rack": "システム電力 × ラックあたりシステム数",
+    "energy mix: share-weighted prices and intensities of the site's power sources": "電源構成：サイトの各電源の価格と排出係数をシェアで加重平均",
+    "estimated from the HBM stack count (16 per wafer at 8 stacks) x CoWoS yield": "HBMスタック数から推計（8スタックでウェハーあたり16個）× CoWoS歩留まり",
+    "packages per CoWoS wafer x CoWoS yield": "CoWoSウェハーあたりパッケージ数 × CoWoS歩留まり",
+    "later of the requested start and the grid-ready month": "希望開始月と系統接続完了月の遅い方",
+    "system_power": "システム電力", "accelerators_per_system": "システムあたりアクセラレーター数", "overhead": "オーバーヘッド",
+    "systems_per_rack": "ラックあたりシステム数", "packages": "パッケージ数", "yield": "歩留まり", "requested": "希望開始月",
+    "grid": "系統接続完了月", "stacks": "スタック数",
+}
+
+
+#: Generated phrases of other outputs (flows, the shareholder view) in Japanese, as :data:`WORLD_PHRASES_JA`.
+WORLD_PHRASES_JA += [
+    (r"^unknown as of (\d{4}-\d{2}(-\d{2})?)$", r"\1時点で不明"),
+    (r"^unknown$", "不明"),
+    (r"^scenario input$", "シナリオの入力"),
+    (r"([\d,]+) simulated GBM paths \(seed (\d+)\)", r"GBMによる株価パス \1本（シード \2）"),
+    (r"^consensus (FY\d{4})", r"\1 コンセンサス"),
+    (r"^(FY\d{4}) actual", r"\1 実績"),
+]
+
+
+def world_phrase(text: str, lang: str = "en") -> str:
+    """A generated phrase (a world-view reason or note, ``unknown as of ...``) in ``lang`` (:data:`WORLD_PHRASES_JA`)."""
+    if lang != "ja" or not isinstance(text, str) or not text:
+        return text
+    for pattern, repl in WORLD_PHRASES_JA:
+        text = re.sub(pattern, repl, text)
+    return text
+
+
 #: The world section's English table headings and row labels in Japanese (the numbers stay those of `present.section`).
 WORLD_JA = {
     "World headline": "世界全体の概要", "Deals: status and GW counted, sized and left out": "案件：ステータスと計上・規模算定・除外GW",
@@ -489,5 +604,5 @@ WORLD_JA = {
     "Stated, not sized (GW)": "公表・未算定（GW）", "Why left out or not sized": "除外・未算定の理由", "Input": "要素",
     "Binds first": "最初に制約となる時期", "Share of world supply needed": "必要な世界供給シェア", "Allocable share": "割当可能シェア",
     "Allocation rule": "配分ルール", "Deals that slip": "遅延する案件数",
-    "GW online by buyer (quarter end)": "買い手別の稼働中GW（四半期末）", "GW online by vendor (quarter end)": "ベンダー別の稼働中GW（四半期末）",
+    "GW online by buyer (quarter end)": "買い手別の稼働GW（四半期末）", "GW online by vendor (quarter end)": "ベンダー別の稼働GW（四半期末）",
 }

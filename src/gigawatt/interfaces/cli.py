@@ -628,7 +628,9 @@ def report(
     sections = build(ctx)
     con = _console()
     try:
-        title = result.scenario.title or result.scenario.name
+        from gigawatt.interfaces.dashboard import scenario_text_in
+
+        title = scenario_text_in(result.scenario, "title", lang)  # a built-in's Japanese title in Japanese
         if html or pdf:
             from gigawatt.interfaces.report.html import render
 

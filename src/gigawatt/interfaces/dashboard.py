@@ -9,6 +9,7 @@ every cell is text, so the page shows it as it is.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -96,6 +97,32 @@ TEXT: dict[str, dict[str, str]] = {
     },
 }
 
+@functools.lru_cache(maxsize=None)
+def _builtin_fields(name: str) -> dict:
+    """The title and description of the built-in scenario ``name`` as its file writes them ({} if none)."""
+    import yaml
+
+    from gigawatt.scenario.spec import builtin_text
+
+    text = builtin_text(name)
+    data = (yaml.safe_load(text) or {}) if text else {}
+    return {k: " ".join(str(data.get(k) or "").split()) for k in ("title", "description")}
+
+
+def scenario_text_in(scenario, field: str, lang: str = "en") -> str:
+    """A scenario's ``title`` or ``description`` in ``lang``: a built-in scenario's Japanese one (``labels-ja.csv``,
+    roles ``scenario_title`` / ``scenario_description``) while its text is the built-in's own; a user's scenario,
+    or a built-in whose title was edited, keeps its own text."""
+    from gigawatt.core import i18n
+
+    own = getattr(scenario, field, None) or (scenario.name if field == "title" else "")
+    ja = i18n.builtin_scenario_text(scenario.name, field, lang)
+    if not ja:
+        return own
+    english = _builtin_fields(scenario.name).get(field)
+    return ja if english and english == " ".join(str(own).split()) else own
+
+
 def tr(key: str, lang: str = "en", **kw) -> str:
     """A label of this module in ``lang`` (English where Japanese lacks it), with ``{fields}`` filled."""
     text = TEXT.get(lang, TEXT["en"]).get(key) or TEXT["en"][key]
@@ -119,15 +146,43 @@ def field_label(name: str, lang: str = "en", role: str | None = None) -> str:
 # -- numbers for people, by kind and language (i18n's conventions) ------------------------------
 
 
-def money(x: float | None, lang: str = "en") -> str:
-    """``1.898e11`` → ``'$189.8B'`` (en) or ``'1,898億ドル'`` (ja)."""
+def money(x: float | None, lang: str = "en", fx: dict | None = None) -> str:
+    """``1.898e11`` → ``'$189.8B'`` (en) or ``'1,898億ドル'`` (ja); with ``fx`` (``market.fx_per_usd``) in its currency
+    at its dated rate: ``'¥29.7T'`` / ``'29.7兆円'``."""
     from gigawatt.core import i18n
-    return i18n.money(x, lang)
+    return i18n.money(x, lang, *_cur(fx))
 
 
-def per_share(x: float | None, lang: str = "en") -> str:
+def per_share(x: float | None, lang: str = "en", fx: dict | None = None) -> str:
     from gigawatt.core import i18n
-    return i18n.per_share(x, lang)
+    return i18n.per_share(x, lang, *_cur(fx))
+
+
+def _cur(fx: dict | None) -> tuple[str, float]:
+    """(currency, units per USD) of an ``fx`` object (None: US dollars)."""
+    return (fx["currency"], float(fx["per_usd"])) if fx else ("USD", 1.0)
+
+
+def currency_fx(currency: str | None) -> dict | None:
+    """The market file's dated rate for ``currency`` (``fx_per_usd``), None for US dollars."""
+    if not currency or currency.upper() == "USD":
+        return None
+    from gigawatt.ledger.market import fx_per_usd
+
+    return fx_per_usd(currency.upper())
+
+
+def fx_info(fx: dict | None, lang: str = "en") -> dict:
+    """What the page shows about the currency: ``{currency, per_usd, date, kind, source, text}``."""
+    if not fx:
+        return {"currency": "USD", "per_usd": 1.0, "date": None, "kind": "spec", "source": "by definition", "text": ""}
+    cur = fx["currency"]
+    if lang == "ja":
+        text = f"1米ドル＝{fx['per_usd']:,.2f}{'円' if cur == 'JPY' else cur}（{fx['date']}時点のレート）"
+    else:
+        text = f"{fx['per_usd']:,.2f} {cur} per USD (rate of {fx['date']})"
+    return {"currency": cur, "per_usd": float(fx["per_usd"]), "date": str(fx["date"]), "kind": fx.get("kind"),
+            "source": fx.get("source"), "text": text}
 
 
 def share_count(x: float | None, lang: str = "en") -> str:
@@ -150,17 +205,23 @@ def quarter(q: str, lang: str = "en") -> str:
     return i18n.quarter(q, lang)
 
 
-def by_kind(kind: str, x: float | None, lang: str = "en") -> str:
+def by_kind(kind: str, x: float | None, lang: str = "en", fx: dict | None = None) -> str:
     """A number by its format (the registry's ``format`` column, or ``fmt.LABELS``' kinds): money in
     the page's language here, everything else as :func:`fmt.by_format` writes it."""
     from gigawatt.core import fmt
     if x is None:
         return "-"
     if kind == "usd":
-        return money(x, lang)
+        return money(x, lang, fx)
     if kind == "usd_small":
-        return per_share(x, lang)
-    return fmt.by_format(x, kind)
+        return per_share(x, lang, fx)
+    if fx and kind in ("usd_per_mw", "usd_per_gw"):
+        return money(x, lang, fx) + ("/MW" if kind == "usd_per_mw" else "/GW")
+    if fx and kind == "usd_per_mwh":
+        return per_share(x, lang, fx) + "/MWh"
+    from gigawatt.core import i18n
+
+    return i18n.unit_words(fmt.by_format(x, kind), lang)
 
 
 def kind_of(name: str, role: str | None = None) -> str:
@@ -223,16 +284,23 @@ def hidden_notes(hidden: list[dict], lang: str = "en") -> list[str]:
     return [tr("hidden_" + h["reason"], lang, hidden=tr("chart." + h["id"], lang), shown=tr("chart." + h["shown"], lang)) for h in hidden]
 
 
-def headline_rows(values: dict, lang: str = "en") -> list[dict]:
-    """The headline (``headline.rows``) as ``{key, id, label, value, text}``; ``id`` is the English
-    label as a slug (``facility-gw``), the same in every language (the page's element ids)."""
+def headline_rows(values: dict, lang: str = "en", fx: dict | None = None) -> list[dict]:
+    """The headline (``headline.rows``) as ``{key, id, label, value, text, explain}``; ``id`` is the English
+    label as a slug (``facility-gw``), the same in every language (the page's element ids); ``explain``:
+    ``{field, role}`` for ``POST /api/explain`` where the figure is a registered output (else None)."""
     import re
 
     from gigawatt.analyses.headline import rows
 
+    from gigawatt.analyses.headline import METRICS
+
     english = rows(values, "en")
-    here = english if lang == "en" else rows(values, lang)
-    return [{**r.to_dict(), "id": re.sub(r"[^a-z0-9]+", "-", e.label.lower()).strip("-")} for r, e in zip(here, english)]
+    here = english if lang == "en" and not fx else rows(values, lang, *_cur(fx))
+    explainable = {m.key: {"field": m.name, "role": m.role} for m in METRICS if m.role == "nameplate"}  # per tranche in the panel
+    from gigawatt.core import i18n
+
+    return [{**r.to_dict(), "text": i18n.unit_words(r.text, lang), "id": re.sub(r"[^a-z0-9]+", "-", e.label.lower()).strip("-"),
+             "explain": explainable.get(r.key)} for r, e in zip(here, english)]
 
 
 def localise_chart_titles(charts: list[dict], lang: str) -> list[dict]:
@@ -264,21 +332,22 @@ def _ja_terms(text: str, lang: str) -> str:
     return re.sub(r": tranche (\d+)", r": トランシェ \1", text)
 
 
-def _warrant_tables(w: dict, lang: str, n: int) -> tuple[list[dict], list[dict]]:
+def _warrant_tables(w: dict, lang: str, n: int, fx: dict | None = None) -> tuple[list[dict], list[dict]]:
     spot, vol = ("株価", "ボラティリティ") if lang == "ja" else ("spot", "vol")
+    sep = "、" if lang == "ja" else "; "
     rows = [
-        [tr("shares_strike", lang), f"{w['shares_total']:,} @ {per_share(w['strike_usd'], lang)}"],
+        [tr("shares_strike", lang), f"{w['shares_total']:,} @ {per_share(w['strike_usd'], lang, fx)}"],
         [tr("issued_expires", lang), f"{month(w['issued'], lang)} / {month(w['expiry'], lang)}"],
         [tr("stake", lang), f"{w['stake_pct_pre']:.1f}% / {w['stake_pct_post']:.1f}%"],
-        [tr("final_hurdle", lang), money(w["value_at_final_hurdle_usd"], lang)],
-        [tr("valuation", lang), f"{_ja_terms(w['price_mode'], lang)}; {month(w['valuation_month'], lang)}; "
-                                f"{spot} {per_share(w['spot_usd'], lang)}, {vol} {percent(w['volatility'], 0)}"],
-        [tr("value_mean", lang), money(w["value_usd"], lang)],
-        [tr("p10_p50_p90", lang), " / ".join(money(w[k], lang) for k in ("value_usd_p10", "value_usd_p50", "value_usd_p90"))],
+        [tr("final_hurdle", lang), money(w["value_at_final_hurdle_usd"], lang, fx)],
+        [tr("valuation", lang), f"{_ja_terms(w['price_mode'], lang)}{sep}{month(w['valuation_month'], lang)}{sep}"
+                                f"{spot} {per_share(w['spot_usd'], lang, fx)}{sep}{vol} {percent(w['volatility'], 0)}"],
+        [tr("value_mean", lang), money(w["value_usd"], lang, fx)],
+        [tr("p10_p50_p90", lang), " / ".join(money(w[k], lang, fx) for k in ("value_usd_p10", "value_usd_p50", "value_usd_p90"))],
         [tr("p_full", lang), percent(w["prob_full_vest"])],
         [tr("expected_vested", lang), f"{share_count(w['expected_vested_shares'], lang)} ({w['expected_dilution_pct']:.1f}%)"],
     ]
-    tranches = [[i + 1, f"{t['shares']:,}", f"{t['gw_milestone']:g} GW", per_share(t["price_hurdle"], lang) if t["price_hurdle"] is not None else "-",
+    tranches = [[i + 1, f"{t['shares']:,}", f"{t['gw_milestone']:g} GW", per_share(t["price_hurdle"], lang, fx) if t["price_hurdle"] is not None else "-",
                  month(t.get("gw_milestone_month"), lang), percent(t["prob_vest"]), month(t.get("expected_vest_month"), lang),
                  tr("assumed" if t["assumed"] else "public", lang)] for i, t in enumerate(w["tranches"])]
     cols = [tr(k, lang) for k in ("tranche", "shares", "gw_milestone", "price_hurdle", "milestone_month", "p_vest", "expected_vest", "terms")]
@@ -290,12 +359,12 @@ def _warrant_tables(w: dict, lang: str, n: int) -> tuple[list[dict], list[dict]]
     return tables, charts
 
 
-def _shareholder_table(sh: dict, lang: str, n: int) -> dict | None:
+def _shareholder_table(sh: dict, lang: str, n: int, fx: dict | None = None) -> dict | None:
     if not sh.get("available", True) or not sh.get("years"):
         return None
-    rows = [[y["fiscal_year"], money(y["revenue_usd"], lang), money(y["gross_profit_usd"], lang), money(y["operating_income_usd"], lang),
-             money(y["net_income_usd"], lang), per_share(y["incremental_eps_usd"], lang), per_share(y["base_eps_usd"], lang), _ja_terms(y.get("base_is") or "", lang),
-             per_share(y["eps_with_deal_after_dilution_usd"], lang),
+    rows = [[y["fiscal_year"], money(y["revenue_usd"], lang, fx), money(y["gross_profit_usd"], lang, fx), money(y["operating_income_usd"], lang, fx),
+             money(y["net_income_usd"], lang, fx), per_share(y["incremental_eps_usd"], lang, fx), per_share(y["base_eps_usd"], lang, fx), _ja_terms(y.get("base_is") or "", lang),
+             per_share(y["eps_with_deal_after_dilution_usd"], lang, fx),
              "-" if y.get("accretion_after_dilution_pct") is None else f"{y['accretion_after_dilution_pct']:+.1f}%"]
             for y in sh["years"]]
     cols = [tr(k, lang) for k in ("fy", "revenue", "gross_profit", "operating_income", "net_income", "eps_added", "base_eps", "base_is",
@@ -304,43 +373,43 @@ def _shareholder_table(sh: dict, lang: str, n: int) -> dict | None:
     return table(f"deal{n}-shareholder", title, cols, rows, [1, 2, 3, 4, 5, 6, 8, 9])
 
 
-def deal_view(out: dict, lang: str = "en") -> dict:
+def deal_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
     """The ``POST /api/deal`` object for a ``deals.analyse`` result."""
     deals = []
     for n, d in enumerate(out["deals"]):
         tables, charts = [], []
         if "warrant" in d:
-            t, c = _warrant_tables(d["warrant"], lang, n)
+            t, c = _warrant_tables(d["warrant"], lang, n, fx)
             tables += t
             charts += c
-        sh = _shareholder_table(d.get("shareholder") or {}, lang, n)
+        sh = _shareholder_table(d.get("shareholder") or {}, lang, n, fx)
         if sh is not None:
             tables.append(sh)
             vps = d["shareholder"].get("warrant_value_per_existing_share_usd")
             if vps is not None:
-                tables[-1]["note"] = f"{tr('value_per_share', lang)}: {per_share(vps, lang)}"
+                tables[-1]["note"] = f"{tr('value_per_share', lang)}: {per_share(vps, lang, fx)}"
         if "investment" in d:
             inv = d["investment"]
-            rows = [[field_label(k, lang), money(v, lang) if k.endswith("usd") else str(v)]
+            rows = [[field_label(k, lang), money(v, lang, fx) if k.endswith("usd") else str(v)]
                     for k, v in inv.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
             tables.append(table(f"deal{n}-investment", tr("investment", lang), [tr("item", lang), tr("value", lang)], rows, [1]))
         be, bh = d.get("buyer_economics") or {}, d.get("buyer_hourly") or {}
-        rows = [[tr("cash_paid", lang), money(be.get("cash_paid_usd"), lang)],
-                [tr("tco_hour", lang), per_share(bh.get("usd_per_accelerator_hour", be.get("tco_usd_per_accelerator_hour")), lang)],
-                [tr("tco_pflop_hour", lang), per_share(bh.get("usd_per_effective_pflop_hour", be.get("tco_usd_per_effective_pflop_hour")), lang)]]
+        rows = [[tr("cash_paid", lang), money(be.get("cash_paid_usd"), lang, fx)],
+                [tr("tco_hour", lang), per_share(bh.get("usd_per_accelerator_hour", be.get("tco_usd_per_accelerator_hour")), lang, fx)],
+                [tr("tco_pflop_hour", lang), per_share(bh.get("usd_per_effective_pflop_hour", be.get("tco_usd_per_effective_pflop_hour")), lang, fx)]]
         if be.get("payback_month"):
             rows.append([tr("payback", lang), month(be["payback_month"], lang)])
         if be.get("effective_discount_pct") is not None:
             rows.append([tr("warrant_discount", lang), f"{be['effective_discount_pct']:.1f}%"])
         if be.get("investment_received_usd"):
-            rows.append([tr("investment_total", lang), money(be["investment_received_usd"], lang)])
+            rows.append([tr("investment_total", lang), money(be["investment_received_usd"], lang, fx)])
         tables.append(table(f"deal{n}-buyer", tr("buyer", lang), [tr("item", lang), tr("value", lang)], rows, [1]))
         deals.append({"name": d["name"], "buyer": d["buyer"], "supplier": d["supplier"], "note": d.get("note") or "",
                       "tables": tables, "charts": charts})
     notes = []
     mi = out.get("market_inputs")
     if mi and out.get("value_as_of"):
-        market = tr("market", lang, name=mi.get("name", ""), spot=per_share((mi.get("spot") or {}).get("value"), lang),
+        market = tr("market", lang, name=mi.get("name", ""), spot=per_share((mi.get("spot") or {}).get("value"), lang, fx),
                     date=(mi.get("spot") or {}).get("date", ""), vol=percent((mi.get("volatility") or {}).get("value"), 0))
         notes.append(tr("value_as_of", lang, month=month(out["value_as_of"], lang), market=market))
     if out.get("note"):
@@ -361,8 +430,11 @@ def supply_view(rep: dict, slips: list[dict] | None, lang: str = "en") -> dict:
     peak = max((row["hbm_gb"] for row in rep["quarters"]), default=0.0)
     q = [row for row in rep["quarters"] if row["hbm_gb"] > 1e-6 * peak or row["cowos_wafers"] >= 0.5]  # rounding dust left out
     b = rep["binding"]
-    binding = (tr("binding", lang, name=b["name"], quarter=quarter(b["quarter"], lang), share=percent(b["share_of_world"], 1),
-                  allocable=percent(b["allocable_share"], 1)) if b else tr("no_binding", lang, allocable=percent(share, 1)))
+    from gigawatt.core import i18n
+
+    binding = (tr("binding", lang, name=i18n.word("supply_input", b["input"], lang, b["name"]), quarter=quarter(b["quarter"], lang),
+                  share=percent(b["share_of_world"], 1), allocable=percent(b["allocable_share"], 1))
+               if b else tr("no_binding", lang, allocable=percent(share, 1)))
     from gigawatt.analyses.supply import RESOURCES
 
     rows, by_quarter = [], []
@@ -404,7 +476,7 @@ SUPPLY_NOTES_JA = {
 # -- Monte Carlo -------------------------------------------------------------------------------
 
 
-def mc_view(out: dict, lang: str = "en") -> dict:
+def mc_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
     """A labelled percentile table and the fans, added to ``POST /api/mc``'s object."""
     from gigawatt.core import registry
     qs = (5, 10, 50, 90, 95)
@@ -415,9 +487,9 @@ def mc_view(out: dict, lang: str = "en") -> dict:
         if k == "completion_month_index":
             cells = [month(v.get(f"p{q}_month"), lang) for q in qs]
             done = tr("completed", lang, share=percent(v.get("share_completed"), 0))
-            rows.append([f"{field_label(k, lang)} ({done})", "-", *cells])
+            rows.append([f"{field_label(k, lang)}（{done}）" if lang == "ja" else f"{field_label(k, lang)} ({done})", "-", *cells])
             continue
-        rows.append([field_label(k, lang), by_kind(kind, v.get("mean"), lang), *(by_kind(kind, v.get(f"p{q}"), lang) for q in qs)])
+        rows.append([field_label(k, lang), by_kind(kind, v.get("mean"), lang, fx), *(by_kind(kind, v.get(f"p{q}"), lang, fx) for q in qs)])
     cols = [tr("output", lang), tr("mean", lang), *(f"P{q}" for q in qs)]
     t = table("mc-percentiles", tr("mc_table", lang, samples=f"{out['samples']:,}", seed=out["seed"]), cols, rows, [1, 2, 3, 4, 5, 6])
     from gigawatt.core import i18n
@@ -425,7 +497,8 @@ def mc_view(out: dict, lang: str = "en") -> dict:
     for f, fan in out["fans"].items():
         top = max((abs(x) for x in fan["p95"] if x is not None), default=0.0)
         if f.endswith("_usd"):
-            div, unit = i18n.money_axis(lang)
+            div, unit = i18n.money_axis(lang, _cur(fx)[0])
+            div /= _cur(fx)[1]
         elif "pflops" in f:
             div, unit = (1e6, "ZFLOP/s") if top >= 1e6 else (1e3, "EFLOP/s") if top >= 1e3 else (1.0, "PFLOP/s")
         else:
@@ -434,7 +507,7 @@ def mc_view(out: dict, lang: str = "en") -> dict:
         chart = _figure(f"fan_{f}", tr(f"fan_{f}", lang), fan["month"], series, "fan", unit)
         if lang == "ja":
             for trace in chart["data"]:
-                trace["name"] = str(trace.get("name", "")).replace("median", "中央値")
+                trace["name"] = str(trace.get("name", "")).replace("median (P50)", "中央値（P50）").replace("median", "中央値")
         charts.append(chart)
     return {"table": t, "charts": charts}
 
@@ -454,15 +527,15 @@ class _Named:
         return getattr(self._result, attr)
 
 
-def compare_results(result_a, result_b, lang: str = "en") -> dict:
+def compare_results(result_a, result_b, lang: str = "en", fx: dict | None = None) -> dict:
     """``compare.compare`` of two results, labelled: the view of :func:`compare_view`."""
     from gigawatt.analyses.compare import compare
 
     out = compare([_Named(result_a, "A"), _Named(result_b, "B")])
-    return compare_view(out, result_a.scenario.name, result_b.scenario.name, lang)
+    return compare_view(out, result_a.scenario.name, result_b.scenario.name, lang, fx)
 
 
-def compare_view(out: dict, a: str, b: str, lang: str = "en") -> dict:
+def compare_view(out: dict, a: str, b: str, lang: str = "en", fx: dict | None = None) -> dict:
     """Labelled rows for ``compare.compare`` of two scenarios (keyed "A" and "B"): values,
     absolute and % differences, per GW and per effective PFLOP/s; ``a``, ``b``: their names."""
     rows = []
@@ -471,7 +544,7 @@ def compare_view(out: dict, a: str, b: str, lang: str = "en") -> dict:
         va, vb = row["values"]["A"], row["values"]["B"]
         d = row["diffs_vs_first"]["B"]
         rows.append({"key": k, "label": field_label(k, lang), "a": va, "b": vb, "abs": d["abs"], "pct": d["pct"],
-                     "cells": [field_label(k, lang), by_kind(kind, va, lang), by_kind(kind, vb, lang), by_kind(kind, d["abs"], lang),
+                     "cells": [field_label(k, lang), by_kind(kind, va, lang, fx), by_kind(kind, vb, lang, fx), by_kind(kind, d["abs"], lang, fx),
                                "-" if d["pct"] is None else f"{d['pct']:+,.1f}%"]})
     cols = ["", a, b, tr("difference", lang, a=a, b=b), tr("difference_pct", lang)]
     ia, ib = out["inputs"]["A"], out["inputs"]["B"]
@@ -481,20 +554,209 @@ def compare_view(out: dict, a: str, b: str, lang: str = "en") -> dict:
             return ", ".join(f"{x:,.4g}" if isinstance(x, float) else str(x) for x in v)
         return "-" if v is None else str(v)
 
-    inputs = [[tr("horizon", lang), ia["horizon"], ib["horizon"]], [tr("products", lang), show(ia["products"]), show(ib["products"])],
+    def horizon(text: str) -> str:
+        """``2026-01 to 2035-12`` as the language writes a span of months."""
+        m = re.fullmatch(r"(\d{4}-\d{2}) to (\d{4}-\d{2})", str(text))
+        return f"{month(m[1], lang)}～{month(m[2], lang)}" if m and lang == "ja" else str(text)
+
+    def years(v) -> str:
+        return show(v) + ("年" if lang == "ja" else " " + tr("years", lang))
+
+    inputs = [[tr("horizon", lang), horizon(ia["horizon"]), horizon(ib["horizon"])], [tr("products", lang), show(ia["products"]), show(ib["products"])],
               [tr("first_start", lang), month(ia["first_start"], lang), month(ib["first_start"], lang)],
-              [tr("topdown", lang), ", ".join(money(x, lang) for x in ia["topdown_usd_per_gw"]),
-               ", ".join(money(x, lang) for x in ib["topdown_usd_per_gw"])],
+              [tr("topdown", lang), ", ".join(money(x, lang, fx) for x in ia["topdown_usd_per_gw"]),
+               ", ".join(money(x, lang, fx) for x in ib["topdown_usd_per_gw"])],
               [tr("pue", lang), show(ia["pue"]), show(ib["pue"])],
               [tr("discount", lang), ", ".join(percent(x) for x in ia["discount_rate"]), ", ".join(percent(x) for x in ib["discount_rate"])],
-              [tr("electricity", lang), ", ".join(f"${x:,.0f}/MWh" for x in ia["electricity_usd_per_mwh"]),
-               ", ".join(f"${x:,.0f}/MWh" for x in ib["electricity_usd_per_mwh"])],
-              [tr("it_life", lang), show(ia["it_life_years"]) + " " + tr("years", lang), show(ib["it_life_years"]) + " " + tr("years", lang)]]
+              [tr("electricity", lang), ", ".join(per_share(x, lang, fx) + "/MWh" for x in ia["electricity_usd_per_mwh"]),
+               ", ".join(per_share(x, lang, fx) + "/MWh" for x in ib["electricity_usd_per_mwh"])],
+              [tr("it_life", lang), years(ia["it_life_years"]), years(ib["it_life_years"])]]
     return {"scenarios": [a, b], "title": tr("compare_title", lang, a=a, b=b), "columns": cols, "rows": rows,
             "table": table("compare-outputs", tr("compare_title", lang, a=a, b=b), cols, [r["cells"] for r in rows], [1, 2, 3, 4]),
             "inputs": table("compare-inputs", tr("inputs_title", lang), ["", a, b], inputs),
             "note": out["note"] if lang != "ja" else "差は各シナリオから最初のシナリオを引いた値。GW当たりは施設GW当たり、実効PFLOP/s当たりは"
                                                    "フル稼働時のBF16密演算性能 × 達成率 × 稼働率当たり。"}
+
+
+# -- the Plan tab's tranche rows and the explain panel -------------------------------------------
+
+#: Per-tranche figures the Plan tab's tranche table shows, each a button that opens its explanation.
+TRANCHE_FIGURES = ["facility_mw", "accelerators", "capex_usd"]
+_UNIT_WORDS_JA = {"accelerators": "基", "systems": "システム", "racks": "ラック", "stacks": "スタック", "wafers": "枚", "months": "か月"}
+
+
+def tranche_rows(result, lang: str = "en", fx: dict | None = None) -> list[dict]:
+    """The Plan tab's tranches: the quick-edit fields (``deal``, ``tranche``, ``label``, ``product``, ``gw``, ``start``,
+    ``ramp_months``) and, per tranche, the figures of :data:`TRANCHE_FIGURES` as ``{field, role, label, text}``."""
+    scenario = result.scenario
+    where = [(j, tr_) for d in scenario.deals for j, tr_ in enumerate(d.tranches)]
+    rows = []
+    for t, (j, spec) in zip(result.tranches, where):
+        figures = []
+        for name in TRANCHE_FIGURES:
+            v = float(result.nameplate[name][0, t.index])
+            figures.append({"field": name, "role": "nameplate", "label": field_label(name, lang, "nameplate"),
+                            "text": explain_value(v, _unit_of(name, "nameplate"), lang, fx), "value": v})
+        rows.append({"deal": t.deal_index, "tranche": j, "index": t.index, "label": t.label, "product": t.product, "gw": spec.gw,
+                     "start": spec.start, "ramp_months": spec.ramp_months, "figures": figures})
+    return rows
+
+
+def _unit_of(name: str, role: str) -> str:
+    from gigawatt.core import registry
+
+    return registry.get(name, role).unit
+
+
+def explain_value(x: float | None, unit: str, lang: str = "en", fx: dict | None = None, name: str = "", month0: int | None = None) -> str:
+    """One value of an explanation as people read it, in ``lang`` and the page's currency: money as ¥/$ with
+    T/B/M (兆/億), counts as whole numbers, month offsets as months, codes as words; never scientific notation."""
+    from gigawatt.analyses.explain import quantity
+    from gigawatt.core import fmt, i18n
+
+    if x is None:
+        return "-"
+    ja = lang == "ja"
+    if name == "basis_facility":
+        return ("施設" if ja else "facility") if x else "IT"
+    if name == "shape":
+        words = {0: ("linear", "線形"), 1: ("s-curve", "S字"), 2: ("step", "段階")}.get(int(x), (str(x), str(x)))
+        return words[1 if ja else 0]
+    if name == "refresh":
+        return ("する" if x else "しない") if ja else ("yes" if x else "no")
+    if unit.startswith("months from horizon start") and month0 is not None:
+        if x <= -1e5:
+            return "系統制約なし" if ja else "no grid constraint"
+        from gigawatt.core.timeline import month_label
+
+        return i18n.month(month_label(month0 + int(round(x))), lang)
+    if unit == "USD":
+        return money(x, lang, fx)
+    if unit in ("USD/MW", "USD/GW"):
+        return money(x, lang, fx) + unit[3:]
+    if unit == "USD/MWh":
+        return per_share(x, lang, fx) + "/MWh"
+    if unit in _UNIT_WORDS_JA:
+        return f"{fmt.count(x)}{_UNIT_WORDS_JA[unit]}" if ja else f"{fmt.count(x)} {unit}"
+    if unit in ("GW", "MW"):
+        return fmt.by_format(x, "gw" if unit == "GW" else "mw")
+    if ja and unit and "=" not in unit:
+        u = i18n.unit_text(unit, "ja")
+        text = quantity(x, "")
+        return f"{text}{u}" if u.startswith(("（", "/")) or not u.isascii() and not u[:1].isascii() else f"{text} {u}"
+    return quantity(x, unit)
+
+
+#: Catalog sections as a reader names them (en, ja).
+_SECTION_WORDS = {"accelerators": ("accelerator", "アクセラレーター"), "systems": ("system", "システム"), "cooling": ("cooling type", "冷却方式"),
+                  "site_classes": ("site class", "サイト区分"), "regions": ("region", "地域"), "software": ("software stack", "ソフトウェア・スタック"),
+                  "defaults": ("cost default", "コストの既定値"), "series": ("series", "系列")}
+
+
+@functools.lru_cache(maxsize=256)
+def _entry_name(entry_id: str) -> str:
+    """A catalog entry's name (``defaults`` entries: what the default is), else its id."""
+    try:
+        from gigawatt.catalog import load_catalog
+
+        return load_catalog().find(entry_id)[1].name or entry_id
+    except Exception:  # noqa: BLE001 - an id the shipped catalog lacks (a user's override): the id
+        return entry_id
+
+
+def _catalog_where(o: dict, lang: str) -> str:
+    """Where a catalog fact is, for people: ``site class hyperscale-liquid, PUE (default)`` (never a field name)."""
+    from gigawatt.core import i18n
+    from gigawatt.core import registry
+
+    ja = lang == "ja"
+    section = str(o.get("section") or "")
+    words = _SECTION_WORDS.get(section, (section.replace("_", " "), section.replace("_", " ")))[1 if ja else 0]
+    if section == "defaults":
+        return words if ja else f"{words}: {_entry_name(str(o.get('id')))}"
+    field = str(o.get("field") or "")
+    label = i18n.label(field, lang, "catalog") if ("catalog", field) in registry.params() else field.replace("_", " ")
+    return f"{words} {o.get('id')}、{label}" if ja else f"{words} {o.get('id')}, {label}"
+
+
+def _origin_lines(o: dict, lang: str, fx: dict | None, depth: int, unit: str) -> list[dict]:
+    """Where an input's value came from, as lines of the panel (a derived value: its formula, then its parts)."""
+    from gigawatt.core import i18n
+
+    ja = lang == "ja"
+    kind = o.get("from")
+    if kind == "derived":
+        lines = [{"depth": depth, "kind": "derived", "text": ("計算：" if ja else "computed: ")
+                  + (i18n.DERIVED_JA.get(o["formula"], o["formula"]) if ja else o["formula"])}]
+        for part, po in o.get("parts", {}).items():
+            name = i18n.DERIVED_JA.get(part, part.replace("_", " ")) if ja else part.replace("_", " ")
+            lines.append({"depth": depth + 1, "kind": "part", "text": name})
+            lines += _origin_lines(po, lang, fx, depth + 2, po.get("unit", ""))
+        return lines
+    if kind == "scenario":
+        file = str(o.get("file", ""))
+        if ja:
+            file = "シナリオ" if file == "the scenario" else file.replace("built-in scenario ", "組み込みシナリオ ")
+            text = f"出所：{file}" + (f"の{o['line']}行目" if o.get("line") else "") + f"（{o.get('path', '')} = {o.get('value', '')}）"
+        else:
+            text = "from " + (f"line {o['line']} of " if o.get("line") else "") + f"{file} ({o.get('path', '')} = {o.get('value', '')})"
+    elif kind == "catalog":
+        v = o.get("value")
+        shown = (explain_value(float(v), o.get("unit", "") or "", lang, fx) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                 else f"{v} {o.get('unit', '') or ''}".strip())
+        kind_word = i18n.word("fact_kind", o.get("kind") or "", lang, o.get("kind") or "")
+        tags = ("、" if ja else ", ").join(x for x in (kind_word, str(o.get("as_of") or "")) if x)
+        if ja:
+            text = (f"出所：{'' if o.get('section') == 'defaults' else 'カタログ '}{_catalog_where(o, lang)} = {shown}"
+                    + (f"（{tags}）" if tags else "") + (f"。出典：{o['source']}" if o.get("source") else ""))
+        else:
+            text = (f"from {'' if o.get('section') == 'defaults' else 'catalog: '}{_catalog_where(o, lang)} = {shown}"
+                    + (f" ({tags})" if tags else "") + (f"; source: {o['source']}" if o.get("source") else ""))
+    elif kind == "default":
+        text = (f"出所：既定値 {o.get('value', '')}" + (f"（{o['note']}）" if o.get("note") else "")) if ja else \
+            f"from the default {o.get('value', '')}" + (f" ({o['note']})" if o.get("note") else "")
+    else:
+        text = ("出所：" + str(o.get("note") or "未設定")) if ja else str(o.get("note") or "not set")
+    return [{"depth": depth, "kind": kind or "", "text": text}]
+
+
+def explain_view(tree: dict, lang: str = "en", fx: dict | None = None, month0: int | None = None) -> dict:
+    """``POST /api/explain``'s tree (``analyses.explain``) as the page's panel: a title and one line per step,
+    ``{depth, kind, label, value, formula}`` (``kind``: ``step``, ``repeated``, or an origin's ``scenario`` /
+    ``catalog`` / ``default`` / ``derived`` / ``part`` with ``text``), labels and formulas in ``lang``, money in the
+    page's currency."""
+    from gigawatt.core import i18n
+
+    ja = lang == "ja"
+    lines: list[dict] = []
+
+    def add(n: dict, depth: int) -> None:
+        role, name = n["role"], n["name"]
+        label = i18n.label(name, lang, role)
+        value = explain_value(n.get("value"), n.get("unit", ""), lang, fx, name, month0)
+        if n.get("value_is"):
+            peak = n["value_is"].replace("peak, in ", "")
+            value += (f"（期間合計）" if "sum" in n["value_is"] else f"（ピーク、{i18n.month(peak, 'ja')}）") if ja else f" ({n['value_is']})"
+        formula = n.get("formula") or ""
+        if ja and formula:
+            formula = i18n.labels_ja().get((f"formula_{role}", name), formula)
+        if n.get("repeated"):
+            lines.append({"depth": depth, "kind": "repeated", "label": label, "value": value,
+                          "formula": "上記参照" if ja else "see above"})
+            return
+        lines.append({"depth": depth, "kind": "step", "label": label, "value": value, "formula": formula})
+        if "origin" in n:
+            lines.extend(_origin_lines(n["origin"], lang, fx, depth + 1, n.get("unit", "")))
+        for child in n.get("from", []):
+            add(child, depth + 1)
+
+    add(tree["explain"], 0)
+    t = tree["tranche"]
+    root = tree["explain"]
+    what = i18n.label(root["name"], lang, root["role"])
+    title = (f"{what}の出所：トランシェ{t['index'] + 1}（{t['label']}、{t['deal']}）" if ja
+             else f"Where {what} comes from: tranche {t['index'] + 1} ({t['label']}, {t['deal']})")
+    return {"title": title, "field": root["name"], "role": root["role"], "tranche": t, "lines": lines}
 
 
 # -- the quick edit: one field, in the YAML text, comments kept ----------------------------------

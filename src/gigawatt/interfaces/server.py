@@ -94,6 +94,9 @@ def _depth(value, limit: int) -> int:
 
 Lang = Literal["en", "ja"]
 LANG_QUERY = Query(None, description="Language of labels and titles: en (default) or ja; a body's `lang` wins.")
+Currency = Literal["USD", "JPY"]
+CURRENCY_QUERY = Query(None, description="Currency money is shown in: USD (default) or JPY, at the market file's dated rate "
+                                         "(stated in the reply's `fx`: per_usd, date, source).")
 
 
 class Source(BaseModel):
@@ -437,14 +440,14 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             raise StoreError(404, f"no saved or built-in scenario {src.name!r}")
         return load(text, f"built-in scenario {src.name!r}", seen), text
 
-    def evaluate_cached(src: Source, lang: str = "en") -> tuple[dict, bytes]:
+    def evaluate_cached(src: Source, lang: str = "en", currency: str = "USD") -> tuple[dict, bytes]:
         """(payload, its JSON bytes), from the cache when the resolved scenario was seen.
 
         A request seen before (the same YAML text, or the same name) skips parsing when every
         saved scenario its resolution looked up is unchanged (compared by digest, so a save in
         any server process counts); the resolved scenario's hash then finds the payload.
         """
-        request_key = ("yaml", _digest(src.yaml), lang) if src.yaml is not None else ("name", src.name, lang)
+        request_key = ("yaml", _digest(src.yaml), lang, currency) if src.yaml is not None else ("name", src.name, lang, currency)
         known = resolved.get(request_key) if cache.size > 0 else None
         if known is not None and all(_digest(lookup_saved(n)) == d for n, d in known[0]):
             hit = cache.get(known[1])
@@ -452,40 +455,41 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
                 return hit[1], hit[2]
         seen: dict[str, str | None] = {}
         scenario, text = scenario_of(src, seen)
-        key = ResultCache.key(scenario) + ":" + lang  # the payload's labels are in one language
+        key = ResultCache.key(scenario) + ":" + lang + ":" + currency  # the payload's labels are in one language and currency
         if cache.size > 0:
             resolved.put(request_key, (tuple(seen.items()), key))
         hit = cache.get(key)
         if hit is not None:
             return hit[1], hit[2]
-        payload = evaluate_payload(scenario, text, lang)
+        payload = evaluate_payload(scenario, text, lang, currency)
         body = _json_bytes(payload)
         cache.put(key, payload, body)
         return payload, body
 
-    def evaluate_payload(scenario, text: str, lang: str = "en") -> dict:
+    def evaluate_payload(scenario, text: str, lang: str = "en", currency: str = "USD") -> dict:
         from gigawatt.analyses.api import evaluate
         from gigawatt.analyses.flows import flows
         from gigawatt.interfaces.report import Context
         from gigawatt.interfaces.report.plotly_spec import figure
-        from gigawatt.interfaces.dashboard import headline_rows, hidden_notes, localise_chart_titles, prune_charts
+        from gigawatt.interfaces.dashboard import (currency_fx, fx_info, headline_rows, hidden_notes, localise_chart_titles,
+                                                   prune_charts, scenario_text_in, tranche_rows)
         from gigawatt.analyses.headline import figures
         from gigawatt.interfaces.report.sections import capacity, capex, energy, headline
 
         result = evaluate(scenario)
-        ctx = Context(result, text, lang=lang)
+        fx = currency_fx(currency)
+        ctx = Context(result, text, lang=lang, currency=currency, per_usd=float(fx["per_usd"]) if fx else 1.0, fx=fx)
         ctx.flows = flows(result).to_dict()
         sections = [capacity(ctx), capex(ctx), energy(ctx)]
         head = headline(ctx)
         charts, hidden = prune_charts([{"id": c.id, **figure(c)} for s in sections for c in s.charts],
                                       len({t.vendor for t in result.tranches}))
         return check_finite({
-            "name": scenario.name, "title": scenario.title, "totals": result.totals(), "deals": result.groups("deal"),
+            "name": scenario.name, "title": scenario_text_in(scenario, "title", lang), "totals": result.totals(),
+            "deals": result.groups("deal"), "fx": fx_info(fx, lang),
             "headline": [[str(a), str(b)] for a, b in head.tables[0].rows],
-            "headline_rows": headline_rows(figures(result)[0][1], lang),
-            "tranches": [{"deal": t.deal_index, "tranche": i, "label": t.label, "product": t.product, "gw": tr.gw, "start": tr.start,
-                          "ramp_months": tr.ramp_months}
-                         for t, (i, tr) in zip(result.tranches, [(j, tr) for d in scenario.deals for j, tr in enumerate(d.tranches)])],
+            "headline_rows": headline_rows(figures(result)[0][1], lang, fx),
+            "tranches": tranche_rows(result, lang, fx),
             "charts": localise_chart_titles(charts, lang), "hidden_charts": hidden, "chart_notes": hidden_notes(hidden, lang),
             "warnings": result.warnings, "constraints": result.inputs.constraints,
         })
@@ -547,29 +551,31 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         return Response(status_code=204)
 
     @app.post("/api/evaluate", responses=_responses(404))
-    def evaluate_endpoint(src: Source, lang: Lang | None = LANG_QUERY):
-        """The scenario's totals, headline, tranches and charts (views that repeat another left out: `hidden_charts`)."""
-        return Response(evaluate_cached(src, src.lang or lang or "en")[1], media_type="application/json")
+    def evaluate_endpoint(src: Source, lang: Lang | None = LANG_QUERY, currency: Currency | None = CURRENCY_QUERY):
+        """The scenario's totals, headline, tranches and charts (views that repeat another left out: `hidden_charts`);
+        money in the headline, tranches and charts in `currency` at `fx`'s dated rate (totals stay in USD)."""
+        return Response(evaluate_cached(src, src.lang or lang or "en", currency or "USD")[1], media_type="application/json")
 
     @app.post("/api/compare", responses=_responses(404))
-    def compare(body: CompareBody, lang: Lang | None = LANG_QUERY):
+    def compare(body: CompareBody, lang: Lang | None = LANG_QUERY, currency: Currency | None = CURRENCY_QUERY):
         """Two scenarios side by side: `a`, `b`, `difference` (totals), and labelled rows with absolute
         and % differences, per GW and per effective PFLOP/s (`rows`, `table`, `inputs`), from `compare.compare`."""
         from gigawatt.analyses.api import evaluate
-        from gigawatt.interfaces.dashboard import compare_results
+        from gigawatt.interfaces.dashboard import compare_results, currency_fx, fx_info
 
         lang = body.lang or lang or "en"
-        a, b = evaluate_cached(body.a, lang)[0], evaluate_cached(body.b, lang)[0]
+        fx = currency_fx(currency)
+        a, b = evaluate_cached(body.a, lang, currency or "USD")[0], evaluate_cached(body.b, lang, currency or "USD")[0]
         keys = ["gw", "gw_it", "accelerators", "capex_usd", "capex_topdown_usd", "energy_twh_per_year", "effective_pflops_bf16", "npv_cost_usd"]
-        view = compare_results(evaluate(scenario_of(body.a)[0]), evaluate(scenario_of(body.b)[0]), lang)
+        view = compare_results(evaluate(scenario_of(body.a)[0]), evaluate(scenario_of(body.b)[0]), lang, fx)
         return check_finite({"a": {"name": a["name"], "totals": {k: a["totals"][k] for k in keys},
                                    "charts": a["charts"][:1]},
                              "b": {"name": b["name"], "totals": {k: b["totals"][k] for k in keys},
                                    "charts": b["charts"][:1]},
-                             "difference": {k: b["totals"][k] - a["totals"][k] for k in keys}, **view})
+                             "difference": {k: b["totals"][k] - a["totals"][k] for k in keys}, "fx": fx_info(fx, lang), **view})
 
     @app.post("/api/deal", responses=_responses(404, 503, 504))
-    async def deal(body: DealBody, request: Request, lang: Lang | None = LANG_QUERY):
+    async def deal(body: DealBody, request: Request, lang: Lang | None = LANG_QUERY, currency: Currency | None = CURRENCY_QUERY):
         """Deal economics: warrant value and vesting by tranche, the shareholder table, vendor investment
         and buyer economics, as labelled, formatted tables (`deals[].tables`) and charts; the numbers of
         `gigawatt deal --json` in `analysis`. Valued with the market file's latest price, volatility and rate,
@@ -582,7 +588,7 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         result = await run_in_threadpool(lambda: evaluate(scenario_of(body)[0]))
 
         def job(cancelled):
-            from gigawatt.interfaces.dashboard import deal_view
+            from gigawatt.interfaces.dashboard import currency_fx, deal_view, fx_info
             from gigawatt.analyses.deals import PriceOptions, analyse
             from gigawatt.ledger.market import resolve_price_inputs
 
@@ -592,8 +598,9 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             cancelled()
             out = analyse(result, PriceOptions(samples=body.samples, seed=body.seed, **kw), market_inputs=info)
             cancelled()
-            analysis = out.to_dict()  # a typed result (analyses.records) as its JSON
-            return check_finite({**deal_view(analysis, lang), "analysis": analysis})
+            fx = currency_fx(currency)
+            analysis = out.to_dict() if hasattr(out, "to_dict") else out  # a typed result (analyses.records) as its JSON
+            return check_finite({**deal_view(analysis, lang, fx), "fx": fx_info(fx, lang), "analysis": analysis})
 
         return await heavy.run(request, job)
 
@@ -612,7 +619,7 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         return check_finite(supply_view(rep, slips, lang))
 
     @app.post("/api/mc", responses=_responses(404, 503, 504))
-    async def mc(body: McBody, request: Request, lang: Lang | None = LANG_QUERY):
+    async def mc(body: McBody, request: Request, lang: Lang | None = LANG_QUERY, currency: Currency | None = CURRENCY_QUERY):
         """A Monte Carlo run, within a work budget (samples x tranches x months) and a time limit."""
         from starlette.concurrency import run_in_threadpool
 
@@ -636,55 +643,47 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         def job(cancelled):
             from gigawatt.engine.mc import simulate
 
-            from gigawatt.interfaces.dashboard import mc_view
+            from gigawatt.interfaces.dashboard import currency_fx, fx_info, mc_view
 
             out = simulate(result, samples=body.samples, seed=body.seed, progress=lambda _n: cancelled())
             return check_finite({**{k: out[k] for k in ("samples", "seed", "percentiles", "fans", "milestones")},
-                                 **mc_view(out, body.lang or lang or "en")})
+                                 **mc_view(out, body.lang or lang or "en", currency_fx(currency)),
+                                 "fx": fx_info(currency_fx(currency), body.lang or lang or "en")})
 
         return await heavy.run(request, job)
 
     @app.get("/api/world", responses=_responses())
     def world_view(as_of: str | None = Query(None, max_length=16,
                                              description="A month, YYYY-MM: only ledger events up to it count (422 otherwise)."),
-                   lang: Lang | None = LANG_QUERY):
+                   lang: Lang | None = LANG_QUERY, currency: Currency | None = CURRENCY_QUERY):
         """The deal ledger's world view: GW online by buyer and vendor, the deals, the binding supply input."""
-        from gigawatt.interfaces.dashboard import localise_chart_titles
+        from gigawatt.interfaces.dashboard import currency_fx, fx_info, localise_chart_titles
         from gigawatt.interfaces.report.world import page
 
-        out = page(as_of)
+        fx = currency_fx(currency)
+        out = page(as_of, lang or "en", currency or "USD", float(fx["per_usd"]) if fx else 1.0)
         out["charts"] = localise_chart_titles(out["charts"], lang or "en")
-        if lang == "ja":
-            from gigawatt.core import i18n
-            tr = i18n.WORLD_JA.get
-            words = [("today (every event in the ledger)", "本日（台帳の全イベント）"), (" left out of GW totals)", "件はGW合計から除外）"),
-                     ("GW (facility)", "GW（施設）"), ("GW IT", "GW（IT）"), ("TWh/yr", "TWh/年"), ("reported (rumoured)", "報道（噂）"),
-                     ("letter of intent / term sheet", "基本合意・条件書"), ("definitive", "正式契約"), ("closed", "完了"),
-                     ("scaled back", "縮小"), ("superseded", "置き換え"), ("paused", "中断"), ("cancelled", "中止"), (" (", "（")]
-
-            def ja_value(v: str) -> str:
-                for en, ja in words:
-                    v = v.replace(en, ja)
-                return v
-
-            out["summary"] = [[tr(a, a), ja_value(str(v))] for a, v in out["summary"]]
-            out["as_of"] = ja_value(str(out["as_of"]))
-            out["deals"]["columns"] = [tr(c, c) for c in out["deals"]["columns"]]
-            out["title"] = f"{i18n.t('sec.world', 'ja')}（{out['as_of']}時点）"
-            b = out.get("supply_binding")
-            out["binding"] = (i18n.t("world.binding", "ja", name=b["name"], quarter=i18n.quarter(b["quarter"], "ja"),
-                                     share=i18n.pct(b["share_of_world"], "ja", 0), alloc=i18n.pct(b["allocable_share"], "ja", 0))
-                              if b else "")
+        out["fx"] = fx_info(fx, lang or "en")
         return check_finite(out)
 
     @app.post("/api/explain", responses=_responses(404))
-    def explain_endpoint(body: ExplainBody):
+    def explain_endpoint(body: ExplainBody, lang: Lang | None = LANG_QUERY, currency: Currency | None = CURRENCY_QUERY,
+                         view: bool = Query(False, description="Add `view` (the page's panel: a title and labelled lines in "
+                                                               "`lang`, money in `currency`) and `fx`.")):
         """Where one number comes from (`gigawatt explain`): its formula, the values it is built from,
-        and the scenario line or catalog fact (source, kind, date) behind each input."""
+        and the scenario line or catalog fact (source, kind, date) behind each input; with `view=true`
+        also the same as the page's panel."""
         from gigawatt.analyses.api import evaluate
         from gigawatt.analyses.explain import explain
+        from gigawatt.interfaces.dashboard import currency_fx, explain_view, fx_info
 
-        return check_finite(explain(evaluate(scenario_of(body)[0]), body.field, body.tranche, body.role))
+        result = evaluate(scenario_of(body)[0])
+        tree = explain(result, body.field, body.tranche, body.role)
+        if not view:
+            return check_finite(tree)
+        fx = currency_fx(currency)
+        lang = body.lang or lang or "en"
+        return check_finite({**tree, "view": explain_view(tree, lang, fx, result.inputs.month0), "fx": fx_info(fx, lang)})
 
     @app.post("/api/edit", responses=_responses())
     def edit(body: EditBody):

@@ -23,7 +23,7 @@ pre{background:#f8f8f8;padding:12px;overflow:auto;font-size:.8em} .chart{width:1
 nav{columns:3;font-size:.9em;margin:8px 0 0} nav a{display:block} .muted{color:#666}
 #summary{background:#f6f8fb;border:1px solid #d8dee8;border-radius:6px;padding:4px 18px 10px;margin-top:1em}
 #summary h2{border:none;margin-top:.6em} #summary td:first-child{font-weight:600} #summary p{font-size:1.02em}
-#sources table{font-size:.75em} #sources td{padding:2px 5px}
+#sources table{font-size:.75em} #sources td{padding:2px 5px} #world th{word-break:keep-all}
 footer.print-footer{display:none}
 @page{size:A4;margin:14mm 12mm 16mm}
 @media print{

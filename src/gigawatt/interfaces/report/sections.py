@@ -8,6 +8,7 @@ from gigawatt.core import i18n
 from gigawatt.core.i18n import t as _t
 from gigawatt.analyses.headline import pairs as headline_pairs
 from gigawatt.core.timeline import sum_by_period
+from gigawatt.interfaces.dashboard import scenario_text_in
 from gigawatt.interfaces.report import Chart, Context, Section, Table
 
 #: Section ids in the order the executive summary names them (see :func:`summary`).
@@ -112,7 +113,8 @@ def summary(ctx: Context) -> Section:
     cands.append([label_of(ctx, "energy_twh_per_year", "nameplate"), i18n.number(tt["energy_twh_per_year"], L, 1, "TWh"), ""])
     rows = cands[:5]
     # The paragraph: what it is, what it costs, then the risks.
-    parts = [_t("sum.p_base", L, title=sc.title or sc.name, gw=_gw(ctx, tt["gw"]), start=_mon(ctx, start), full=_mon(ctx, full),
+    parts = [_t("sum.p_base", L, title=scenario_text_in(sc, "title", L), gw=_gw(ctx, tt["gw"]), start=_mon(ctx, start),
+                full=_mon(ctx, full),
                 td=_m(ctx, tt["capex_topdown_usd"]), bu=_m(ctx, tt["capex_usd"]), ratio=f"{tt['capex_ratio_topdown_to_bottomup']:.2f}")]
     if wd:
         w = wd["warrant"]
@@ -131,8 +133,8 @@ def summary(ctx: Context) -> Section:
         parts.append(_t("sum.p_revenue", L, supplier=sd["supplier"], rev=_m(ctx, s["revenue_usd_total"]), per=_m(ctx, s["revenue_usd_per_gw"])))
     if ctx.supply:
         b = ctx.supply["binding"]
-        parts.append(_t("sum.p_supply", L, name=b["name"], quarter=i18n.quarter(b["quarter"], L), share=i18n.pct(b["share_of_world"], L, 0),
-                        alloc=i18n.pct(b["allocable_share"], L, 0)) if b else
+        parts.append(_t("sum.p_supply", L, name=i18n.word("supply_input", b["input"], L, b["name"]), quarter=i18n.quarter(b["quarter"], L),
+                        share=i18n.pct(b["share_of_world"], L, 0), alloc=i18n.pct(b["allocable_share"], L, 0)) if b else
                      _t("sum.p_supply_none", L, alloc=i18n.pct(ctx.supply["allocable_share"], L, 0)))
     if ctx.mc:
         p = ctx.mc["percentiles"]["capex_usd"]
@@ -155,13 +157,15 @@ def headline(ctx: Context) -> Section:
     r = ctx.result
     L = ctx.lang
     sc = r.scenario
-    rows = headline_pairs(r, lang=L, currency=ctx.currency, per_usd=ctx.per_usd)  # the one headline (CLI, report, page)
+    # The one headline (CLI, report, page), its unit words in the report's language.
+    rows = [[a, i18n.unit_words(b, L)] for a, b in headline_pairs(r, lang=L, currency=ctx.currency, per_usd=ctx.per_usd)]
     deals = Table(_t("hl.by_deal", L), [_t("col.deal", L), _t("col.supplier", L), "GW", label_of(ctx, "accelerators", "nameplate"),
                                          label_of(ctx, "capex_usd", "nameplate"), label_of(ctx, "capex_topdown_usd", "nameplate"),
                                          label_of(ctx, "energy_twh_per_year", "nameplate") + " (TWh)"],
                   [[d["name"], d["supplier"], f"{d['gw']:,.2f}", i18n.count(d["accelerators"]), _m(ctx, d["capex_usd"]),
                     _m(ctx, d["capex_topdown_usd"]), f"{d['energy_twh_per_year']:,.1f}"] for d in r.groups("deal")], numeric=[2, 3, 4, 5, 6])
-    text = _t("hl.text", L, description=sc.description or "", checked=sc.checked or "-", start=_mon(ctx, sc.horizon.start),
+    text = _t("hl.text", L, description=scenario_text_in(sc, "description", L), checked=sc.checked or "-",
+              start=_mon(ctx, sc.horizon.start),
               end=_mon(ctx, sc.horizon.end))
     return Section("headline", _t("sec.headline", L), text.strip(), [Table(_t("hl.table", L), ["", _t("col.value", L)], rows, numeric=[1]), deals])
 
@@ -236,8 +240,8 @@ def supply(ctx: Context) -> Section:
     q = [row for row in rep["quarters"] if row["hbm_gb"] or row["cowos_wafers"]]
     b = rep["binding"]
     alloc = rep["allocable_share"]
-    text = (_t("sup.binds", L, name=b["name"], quarter=i18n.quarter(b["quarter"], L), share=i18n.pct(b["share_of_world"], L, 0),
-               alloc=i18n.pct(b["allocable_share"], L, 0)) if b else _t("sup.none", L, alloc=i18n.pct(alloc, L, 0)))
+    text = (_t("sup.binds", L, name=i18n.word("supply_input", b["input"], L, b["name"]), quarter=i18n.quarter(b["quarter"], L),
+               share=i18n.pct(b["share_of_world"], L, 0), alloc=i18n.pct(b["allocable_share"], L, 0)) if b else _t("sup.none", L, alloc=i18n.pct(alloc, L, 0)))
 
     def binding_of(row):
         over = {n: row[k] for n, k in (("HBM", "hbm_share_of_world"), ("CoWoS", "cowos_share_of_world")) if row[k] > alloc}
@@ -272,32 +276,10 @@ def world(ctx: Context) -> Section | None:
         data = world_for_ids(ids)
     if data is None:
         return None
-    sec = section(data)
+    sec = section(data, ctx.lang, ctx.currency, ctx.per_usd)
     for c in sec.charts:  # vendor ids (amd, nvidia) as names
         c.series = {_name(ctx, k): v for k, v in c.series.items()}
-    return _world_ja(sec, data) if ctx.lang == "ja" else sec
-
-
-_WORLD_JA = i18n.WORLD_JA
-
-
-def _world_ja(sec: Section, data: dict) -> Section:
-    tr = _WORLD_JA.get
-    for tb in sec.tables:
-        tb.title, tb.columns = tr(tb.title, tb.title), [tr(c, c) for c in tb.columns]
-        if tb.columns and tb.columns[0] == "":
-            for row in tb.rows:
-                row[0] = tr(row[0], row[0])
-    for c in sec.charts:
-        c.title, c.y_title = tr(c.title, c.title), "GW（施設）"
-    tt = data["totals"]
-    b = (data.get("supply") or {}).get("binding")
-    sec.title = _t("sec.world", "ja")
-    sec.text = _t("world.text", "ja", as_of=data["as_of"], counted=i18n.number(tt["gw_counted_facility"], "ja", 1),
-                  sized=i18n.number(tt["gw_modelled_facility"], "ja", 1)) + (
-        _t("world.binding", "ja", name=b["name"], quarter=i18n.quarter(b["quarter"], "ja"), share=i18n.pct(b["share_of_world"], "ja", 0),
-           alloc=i18n.pct(b["allocable_share"], "ja", 0)) if b else "")
-    return sec
+    return sec  # in the report's language (world.section translates its own tables, text and charts)
 
 
 def warrant(ctx: Context) -> Section | None:
@@ -329,7 +311,7 @@ def warrant(ctx: Context) -> Section | None:
             numeric=[1]))
     months = pv["month"]
     series = {_t("w.tranche", L, n=k.rsplit("_", 1)[-1]): [100 * v for v in vals] for k, vals in pv.items() if k != "month"}
-    return Section("warrant", _t("sec.deal", L) + f" ({d['name']})", text, tables,
+    return Section("warrant", _t("sec.deal", L) + (f"（{d['name']}）" if L == "ja" else f" ({d['name']})"), text, tables,
                    [Chart("vesting", _t("w.chart", L), months, series, "line", _t("w.chart_y", L))])
 
 
@@ -498,9 +480,9 @@ def sources(ctx: Context) -> Section:
         cited = list(dict.fromkeys(str(f.get("source", "")) for f in facts if f.get("source")))
         dates = sorted({str(f.get("as_of")) for f in facts if f.get("as_of")})
         entry = f"{str(src['section']).replace('_', ' ').capitalize()}: {str(src['id']).replace('_', ' ')}"  # ids as words
-        rows.append([entry, len(src["facts"]), ", ".join(f"{n} {kk}" for kk, n in sorted(k.items())),
+        rows.append([entry, len(src["facts"]), ", ".join(f"{n} {i18n.word('fact_kind', kk, L, kk)}" for kk, n in sorted(k.items())),
                      "; ".join(cited), (dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]}") if dates else "-"])
-    return Section("sources", _t("sec.sources", L), _t("src.text", L, kinds=", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))),
+    return Section("sources", _t("sec.sources", L), _t("src.text", L, kinds=", ".join(f"{n} {i18n.word('fact_kind', k, L, k)}" for k, n in sorted(kinds.items()))),
                    [Table(_t("src.table", L), [_t("src.entry", L), _t("src.numbers", L), _t("src.kinds", L), _t("src.sources", L),
                                                _t("src.as_of", L)], rows, numeric=[1])])
 

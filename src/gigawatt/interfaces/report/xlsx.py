@@ -4,7 +4,9 @@ provenance, sources and the scenario file; number formats on every figure, label
 registry (English or Japanese), native Excel charts.
 
 ``write(result, path, scenario_text, ctx=None, lang="en")``; ``ctx`` is the report
-:class:`~gigawatt.interfaces.report.Context` (built here when not given).
+:class:`~gigawatt.interfaces.report.Context` (built here when not given); its ``currency`` (``report
+--currency JPY``) shows every money figure in that currency at the market file's dated rate, stated
+on the Summary and Sources sheets.
 """
 from __future__ import annotations
 
@@ -46,7 +48,7 @@ def write(result, path, scenario_text: str = "", ctx=None, lang: str = "en") -> 
         from gigawatt.interfaces.report import Context
 
         ctx = Context.build(result, scenario_text)
-    bk = Book(path, lang)
+    bk = Book(path, lang, getattr(ctx, "currency", "USD"), getattr(ctx, "fx", None))
     bk.local = JA if bk.lang == "ja" else {}
     summary = bk.sheet("Summary")
     xlsx_drivers.write(bk, result, ctx.deal)
@@ -54,6 +56,7 @@ def write(result, path, scenario_text: str = "", ctx=None, lang: str = "en") -> 
     deal_refs = _deals(bk, result)
     _tranches(bk, result)
     xlsx_deal.write_all(bk, ctx)
+    _world(bk, ctx)
     _inputs(bk, result)
     _sources(bk, result)
     _scenario(bk, scenario_text or ctx.scenario_text)
@@ -83,11 +86,15 @@ def _l(bk, text: str) -> str:
 
 def _summary(bk, ws, result, ctx, monthly_refs, deal_refs):
     sc = result.scenario
-    row = bk.title(ws, 0, sc.title or sc.name, (sc.description or "").strip().replace("\n", " ")[:400])
+    from gigawatt.interfaces.dashboard import scenario_text_in
+
+    row = bk.title(ws, 0, scenario_text_in(sc, "title", bk.lang),
+                   scenario_text_in(sc, "description", bk.lang).strip().replace("\n", " ")[:400])
     row = bk.pairs(ws, row, [
         (bk.t("Scenario name"), sc.name, "text"),
         (bk.t("Inputs checked"), sc.checked or "-", "text"),
         (bk.t("Horizon"), f"{bk.month(sc.horizon.start)} – {bk.month(sc.horizon.end)}", "text"),
+        *_fx_pairs(bk),
     ])
     t = result.totals()
     row = bk.subtitle(ws, row, _l(bk, "At full build-out"))
@@ -95,7 +102,8 @@ def _summary(bk, ws, result, ctx, monthly_refs, deal_refs):
     for name in SUMMARY_NAMEPLATE:
         p = registry.get(name, "nameplate")
         kind = bk.kind_of(p.format, [t[name]])
-        items.append((bk.label(name, "nameplate"), t[name], kind, "" if p.unit == "USD" else bk.unit(name, "nameplate")))
+        items.append((bk.label(name, "nameplate"), t[name], kind, bk.unit(name, "nameplate") if p.unit != "USD" else
+                      bk.currency_word if bk.converts else ""))
     items.append((_l(bk, "Capex ratio, top-down / bottom-up"), t["capex_ratio_topdown_to_bottomup"], "ratio2", ""))
     items.append((_l(bk, "Capex per GW (bottom-up)"), t["capex_usd_per_gw"], "usd_per_gw", ""))
     row = bk.pairs(ws, row, items)
@@ -107,10 +115,29 @@ def _summary(bk, ws, result, ctx, monthly_refs, deal_refs):
         items.append((bk.label(name, "series"), v, bk.kind_of(kind, [v]) if kind == "usd" else kind, unit or ""))
     row = bk.pairs(ws, row, items)
     row = xlsx_deal.summary_block(bk, ws, row, ctx)
-    ws.merge_range(row, 0, row, 2, footnote(plan_conventions(result)), bk.fmt(None, italic=True, font_color="#595959", text_wrap=True))
-    ws.set_row(row, 40)
+    conv = plan_conventions(result)
+    if bk.lang == "ja":
+        rate = conv["discount_rate"]["per_year"]
+        rates = f"{rate:.1%}" if isinstance(rate, float) else "、".join(f"{r:.1%}" for r in rate)
+        note = (f"金額：各出典の時点の名目米ドル。現在価値は年率{rates}（名目、年実効）で、各月末のキャッシュフローを"
+                f"{bk.month(conv['discounted_to'])}時点に割り引いた値。" + (bk.fx_text() + "。" if bk.converts else ""))
+    else:
+        note = footnote(conv) + (" " + bk.fx_text() + "." if bk.converts else "")
+    ws.merge_range(row, 0, row, 2, note, bk.fmt(None, italic=True, font_color="#595959", text_wrap=True))
+    ws.set_row(row, 54 if bk.converts else 40)
     # Charts: GW online by vendor, capex bottom-up vs top-down, energy.
     _summary_charts(bk, ws, result, monthly_refs, deal_refs)
+
+
+def _fx_pairs(bk) -> list[tuple]:
+    """The currency money is shown in and its dated rate (Summary and Sources), none in a USD workbook."""
+    if not bk.converts:
+        return []
+    f = bk.fx
+    return [(bk.t("Money shown in"), bk.currency_word, "text"),
+            (bk.t("Exchange rate"), float(f["per_usd"]), "ratio2", f"{bk.currency_word} / {'米ドル' if bk.lang == 'ja' else 'USD'}"),
+            (bk.t("Rate date"), str(f["date"]), "text"),
+            (bk.t("Source"), f"{f['source']} ({f['kind']})", "text")]
 
 
 def _summary_charts(bk, ws, result, monthly_refs, deal_refs):
@@ -132,7 +159,7 @@ def _summary_charts(bk, ws, result, monthly_refs, deal_refs):
         bars.add_series({"name": [dname, hdr, col], "categories": [dname, hdr + 1, 0, hdr + n_deals, 0],
                          "values": [dname, hdr + 1, col, hdr + n_deals, col], "fill": {"color": color}, "gap": 80})
     bars.set_title({"name": _l(bk, "Capex: bottom-up vs top-down"), "name_font": {"size": 11}})
-    bars.set_y_axis({"name": "USD", "num_format": '$#,##0,,,"B"', "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    bars.set_y_axis({"name": bk.currency_word, "num_format": bk.axis_money_format(), "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     bars.set_legend({"position": "bottom"})
     bars.set_size({"width": 620, "height": 300})
     ws.insert_chart(18, 4, bars)
@@ -150,7 +177,7 @@ def _summary_charts(bk, ws, result, monthly_refs, deal_refs):
         cum.add_series({"name": [mname, 0, col], "categories": cat, "values": [mname, 1, col, n_months, col],
                         "line": {"color": color, "width": 2}})
     cum.set_title({"name": _l(bk, "Cumulative capex"), "name_font": {"size": 11}})
-    cum.set_y_axis({"name": "USD", "num_format": '$#,##0,,,"B"', "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    cum.set_y_axis({"name": bk.currency_word, "num_format": bk.axis_money_format(), "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     cum.set_x_axis(DATE_AXIS)
     cum.set_legend({"position": "bottom"})
     cum.set_size({"width": 620, "height": 300})
@@ -238,6 +265,36 @@ def _tranches(bk, result):
             for t, v in zip(result.tranches, vals)]
     bk.table(ws, row, 0, cols, rows, [5, 22, 30, 12, 16, 10, 9] + [14] * len(TRANCHE_COLUMNS))
     ws.freeze_panes(row + 1, 3)
+
+
+# -- The world view of the deal ledger ------------------------------------------------------------
+
+def _world(bk, ctx) -> None:
+    """The report's world section as a sheet (``report --world``, or a scenario built from the ledger): the
+    headline, the binding supply input and the deals with status, kind and GW, in the workbook's language."""
+    from gigawatt.interfaces.report.world import NUMERIC_COLUMNS, section, world_for_ids
+
+    data = getattr(ctx, "world", None)
+    if data is None:
+        ids = [d.ledger for d in ctx.result.scenario.deals]
+        if not ids or None in ids:
+            return
+        data = world_for_ids(ids)
+        if data is None:
+            return
+        ctx.world = data  # the HTML report's section reads the same
+    sec = section(data, bk.lang, bk.currency, bk.per_usd)
+    ws = bk.sheet("World")
+    row = bk.title(ws, 0, sec.title, sec.text)
+    ws.set_row(1, 13 * max(1, math.ceil(len(sec.text) / (60 if bk.lang == "ja" else 120))) + 2)
+    for tb in sec.tables:
+        row = bk.subtitle(ws, row, tb.title)
+        deals = len(tb.columns) > 8  # the deals table (numbers in NUMERIC_COLUMNS), else label / value tables
+        cols = [(c or bk.t("Item"), ("ratio2" if j == NUMERIC_COLUMNS[0] else "gw") if deals and j in NUMERIC_COLUMNS else "text")
+                for j, c in enumerate(tb.columns)]
+        widths = [30, 18, 18, 22, 16, 9, 12, 12, 12, 12, 70] if deals else [44, 60]
+        row = bk.table(ws, row, 0, cols, [list(r) for r in tb.rows], widths if deals or len(cols) == 2 else None)
+    ws.freeze_panes(3, 1)
 
 
 # -- Inputs with provenance -----------------------------------------------------------------------
@@ -341,6 +398,9 @@ def _inputs(bk, result):
 def _sources(bk, result):
     ws = bk.sheet("Sources")
     row = bk.title(ws, 0, _l(bk, "Catalog numbers used, with their sources"))
+    if bk.converts:  # the rate every money figure of the workbook is shown at; catalog values below stay as their sources give them
+        row = bk.subtitle(ws, row, bk.t("Exchange rate"))
+        row = bk.pairs(ws, row, _fx_pairs(bk), widths=(34, 26, 14))
     rows = []
     for src in result.sources():
         for field, fact in src["facts"].items():

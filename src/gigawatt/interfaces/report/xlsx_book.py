@@ -3,7 +3,14 @@ and a table writer. The sheets are in :mod:`.xlsx`, :mod:`.xlsx_deal` and :mod:`
 
 Every number is written as a number (never as text) with an Excel number format chosen by its
 kind: money as ``$…B`` / ``$…M`` (the cell holds US dollars; the format scales the display),
-counts as integers, shares of a whole as %, dates as months. Labels come from the parameter
+counts as integers, shares of a whole as %, dates as months.
+
+In another currency (``report --xlsx --currency JPY``) every money cell holds the amount in that
+currency at the market file's dated rate (:func:`gigawatt.ledger.market.fx_per_usd`), written by
+:meth:`Book.cell` (and the Drivers sheet's inputs, so its formulas compute in yen), with a format
+picked by magnitude as the HTML report writes it (:func:`gigawatt.core.fmt.money`: ``¥47.0T``,
+``¥156.7B``; in Japanese ``47.01兆円`` and, below a trillion, ``百万円`` — an Excel format scales only
+by thousands, so it cannot write 億). Labels come from the parameter
 registry through :mod:`gigawatt.core.i18n` (English or Japanese), never the raw field name.
 """
 from __future__ import annotations
@@ -11,7 +18,9 @@ from __future__ import annotations
 import math
 import re
 
+from gigawatt.core import fmt as _fmt
 from gigawatt.core import i18n
+
 #: Excel number formats by kind (the registry's ``format`` column, plus a few of the workbook's own).
 NUM_FORMATS = {
     "gw": "#,##0.00", "mw": "#,##0", "count": "#,##0", "int": "#,##0", "pct": "0.0%", "pct2": "0.00%", "ratio": "0.000",
@@ -21,6 +30,12 @@ NUM_FORMATS = {
     "usd_b": '$#,##0.0,,,"B";-$#,##0.0,,,"B"', "usd_m": '$#,##0.0,,"M";-$#,##0.0,,"M"', "usd_small": "$#,##0.00",
     "usd_units": "$#,##0;-$#,##0", "shares_m": '#,##0.0,,"M"', "years": "0.0", "num1": "#,##0.0",
 }
+#: Money kinds (the cell holds US dollars in a USD workbook; another currency converts them, see :meth:`Book.cell`).
+MONEY_KINDS = {"usd", "usd_b", "usd_m", "usd_small", "usd_units", "usd_per_share", "usd_per_mwh", "usd_per_mw", "usd_per_gw"}
+#: Money kinds of amounts per unit (per share, per hour, per MWh): never scaled to millions or billions.
+PER_UNIT_KINDS = {"usd_small", "usd_per_share", "usd_per_mwh"}
+#: Kinds of money shown in another currency (``cur_t``: trillions … ``cur_unit``: a per-unit amount).
+CUR_KINDS = ("cur_t", "cur_b", "cur_m", "cur_units", "cur_unit")
 #: Kinds written as text (months, flags), not numbers.
 TEXT_KINDS = {"text", "month", "flag"}
 #: Kinds whose values are counts (stored rounded: no fractional accelerators).
@@ -44,6 +59,7 @@ JA = {
     "GW online by vendor": "ベンダー別稼働GW", "Capex: bottom-up vs top-down": "設備投資：積み上げ vs トップダウン",
     "Energy per month": "月次電力量", "Online GW": "稼働GW", "Online GW by vendor": "ベンダー別稼働GW",
     "Cumulative capex": "累積設備投資", "Money: nominal USD": "金額：名目米ドル",
+    "World": "世界全体", "Item": "項目", "Exchange rate": "為替レート", "Money shown in": "金額の表示通貨", "Rate": "レート", "Rate date": "レートの日付",
 }
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
@@ -75,10 +91,18 @@ def money_kind(values) -> str:
 class Book:
     """An xlsxwriter workbook with formats by kind and words in one language."""
 
-    def __init__(self, path, lang: str = "en"):
+    def __init__(self, path, lang: str = "en", currency: str = "USD", fx: dict | None = None):
         import xlsxwriter
 
         self.lang = i18n.check_lang(lang)
+        #: The currency money is shown in, and its market-file rate (``fx_per_usd``: per_usd, date, kind, source).
+        self.currency = (currency or "USD").upper()
+        if self.currency != "USD" and fx is None:
+            from gigawatt.ledger.market import fx_per_usd
+
+            fx = fx_per_usd(self.currency)
+        self.fx = fx if self.currency != "USD" else None
+        self.per_usd = float(self.fx["per_usd"]) if self.fx else 1.0
         self.wb = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
         self._formats: dict = {}
         self.sheets: dict[str, object] = {}
@@ -99,7 +123,72 @@ class Book:
         return humanize(text) if is_field_name(text) else text
 
     def unit(self, name: str, role: str | None = None) -> str:
-        return i18n.unit(name, self.lang, role)
+        return self.money_unit(i18n.unit(name, self.lang, role))
+
+    # -- money in the workbook's currency ---------------------------------------------------------
+    @property
+    def converts(self) -> bool:
+        """Whether money is shown in another currency than the US dollars the model computes in."""
+        return self.currency != "USD"
+
+    @property
+    def currency_word(self) -> str:
+        """The currency as a column or axis says it: ``USD`` / ``JPY``, or ``米ドル`` / ``円`` in Japanese."""
+        if self.lang == "ja":
+            return "米ドル" if self.currency == "USD" else i18n.currency_word(self.currency, "ja")
+        return self.currency
+
+    def money_unit(self, text: str) -> str:
+        """A unit text with its currency the workbook's (``USD/MW`` → ``JPY/MW``; ``米ドル`` → ``円``)."""
+        if not self.converts or not text:
+            return text
+        if self.lang == "ja":
+            return text.replace("米ドル", self.currency_word).replace("USD", self.currency_word)
+        return text.replace("USD", self.currency)
+
+    def money(self, value):
+        """A US-dollar amount in the workbook's currency (None and text pass through)."""
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return value
+        return float(value) * self.per_usd
+
+    def cur_kind(self, kind: str, usd_values=()) -> str:
+        """The kind of a money cell in the workbook's currency: by the magnitude of the converted values
+        (trillions, billions, millions, units), or a per-unit amount; the kind itself in a USD workbook."""
+        if not self.converts or kind not in MONEY_KINDS:
+            return kind
+        if kind in PER_UNIT_KINDS:
+            return "cur_unit"
+        big = max((abs(v) * self.per_usd for v in usd_values if isinstance(v, (int, float)) and not isinstance(v, bool)
+                   and math.isfinite(v)), default=0.0)
+        return "cur_t" if big >= 1e12 else "cur_b" if big >= 1e9 else "cur_m" if big >= 1e6 else "cur_units"
+
+    def cur_format(self, kind: str) -> str:
+        """The Excel number format of a ``cur_*`` kind (:data:`CUR_KINDS`) in this workbook's currency and language."""
+        if self.lang == "ja" and self.currency == "JPY":
+            pos = {"cur_t": '#,##0.00,,,,"兆円"', "cur_b": '#,##0,,"百万円"', "cur_m": '#,##0.0,,"百万円"', "cur_units": '#,##0"円"',
+                   "cur_unit": '#,##0"円"'}[kind]
+        else:
+            sym = _fmt.CURRENCY_SYMBOLS.get(self.currency)
+            pre, post = (f'"{sym}"', "") if sym else ("", f'" {self.currency}"')
+            body = {"cur_t": '#,##0.00,,,,"T"', "cur_b": '#,##0.0,,,"B"', "cur_m": '#,##0.0,,"M"', "cur_units": "#,##0",
+                    "cur_unit": "#,##0" if self.currency == "JPY" else "#,##0.00"}[kind]
+            pos = pre + body + post
+        return f"{pos};-{pos}"
+
+    def axis_money_format(self) -> str:
+        """The number format of a money chart axis: ``$…B``, or trillions of the other currency (``¥…T`` / ``…兆円``)."""
+        return self.cur_format("cur_t") if self.converts else '$#,##0,,,"B"'
+
+    def fx_text(self) -> str:
+        """The rate money is shown at, with its date, kind and source (empty in a USD workbook)."""
+        if not self.fx:
+            return ""
+        f = self.fx
+        if self.lang == "ja":
+            return (f"金額は{self.currency_word}表示：1米ドル＝{f['per_usd']:,.2f}{self.currency_word}"
+                    f"（{f['date']}、{f['kind']}、出典：{f['source']}）")
+        return f"Money shown in {self.currency} at {f['per_usd']:,.2f} {self.currency} per USD ({f['date']}, {f['kind']}; {f['source']})"
 
     def header(self, name: str, role: str | None = None) -> str:
         """``Label [unit]`` for a registry parameter (no unit for money: the format shows it)."""
@@ -125,7 +214,7 @@ class Book:
         if key not in self._formats:
             spec = dict(self._base)
             if kind and kind not in TEXT_KINDS and kind != "date":
-                spec["num_format"] = NUM_FORMATS.get(kind, kind)
+                spec["num_format"] = self.cur_format(kind) if kind in CUR_KINDS else NUM_FORMATS.get(kind, kind)
             spec.update(props)
             self._formats[key] = self.wb.add_format(spec)
         return self._formats[key]
@@ -186,6 +275,9 @@ class Book:
                 return
             if kind in ("pct100",):
                 v, kind = v / 100.0, "pct"
+            if self.converts and (kind in MONEY_KINDS or kind in CUR_KINDS):
+                kind = self.cur_kind(kind, [v]) if kind in MONEY_KINDS else kind
+                v *= self.per_usd
             if kind in COUNT_KINDS:
                 v = float(round(v))
             ws.write_number(row, col, v, self.fmt(kind or "number", **props))
@@ -206,7 +298,8 @@ class Book:
         per column by magnitude. Returns the next free row (after a blank one)."""
         kinds = []
         for j, (_, kind) in enumerate(columns):
-            kinds.append(money_kind([r[j] for r in rows if j < len(r)]) if kind == "usd" else kind)
+            values = [r[j] for r in rows if j < len(r)]
+            kinds.append(self.cur_kind(kind, values) if self.converts else money_kind(values) if kind == "usd" else kind)
         ws.set_row(row, 30)
         for j, (h, _) in enumerate(columns):
             ws.write_string(row, col + j, h, self.head)

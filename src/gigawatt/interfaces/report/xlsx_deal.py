@@ -3,6 +3,7 @@ buyer economics), the shareholder view, money flows and listed companies, supply
 percentiles and fans, and the sensitivity tornado."""
 from __future__ import annotations
 
+from gigawatt.core import i18n
 from gigawatt.core import registry
 from gigawatt.interfaces.report.xlsx_book import humanize
 
@@ -154,7 +155,7 @@ def _warrant(bk, deal: dict) -> None:
                 (_t(bk, "Expected dilution"), w["expected_dilution_pct"], "pct100"),
                 (_t(bk, "Intrinsic value at spot"), w["intrinsic_at_spot_usd"], "usd_b"),
                 (_t(bk, "Value at the final hurdle"), w["value_at_final_hurdle_usd"], "usd_b"),
-                (_t(bk, "Price model"), w["price_mode"], "text"), (_t(bk, "Source"), w.get("source") or "-", "text"),
+                (_t(bk, "Price model"), i18n.world_phrase(w["price_mode"], bk.lang), "text"), (_t(bk, "Source"), w.get("source") or "-", "text"),
             ])
             row = bk.subtitle(ws, row, _t(bk, "Vesting tranches"))
             rows = [[i + 1, tr["shares"], tr["gw_milestone"], ", ".join(tr["products"] or []) or "-", tr["price_hurdle"], tr["prob_vest"],
@@ -260,7 +261,8 @@ def _shareholder(bk, deal: dict) -> None:
                 "warrant_shares_expected", "eps_with_deal_before_dilution_usd", "eps_with_deal_after_dilution_usd",
                 "accretion_before_dilution_pct", "accretion_after_dilution_pct", "eps_all_warrants_fully_vested_usd",
                 "accretion_all_warrants_fully_vested_pct"]
-        row = bk.table(ws, row, 0, cols, [[y.get(k) for k in keys] for y in sh["years"]], [40] + [14] * (len(cols) - 1))
+        row = bk.table(ws, row, 0, cols, [[i18n.world_phrase(y.get(k), bk.lang) if k == "base_is" else y.get(k) for k in keys]
+                                          for y in sh["years"]], [40] + [14] * (len(cols) - 1))
         row = bk.subtitle(ws, row, _t(bk, "Assumptions"))
         rows = [[a["what"], a.get("value") if a.get("value") is not None else a.get("text", _t(bk, "unknown")), a.get("unit") or "",
                  a.get("kind") or "", str(a.get("as_of") or ""), a.get("source") or ""] for a in sh["assumptions"]]
@@ -291,7 +293,7 @@ def _mixed_table(bk, ws, row, headers, rows, raw) -> int:
         else:
             kind = "number"
         for j, x in enumerate(r):
-            bk.cell(ws, row + i, j, x, kind if j == 1 else "text")
+            bk.cell(ws, row + i, j, bk.money_unit(x) if j == 2 and isinstance(x, str) else x, kind if j == 1 else "text")
     return row + len(rows) + 2
 
 
@@ -304,14 +306,15 @@ def _flows(bk, ctx) -> None:
     ws = bk.sheet("Flows")
     row = bk.title(ws, 0, _t(bk, "Money flows: capex by segment"), fl.get("method", ""))
     seg_label = (lambda k: JA.get(k, SEGMENT_EN[k])) if bk.lang == "ja" else (lambda k: SEGMENT_EN.get(k, humanize(k)))
-    rows = [[seg_label(k), v, fl["per_gw"][k], fl["shares"][k], GROUPS[k]] for k, v in fl["segments"].items()]
+    rows = [[seg_label(k), v, fl["per_gw"][k], fl["shares"][k], i18n.word("flow_group", k, bk.lang, GROUPS[k])] for k, v in fl["segments"].items()]
     rows.append([bk.label("capex_usd", "nameplate"), fl["total_usd"], fl["total_usd"] / fl["gw"] if fl["gw"] else None, 1.0, ""])
     row = bk.table(ws, row, 0, [(_t(bk, "Segment"), "text"), (_t(bk, "Capex"), "usd"), (_t(bk, "Per GW"), "usd_per_gw"),
                                 (_t(bk, "Share"), "pct"), (_t(bk, "Supplier group"), "text")], rows, [44, 16, 16, 12, 30])
     h = fl.get("headline")
     if h:
         row = bk.subtitle(ws, row, _t(bk, "The headline (top-down) by recipient"))
-        rows = [[h["labels"][k], v, h["per_gw"].get(k), h["paid_to"][k]] for k, v in h["lines"].items()]
+        rows = [[i18n.word("flow_line", k, bk.lang, h["labels"][k]), v, h["per_gw"].get(k), i18n.word("flow_paid_to", k, bk.lang, h["paid_to"][k])]
+                for k, v in h["lines"].items()]
         rows.append([bk.label("capex_topdown_usd", "nameplate"), h["total_usd"], None, ""])
         row = bk.table(ws, row, 0, [(_t(bk, "Line"), "text"), (_t(bk, "Capex"), "usd"), (_t(bk, "Per GW"), "usd_per_gw"),
                                     (_t(bk, "Paid to"), "text")], rows)
@@ -332,8 +335,9 @@ def _flows(bk, ctx) -> None:
     for c in comp["companies"]:
         share = (c.get("share") or {}).get("value")
         rows.append([c["name"], c.get("ticker") or "", c.get("exchange") or "", c.get("country") or "", c.get("exposure") or "",
-                     share if isinstance(share, (int, float)) else (c.get("share") or {}).get("text", _t(bk, "unknown")),
-                     c.get("revenue_usd") if c.get("revenue_usd") is not None else c.get("revenue_text", _t(bk, "unknown")),
+                     share if isinstance(share, (int, float)) else i18n.world_phrase((c.get("share") or {}).get("text", _t(bk, "unknown")), bk.lang),
+                     c.get("revenue_usd") if c.get("revenue_usd") is not None else
+                     i18n.world_phrase(c.get("revenue_text", _t(bk, "unknown")), bk.lang),
                      *[(c.get("revenue_usd_by_year") or {}).get(y) for y in years]])
     bk.table(ws, row, 0, [(_t(bk, "Company"), "text"), (_t(bk, "Ticker"), "text"), (_t(bk, "Exchange"), "text"),
                           (_t(bk, "Country"), "text"), (_t(bk, "Exposure"), "text"), (_t(bk, "Share"), "pct"),
@@ -402,17 +406,22 @@ def _montecarlo(bk, mc: dict, result) -> None:
             for j, q in enumerate(qs, start=1):
                 bk.cell(ws, row, j, v.get(q), kind)
             bk.cell(ws, row, len(qs) + 1, v.get("mean"), kind)
-            ws.write_string(row, len(qs) + 2, "" if (p and p.unit == "USD") else (bk.unit(k, "scalar") if p else ""))
+            ws.write_string(row, len(qs) + 2, (bk.currency_word if bk.converts else "") if (p and p.unit == "USD")
+                            else (bk.unit(k, "scalar") if p else ""))
         row += 1
     row += 1
     variables = mc.get("variables") or []
     if variables:
         row = bk.subtitle(ws, row, _t(bk, "Uncertain inputs drawn"))
         vlabels = _var_labels(bk, result)
-        rows = [[vlabels.get(v["name"]) or humanize(v["name"]), _dist_text(v.get("dist", {})), v.get("p5"), v.get("p50"), v.get("p95")]
-                for v in variables]
+        money = _money_vars(result) if bk.converts else set()
+        # A money variable's distribution stays as the scenario writes it (dollars); its percentiles are converted.
+        rows = [[vlabels.get(v["name"]) or humanize(v["name"]), _dist_text(v.get("dist", {})) + (" [USD]" if v["name"] in money else ""),
+                 v.get("p5"), v.get("p50"), v.get("p95")] for v in variables]
+        top = row
         row = bk.table(ws, row, 0, [(_t(bk, "Variable"), "text"), (_t(bk, "Distribution"), "text"), ("P5", "number"), ("P50", "number"),
                                     ("P95", "number")], rows)
+        _money_cells(bk, ws, top, rows, [v["name"] for v in variables], _money_vars(result), range(2, 5))
     ms = mc.get("milestones")
     if ms:
         row = bk.subtitle(ws, row, _t(bk, "Milestones: first month with probability"))
@@ -443,7 +452,7 @@ def _montecarlo(bk, mc: dict, result) -> None:
                               "values": [sheet, hdr + 1, col + j, hdr + len(months), col + j],
                               "line": {"color": color, "width": 2.25 if q == "p50" else 1.25, "dash_type": dash}})
         chart.set_title({"name": f"{_t(bk, 'Fan')}: {title}", "name_font": {"size": 11}})
-        chart.set_y_axis({"num_format": '$#,##0,,,"B"' if kind == "usd_b" else "#,##0.0",
+        chart.set_y_axis({"num_format": bk.axis_money_format() if kind == "usd_b" else "#,##0.0",
                           "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
         chart.set_x_axis(DATE_AXIS)
         chart.set_legend({"position": "bottom"})
@@ -455,6 +464,28 @@ def _montecarlo(bk, mc: dict, result) -> None:
         col += len(qs) + 2
     ws.set_column(0, 0, 36)
     ws.set_column(1, 7, 14)
+
+
+def _money_vars(result) -> set[str]:
+    """Uncertain variables whose values are money (they set or add to an input in USD, e.g. an electricity
+    price), so the workbook shows them in its currency; multipliers and months are not money."""
+    from gigawatt.engine.uncertainty import compile_variables
+
+    try:
+        variables = compile_variables(result.scenario, result.inputs)
+    except Exception:  # noqa: BLE001 - a format must never break the workbook
+        return set()
+    units = {p.name: p.unit for p in registry.of_role("input")}
+    return {v.name for v in variables
+            if any(op in ("set", "add") and any(str(units.get(n, "")).startswith("USD") for n in names) for names, op, *_ in v.targets)}
+
+
+def _money_cells(bk, ws, top: int, rows: list, names: list[str], money: set[str], cols: range) -> None:
+    """Rewrite the input values of money variables in a written table (header at ``top``) as money per unit."""
+    for i, name in enumerate(names, start=1):
+        if name in money:
+            for j in cols:
+                bk.cell(ws, top + i, j, rows[i - 1][j], "usd_small")
 
 
 def _var_labels(bk, result) -> dict[str, str]:
@@ -502,6 +533,7 @@ def _sensitivity(bk, result) -> None:
         row = bk.table(ws, row, 0, [(_t(bk, "Variable"), "text"), (_t(bk, "Low input"), "number"), (_t(bk, "High input"), "number"),
                                     (_t(bk, "Output at low"), kind), (_t(bk, "Output at high"), kind), (_t(bk, "Change at low"), kind),
                                     (_t(bk, "Change at high"), kind), (_t(bk, "Swing"), kind)], rows, [34, 12, 12, 16, 16, 16, 16, 16])
+        _money_cells(bk, ws, top, rows, [b["variable"] for b in block["bars"]], _money_vars(result), range(1, 3))
         if m in ("npv_cost_usd", "gw_months_online") and rows:
             chart = bk.wb.add_chart({"type": "bar"})
             for col, color in ((5, "#2E75B6"), (6, "#C55A11")):
@@ -509,7 +541,7 @@ def _sensitivity(bk, result) -> None:
                                   "values": [sheet, top + 1, col, top + len(rows), col], "fill": {"color": color},
                                   "overlap": 100, "gap": 40})
             chart.set_title({"name": f"{_t(bk, 'Sensitivity: tornado')}: {name}", "name_font": {"size": 11}})
-            chart.set_x_axis({"num_format": '$#,##0,,,"B"' if kind == "usd_b" else "#,##0.0",
+            chart.set_x_axis({"num_format": bk.axis_money_format() if kind == "usd_b" else "#,##0.0",
                               "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
             chart.set_y_axis({"reverse": True})
             chart.set_legend({"position": "bottom"})

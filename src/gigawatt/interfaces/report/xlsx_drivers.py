@@ -18,12 +18,18 @@ The formulas are the engine's own (``engine.nameplate``), written out cell by ce
 Every total is a workbook name (``total_gw``, ``total_capex_top_down`` …; inputs ``in_pue`` …), and
 :func:`engine_figures` gives the engine's number for each, which the tests compare with an
 independent formula engine's recalculation.
+
+In a workbook shown in another currency (``--currency JPY``) the money inputs (system price, $/MW,
+$/GW, $/MWh, share price, strike) are written in that currency at the market file's rate; every
+formula is linear in them, so the money totals (:data:`MONEY_NAMES`) come out in that currency and
+the rest (GW, accelerators, TWh, shares, the ratio) are unchanged.
 """
 from __future__ import annotations
 
 import numpy as np
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from gigawatt.interfaces.report.xlsx_book import MONEY_KINDS
 from gigawatt.model.energy import HOURS_PER_YEAR
 
 #: Input rows: (key, registry input name, kind).
@@ -78,8 +84,19 @@ JA = {"Energy cost per year": "年間電力コスト", "Driver": "ドライバ�
       "Monte Carlo value (not a formula)": "モンテカルロ評価額（数式ではありません）"}
 
 
-def engine_figures(result) -> dict[str, float]:
-    """The engine's number for every named total of the Drivers sheet (what the formulas should give)."""
+#: Named totals that are money (in the workbook's currency); the others have no currency.
+MONEY_NAMES = {"total_capex_systems", "total_capex_network", "total_capex_facility", "total_capex_bottom_up", "total_capex_top_down",
+               "total_energy_cost_per_year"}
+
+
+def is_money_name(name: str) -> bool:
+    """Whether a named total of the Drivers sheet is money (warrant values included)."""
+    return name in MONEY_NAMES or (name.startswith("warrant") and name.endswith(("_intrinsic", "_vested_value")))
+
+
+def engine_figures(result, per_usd: float = 1.0) -> dict[str, float]:
+    """The engine's number for every named total of the Drivers sheet (what the formulas should give);
+    money in a currency at ``per_usd`` units per dollar."""
     t = result.totals()
     npl, p = result.nameplate, result.inputs.p
     out = {
@@ -98,7 +115,7 @@ def engine_figures(result) -> dict[str, float]:
         out[f"warrant{k}_intrinsic"] = w.shares * max(spot - w.strike_usd, 0.0)
         out[f"warrant{k}_vested_shares"] = float(vested)
         out[f"warrant{k}_vested_value"] = vested * max(spot - w.strike_usd, 0.0)
-    return out
+    return {k: v * per_usd if is_money_name(k) else v for k, v in out.items()}
 
 
 def _warrant_deals(result):
@@ -119,6 +136,8 @@ def write(bk, result, deal: dict | None = None) -> None:
 
     def input_fmt(kind):
         return bk.fmt(kind, bg_color="#FFF2CC", font_color="#0000FF", border=1, border_color="#BFBFBF")
+
+    cur = bk.per_usd  # money inputs and cached money results in the workbook's currency (1 in USD)
 
     row = bk.title(ws, 0, t("Drivers: change an input and the totals recompute in Excel"),
                    t("Formulas are the engine's nameplate formulas; the monthly schedule, Monte Carlo and warrant valuation are not "
@@ -141,29 +160,35 @@ def write(bk, result, deal: dict | None = None) -> None:
         unit = bk.unit(name, "input") if name not in ("basis_facility",) else f"{bk.t('facility')} / IT"
         ws.write_string(row, 1, "" if unit in ("USD", "米ドル") else unit)
         values = p[name][0]
+        money = kind in MONEY_KINDS
         k = bk.kind_of("usd", values) if kind == "usd" else kind
+        k = bk.cur_kind(k, values) if money else k
         for i in range(n):
             if key == "basis":
                 ws.write_string(row, first + i, "IT" if values[i] == 0 else bk.t("facility"), inp)
             else:
-                ws.write_number(row, first + i, float(values[i]), input_fmt(k))
+                ws.write_number(row, first + i, float(values[i]) * (cur if money else 1.0), input_fmt(k))
         if key == "basis":
             ws.data_validation(row, first, row, first + n - 1, {"validate": "list", "source": [bk.t("facility"), "IT"]})
         bk.wb.define_name(f"in_{key}", f"={ref}!{_range(row, first, first + n - 1)}")
         row += 1
     row += 1
     row = bk.subtitle(ws, row, t("Results (live formulas)"))
-    figures = engine_figures(result)
+    figures = engine_figures(result, cur)
     per_tranche = _engine_per_tranche(result)
     for key, name, label, kind, template in FORMULA_ROWS:
         cells[key] = row
         ws.write_string(row, 0, bk.label(name, "nameplate") if name else t(label))
         u = bk.unit(name, "nameplate") if name else ""
-        ws.write_string(row, 1, "" if u in ("USD", "米ドル") else u)
+        ws.write_string(row, 1, bk.currency_word if kind in MONEY_KINDS and bk.converts else "" if u in ("USD", "米ドル") else u)
+        money = kind in MONEY_KINDS
+        scale = cur if money else 1.0
+        if money:
+            kind = bk.cur_kind(kind, [figures[TOTAL_NAMES[key]] / cur])
         for i in range(n):
             col = first + i
             refs = {k: xl_rowcol_to_cell(r, col) for k, r in cells.items()}
-            ws.write_formula(row, col, template.format(**refs), bk.fmt(kind), float(per_tranche[key][i]))
+            ws.write_formula(row, col, template.format(**refs), bk.fmt(kind), float(per_tranche[key][i]) * scale)
         _total(bk, ws, row, first, total_col, engine_col, change_col, kind, figures[TOTAL_NAMES[key]], TOTAL_NAMES[key])
         row += 1
     # The ratio of the totals.
@@ -191,16 +216,19 @@ def write(bk, result, deal: dict | None = None) -> None:
         for j, tr in enumerate(w.tranches):
             ws.write_number(r0 + 1 + j, tc, float(tr.gw), input_fmt("gw"))
             ws.write_number(r0 + 1 + j, tc + 1, float(tr.shares), input_fmt("shares_m"))
-            ws.write_number(r0 + 1 + j, tc + 2, float(tr.price_hurdle_usd), input_fmt("usd_per_share"))
+            ws.write_number(r0 + 1 + j, tc + 2, float(tr.price_hurdle_usd) * cur, input_fmt(bk.cur_kind("usd_per_share")))
         last = r0 + len(w.tranches)
         gw_rng, sh_rng, hu_rng = (_range_col(tc + j, r0 + 1, last) for j in range(3))
         price, strike = _c(r0, first), _c(r0 + 1, first)
         shares, deal_gw, vested = _c(r0 + 2, first), _c(r0 + 4, first), _c(r0 + 5, first)
+        money_word = bk.currency_word if bk.converts else "USD"
+        val_kind = bk.cur_kind("usd_b", [figures[f"warrant{k}_intrinsic"] / cur])
         rows = [
-            (t("Share price"), "USD", None, "usd_per_share", float(w.underlying.spot_usd), "share_price" if k == 1 else f"share_price_{k}"),
-            (t("Strike"), "USD", None, "usd_per_share", float(w.strike_usd), None),
+            (t("Share price"), money_word, None, bk.cur_kind("usd_per_share"), float(w.underlying.spot_usd) * cur,
+             "share_price" if k == 1 else f"share_price_{k}"),
+            (t("Strike"), money_word, None, bk.cur_kind("usd_per_share"), float(w.strike_usd) * cur, None),
             (t("Warrant shares"), bk.unit("warrant_shares_vested", "scalar"), f"=SUM({sh_rng})", "shares_m", float(w.shares), None),
-            (t("Intrinsic value at this share price"), "", f"={shares}*MAX({price}-{strike},0)", "usd_b",
+            (t("Intrinsic value at this share price"), money_word if bk.converts else "", f"={shares}*MAX({price}-{strike},0)", val_kind,
              figures[f"warrant{k}_intrinsic"], f"warrant{k}_intrinsic"),
             (t("Deal facility GW"), "GW", f'=SUMIF({_range(deal_row, first, first + n - 1)},"{_q(d.name)}",'
                                           f"{_range(cells['fac_gw'], first, first + n - 1)})", "gw",
@@ -208,7 +236,8 @@ def write(bk, result, deal: dict | None = None) -> None:
             (t("Shares vested at full build-out and this price"), bk.unit("warrant_shares_vested", "scalar"),
              f"=SUMPRODUCT(({gw_rng}<={deal_gw}+0.000000001)*({hu_rng}<={price})*{sh_rng})", "shares_m",
              figures[f"warrant{k}_vested_shares"], f"warrant{k}_vested_shares"),
-            (t("Value of those shares"), "", f"={vested}*MAX({price}-{strike},0)", "usd_b", figures[f"warrant{k}_vested_value"],
+            (t("Value of those shares"), money_word if bk.converts else "", f"={vested}*MAX({price}-{strike},0)", val_kind,
+             figures[f"warrant{k}_vested_value"],
              f"warrant{k}_vested_value"),
         ]
         for i, (label, unit, formula, kind, value, name) in enumerate(rows):
@@ -226,7 +255,7 @@ def write(bk, result, deal: dict | None = None) -> None:
         wa = next((x.get("warrant") for x in (deal or {}).get("deals", []) if x.get("name") == d.name), None)
         if wa:
             ws.write_string(row, 0, t("Monte Carlo value (not a formula)"))
-            ws.write_number(row, first, float(wa["value_usd"]), bk.fmt("usd_b", font_color="#595959"))
+            ws.write_number(row, first, float(wa["value_usd"]) * cur, bk.fmt(bk.cur_kind("usd_b", [wa["value_usd"]]), font_color="#595959"))
             row += 1
         row = max(row, last + 1) + 1
     ws.set_column(0, 0, 44)

@@ -14,6 +14,7 @@ const NEEDS_TOKEN = "this server needs a token: open the URL that `gigawatt serv
 const REFUSED_TOKEN = "this server needs a token and refused the one this page had: open the URL that `gigawatt serve` printed";
 let current = {name: null, version: 0, builtin: true};
 let lang = "en";  // the language of labels: the API is asked for it, and the page's own strings follow (I18N)
+let currency = "USD";  // the currency money is shown in: the API converts at the market file's dated rate (its `fx`)
 
 // -- the bearer token: from #token=... once, then from sessionStorage ----------------------
 let token = null;
@@ -48,7 +49,8 @@ function takeTokenFromHash() {
 }
 
 // -- DOM helpers: nodes and text only ----------------------------------------------------
-const ATTRIBUTES = new Set(["id", "type", "step", "min", "max", "size", "value", "placeholder", "scope", "aria-label"]);
+const ATTRIBUTES = new Set(["id", "type", "step", "min", "max", "size", "value", "placeholder", "scope", "aria-label", "aria-expanded",
+                            "aria-controls", "title"]);
 
 function el(tag, props, ...children) {
   const node = document.createElement(tag);
@@ -72,11 +74,11 @@ function purgeCharts(container) {
 }
 
 // -- the API ------------------------------------------------------------------------------
-// Every call carries the bearer token (when the page has one) and the page's language.
+// Every call carries the bearer token (when the page has one), the page's language and its currency.
 async function api(method, path, body, signal) {
   const headers = {"content-type": "application/json"};
   if (token) headers["authorization"] = "Bearer " + token;
-  const url = path + (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(lang);
+  const url = path + (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(lang) + "&currency=" + encodeURIComponent(currency);
   const res = await fetch(url, {method, headers, body: body === undefined ? undefined : JSON.stringify(body),
                                 credentials: "same-origin", cache: "no-store", signal});
   let data = {};
@@ -118,7 +120,9 @@ const I18N = {
     loading: "loading", running: "running {n} samples… {s} s", cancelled: "cancelled", mc_done: "{n} samples in {s} s",
     mc_stale: "Results are for an earlier version of the scenario or another language: run again.",
     world_loading: "loading the world view", world_as_of: "world as of ", deal_of: "{buyer} buys from {supplier}",
-    inputs: "Inputs", no_uncertainty: "",
+    inputs: "Inputs", no_uncertainty: "", currency: "Currency", close: "Close",
+    explain_hint: "Click a number (or press Enter on it) to see where it comes from.",
+    explain_open: "where {what} comes from", by_tranche: "By tranche", case_base: "base", case_low: "low", case_high: "high", explain_loading: "tracing the number", fx_usd: "Money in US dollars (nominal, as the sources give it).",
   },
   ja: {
     tagline: "ギガワット級AIコンピュート構築のモデル", language: "言語", "tab.plan": "計画", "tab.deal": "案件の経済性",
@@ -136,7 +140,9 @@ const I18N = {
     loading: "読み込み中", running: "{n} サンプルを実行中… {s} 秒", cancelled: "中止しました", mc_done: "{n} サンプル、{s} 秒",
     mc_stale: "結果は以前のシナリオまたは別の言語のものです。もう一度実行してください。",
     world_loading: "世界全体を読み込み中", world_as_of: "世界全体：", deal_of: "{buyer} が {supplier} から購入",
-    inputs: "入力", no_uncertainty: "",
+    inputs: "入力", no_uncertainty: "", currency: "通貨", close: "閉じる",
+    explain_hint: "数値をクリック（またはEnter）すると、その数値の出所を表示します。",
+    explain_open: "{what}の出所", by_tranche: "トランシェ別", case_base: "基本", case_low: "低位", case_high: "高位", explain_loading: "数値の出所をたどっています", fx_usd: "金額は米ドル（名目、出典どおり）。",
   },
 };
 
@@ -152,6 +158,17 @@ function applyStaticText() {
   $("views").setAttribute("aria-label", T("views"));
   $("world-as-of").setAttribute("placeholder", T("as_of_placeholder"));
   $("lang-select").value = lang;
+  $("currency-select").value = currency;
+  const cur = $("currency-select");
+  cur.options[0].textContent = lang === "ja" ? "米ドル $" : "USD $";
+  cur.options[1].textContent = lang === "ja" ? "円 ¥" : "JPY ¥";
+}
+
+// The rate money is shown at, as the API states it (`fx`: per_usd, date, source), next to the switch.
+function showFx(fx) {
+  if (!fx) return;
+  $("fx-note").textContent = fx.currency === "USD" ? "" : fx.text;
+  $("fx-note").title = fx.currency === "USD" ? "" : fx.source || "";
 }
 
 function setStatus(text) { $("status").textContent = text; }
@@ -243,8 +260,11 @@ function render(r) {
   // The headline rows come labelled and formatted from the server (the same list as `plan` and the report), in two columns.
   const rows = r.headline_rows || [];
   const half = Math.ceil(rows.length / 2);
+  // A headline figure that is a registered output is a button: it opens the chain behind it (the explain panel).
   $("headline").replaceChildren(...[rows.slice(0, half), rows.slice(half)].map((part) => el("table", {}, el("tbody", {},
-    ...part.map((x) => el("tr", {}, el("th", {scope: "row"}, x.label), el("td", {class: "num", id: "headline-" + x.id}, x.text)))))));
+    ...part.map((x) => el("tr", {}, el("th", {scope: "row"}, x.label), el("td", {class: "num", id: "headline-" + x.id},
+      x.explain ? explainButton(x.explain.field, x.explain.role, 0, x.text, x.label) : x.text)))))));
+  explainTranches = r.tranches || [];
 
   const cols = [T("tranche"), T("product"), T("gw"), T("start"), T("ramp")];
   const head = el("tr", {}, ...cols.map((h) => el("th", {scope: "col"}, h)));
@@ -258,13 +278,78 @@ function render(r) {
       el("td", {}, trancheInput("tranche-start", x, "start", {size: 8}, name + cols[3])),
       el("td", {}, trancheInput("tranche-ramp", x, "ramp_months", {type: "number", min: "0"}, name + cols[4]))));
   }
+  // Per tranche: facility MW, accelerators, capex, each a button that opens its chain for that tranche.
+  const figureCols = ((r.tranches || [])[0] || {figures: []}).figures.map((f) => f.label);
+  $("tranche-figures").replaceChildren(el("h3", {}, T("by_tranche")), el("table", {id: "tranche-figures-table"},
+    el("thead", {}, el("tr", {}, el("th", {scope: "col"}, T("tranche")), ...figureCols.map((c) => el("th", {scope: "col", class: "num"}, c)))),
+    el("tbody", {}, ...(r.tranches || []).map((x) => {
+      const name = (x.index + 1) + ": " + (x.label == null ? x.product : x.label);
+      return el("tr", {}, el("th", {scope: "row"}, name),
+        ...x.figures.map((f) => el("td", {class: "num"}, explainButton(f.field, f.role, x.index, f.text, name + " " + f.label))));
+    }))));
   const tr = $("tranches");
   tr.replaceChildren(body);
   for (const input of tr.querySelectorAll("input")) input.addEventListener("change", quickEdit);
 
   chartsInto($("charts"), r.charts);
   $("chart-notes").replaceChildren(...(r.chart_notes || []).map((n) => el("li", {}, n)));
+  showFx(r.fx);
+  if (explainOpen && explainOpen.tranche >= explainTranches.length) closeExplain();
+  else if (explainOpen) openExplain(explainOpen.field, explainOpen.role, explainOpen.tranche, null);  // again, in the new language or currency
   setStatus((r.warnings || []).length ? T("warnings") + r.warnings.join("; ") : T("ok"));
+}
+
+// -- the explain panel: where one number comes from (POST /api/explain), for one tranche ----------
+let explainTranches = [];  // the scenario's tranches (index, label), for the panel's tranche choice
+let explainOpen = null;    // {field, role, tranche} of the number the panel shows
+let explainFrom = null;    // the button that opened it (focus returns there on close)
+
+function explainButton(field, role, tranche, text, label) {
+  const b = el("button", {class: "explain-btn", type: "button", "aria-controls": "explain-panel", "aria-expanded": "false",
+                          "aria-label": text + " — " + T("explain_open", {what: label}), title: T("explain_open", {what: label})}, text);
+  b.dataset.field = field;
+  b.dataset.role = role;
+  b.dataset.tranche = String(tranche);
+  b.addEventListener("click", () => openExplain(field, role, tranche, b));
+  return b;
+}
+
+async function openExplain(field, role, tranche, button) {
+  if (button) explainFrom = button;
+  explainOpen = {field, role, tranche};
+  for (const b of document.querySelectorAll(".explain-btn")) {
+    b.setAttribute("aria-expanded", b.dataset.field === field && b.dataset.tranche === String(tranche) ? "true" : "false");
+  }
+  const panel = $("explain-panel");
+  panel.hidden = false;
+  $("explain-errors").textContent = "";
+  const sel = $("explain-tranche");
+  sel.replaceChildren(...explainTranches.map((t) => new Option((t.index + 1) + ": " + (t.label == null ? t.product : t.label), String(t.index))));
+  sel.value = String(tranche);
+  setStatus(T("explain_loading"));
+  try {
+    const r = await api("POST", "/api/explain?view=true", {yaml: $("yaml").value, field, role, tranche});
+    const v = r.view;
+    $("explain-title").textContent = v.title;
+    $("explain-note").textContent = r.fx && r.fx.currency !== "USD" ? r.fx.text : "";
+    $("explain-lines").replaceChildren(...v.lines.map((l) => {
+      const depth = "d" + Math.min(l.depth, 8);
+      if (l.text !== undefined) return el("li", {class: "origin " + depth}, l.text);
+      const parts = [el("span", {class: "what"}, l.label), " = ", el("span", {class: "val"}, l.value)];
+      if (l.formula) parts.push(el("span", {class: "formula"}, lang === "ja" ? "（" + l.formula + "）" : "  (" + l.formula + ")"));
+      return el("li", {class: (l.kind === "repeated" ? "repeated " : "") + depth}, ...parts);
+    }));
+    setStatus(T("ok"));
+    if (button) $("explain-title").focus();
+  } catch (e) { showError(e, "explain-errors"); }
+}
+
+function closeExplain() {
+  $("explain-panel").hidden = true;
+  explainOpen = null;
+  for (const b of document.querySelectorAll(".explain-btn")) b.setAttribute("aria-expanded", "false");
+  if (explainFrom && document.body.contains(explainFrom)) explainFrom.focus();
+  explainFrom = null;
 }
 
 async function evaluate() {
@@ -299,7 +384,7 @@ async function save() {
 
 // -- the analysis tabs: each fetches for the scenario in the editor, again when it or the language changed
 const shown = {};  // view -> the (YAML, language, options) its content was made for
-function stateKey(extra) { return lang + "\u0000" + $("yaml").value + "\u0000" + (extra || ""); }
+function stateKey(extra) { return lang + "/" + currency + "\u0000" + $("yaml").value + "\u0000" + (extra || ""); }
 
 // Market inputs of the deal tab: empty fields are left to the market file.
 function marketInputs() {
@@ -453,7 +538,7 @@ function renderWorld(w) {
 
 async function showWorld(force) {
   const asOf = $("world-as-of").value.trim();
-  const key = lang + "/" + asOf;
+  const key = lang + "/" + currency + "/" + asOf;
   if (!force && shown.world === key) return;
   setStatus(T("world_loading"));
   try {
@@ -505,6 +590,13 @@ async function setLanguage(value) {
   await evaluate();  // the plan again, then the open tab in the new language
 }
 
+async function setCurrency(value) {
+  currency = value === "JPY" ? "JPY" : "USD";
+  try { sessionStorage.setItem("gigawatt-currency", currency); } catch (e) { /* storage disabled */ }
+  applyStaticText();
+  await evaluate();  // the plan again, then the open tab, in the new currency
+}
+
 function start() {
   return refreshList().then(() => load($("scenario-select").value)).catch(showError);
 }
@@ -512,6 +604,7 @@ function start() {
 token = storedToken();
 takeTokenFromHash();
 try { lang = sessionStorage.getItem("gigawatt-lang") === "ja" ? "ja" : "en"; } catch (e) { lang = "en"; }
+try { currency = sessionStorage.getItem("gigawatt-currency") === "JPY" ? "JPY" : "USD"; } catch (e) { currency = "USD"; }
 applyStaticText();
 window.addEventListener("hashchange", () => { if (takeTokenFromHash()) start(); });
 $("load-btn").addEventListener("click", () => load($("scenario-select").value).catch(showError));
@@ -524,6 +617,10 @@ $("mc-btn").addEventListener("click", runMc);
 $("mc-cancel").addEventListener("click", () => { if (mcAbort) mcAbort.abort(); });
 $("world-btn").addEventListener("click", () => showWorld(true));
 $("lang-select").addEventListener("change", (ev) => setLanguage(ev.target.value));
+$("currency-select").addEventListener("change", (ev) => setCurrency(ev.target.value));
+$("explain-close").addEventListener("click", closeExplain);
+$("explain-tranche").addEventListener("change", (ev) => { if (explainOpen) openExplain(explainOpen.field, explainOpen.role, Number(ev.target.value), null); });
+$("explain-panel").addEventListener("keydown", (ev) => { if (ev.key === "Escape") { ev.preventDefault(); closeExplain(); } });
 for (const v of VIEWS) {
   const tab = $(v + "-tab");
   tab.addEventListener("click", () => showView(v));
