@@ -21,7 +21,8 @@ def folder(tmp_path, monkeypatch):
 
 
 def _pickles(folder):
-    return sorted(folder.glob("*.pickle")) if folder.exists() else []
+    own = folder / "catalog"  # the cache always writes into a folder of its own
+    return sorted(own.glob("*.pickle")) if own.exists() else []
 
 
 def test_cached_catalog_equals_a_fresh_build(folder, monkeypatch):
@@ -56,6 +57,17 @@ def test_a_corrupt_or_foreign_cache_file_is_ignored(folder):
     assert pickle.loads(path.read_bytes()).accelerators.keys() == C.load_catalog().accelerators.keys()
     os.chmod(path, 0o666)  # writable by others: never unpickled
     assert cache.get(path.stem) is None
+    os.chmod(path, 0o600)
+    assert cache.get(path.stem) is not None
+    path.unlink()
+    os.mkfifo(path)  # a FIFO in its place: refused at once, never waited on
+    assert cache.get(path.stem) is None
+    path.unlink()
+    target = folder / "elsewhere.pickle"
+    target.write_bytes(pickle.dumps("planted"))
+    os.chmod(target, 0o600)
+    path.symlink_to(target)  # a link in its place: not followed
+    assert cache.get(path.stem) is None
 
 
 def test_caching_can_be_turned_off(folder, monkeypatch):
@@ -70,3 +82,37 @@ def test_the_key_covers_paths_text_and_order():
     assert a != cache.key([("a.yaml", "x: 2"), ("b.yaml", "y: 2")])
     assert a != cache.key([("c.yaml", "x: 1"), ("b.yaml", "y: 2")])
     assert a == cache.key([("a.yaml", "x: 1"), ("b.yaml", "y: 2")])
+
+
+def test_pruning_keeps_other_files_and_survives_dangling_links(folder):
+    own = folder / "catalog"
+    own.mkdir(parents=True, mode=0o700)
+    mine = [own / f"model-{i}.pickle" for i in range(20)]  # a user's own files in the folder
+    for p in mine:
+        p.write_bytes(b"x")
+    (own / ("0" * 64 + ".pickle")).symlink_to(own / "gone")
+    for i in range(20):
+        cache.put(f"{i:064x}", {"n": i})
+    ours = [p for p in own.iterdir() if cache._NAME.match(p.name)]
+    assert len(ours) == 16 and all(p.exists() for p in mine)
+
+
+def test_a_change_to_the_code_that_builds_the_catalog_is_a_new_key(monkeypatch):
+    files = [("a.yaml", "x: 1")]
+    before = cache.key(files)
+    monkeypatch.setattr(cache, "_builder_stamp", lambda: b"catalog/schema.py:999:1")
+    assert cache.key(files) != before
+
+
+def test_a_folder_that_is_a_link_or_shared_is_not_used(folder, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir(mode=0o700)
+    folder.mkdir()
+    (folder / "catalog").symlink_to(real)
+    cache.put("1" * 64, "value")
+    assert list(real.iterdir()) == [] and cache.get("1" * 64) is None
+    (folder / "catalog").unlink()
+    (folder / "catalog").mkdir(mode=0o777)
+    os.chmod(folder / "catalog", 0o777)  # writable by others: the cache is off
+    cache.put("1" * 64, "value")
+    assert cache.get("1" * 64) is None
