@@ -80,4 +80,5 @@ def test_origins_are_made_on_first_use_and_survive_pickling():
     assert inputs._origins is None
     copy = pickle.loads(pickle.dumps(inputs))
     assert copy.origins == inputs.origins and len(copy.origins) == len(inputs.tranches)
+    assert copy.with_samples(4).origins == inputs.origins  # a Monte Carlo copy keeps them too
     assert copy.origins[0]["pue"]["from"] in ("catalog", "scenario", "default", "derived")

@@ -8,6 +8,7 @@ hot for its cooling) are reported here, all at once, with field paths and lines.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 
 from dataclasses import dataclass, field
@@ -97,7 +98,7 @@ class Inputs:
     def with_samples(self, samples: int) -> "Inputs":
         """A copy whose arrays are broadcast to ``samples`` rows (for Monte Carlo)."""
         p = {k: np.broadcast_to(v, (samples, v.shape[1])).copy() for k, v in self.p.items()}
-        return Inputs(self.month0, self.n_months, self.tranches, p, self.used, self.warnings, self.constraints, self.origin_makers)
+        return dataclasses.replace(self, p=p)  # provenance (made or not) goes with it
 
 
 #: Unit of each per-tranche input array (reported with every run, so overrides are visible); from the registry.
