@@ -1,6 +1,6 @@
 """The package's folders are its layers, and imports only point down.
 
-core (names, units, bounds, formats, safe file reading) → catalog and ledger (data) → model
+core (names, units, bounds, formats, safe file reading) → catalog → ledger (data) → model
 (formulas) → scenario (files and resolved inputs) → engine (the vectorised run and the Monte
 Carlo) → analyses (deal, supply, flows, optimise, ...) → interfaces (CLI, server, page, reports).
 A module may import its own layer and the layers below it, never one above. Lazy imports inside
@@ -14,7 +14,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "gigawatt"
-LAYERS = {"core": 0, "catalog": 1, "ledger": 1, "model": 2, "scenario": 3, "engine": 4, "analyses": 5, "interfaces": 6}
+LAYERS = {"core": 0, "catalog": 1, "ledger": 2, "model": 3, "scenario": 4, "engine": 5, "analyses": 6, "interfaces": 7}
+#: The top-level facade's lazy names (``gigawatt/__init__.py``) and the layer each one loads.
+FACADE = {"__version__": "core", "GigawattError": "core", "load_catalog": "catalog", "loads": "scenario",
+          "load": "analyses", "evaluate": "analyses", "size": "analyses"}
 
 
 def _modules():
@@ -23,7 +26,9 @@ def _modules():
 
 def _layer_of(dotted: str) -> str | None:
     parts = dotted.split(".")
-    return parts[1] if len(parts) > 1 and parts[0] == "gigawatt" and parts[1] in LAYERS else None
+    if len(parts) < 2 or parts[0] != "gigawatt":
+        return None
+    return parts[1] if parts[1] in LAYERS else FACADE.get(parts[1], "interfaces")  # an unknown name: assume the worst
 
 
 def imported_layers(path: Path, text: str | None = None) -> list[tuple[int, str]]:
@@ -47,6 +52,13 @@ def imported_layers(path: Path, text: str | None = None) -> list[tuple[int, str]
                 found.append((node.lineno, dotted))
         elif isinstance(node, ast.Import):
             found += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str) and node.args[0].value.startswith("gigawatt"):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in ("import_module", "__import__"):  # importlib.import_module("gigawatt.x") counts too
+                found.append((node.lineno, node.args[0].value))
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "gigawatt":
+            found.append((node.lineno, f"gigawatt.{node.attr}"))  # `import gigawatt; gigawatt.evaluate(...)`
     return [(line, d) for line, d in found if d.startswith("gigawatt")]
 
 
@@ -68,7 +80,14 @@ def test_imports_point_down(path):
 def test_the_checker_sees_an_upward_import():
     """The check itself can fail: a core module importing the engine is caught, relative or not."""
     fake = PACKAGE / "core" / "bad_example.py"
-    text = "from ..engine import core\nimport gigawatt.interfaces.cli\nfrom gigawatt import analyses\n"
-    got = [d for _, d in imported_layers(fake, text)]
-    assert got == ["gigawatt.engine", "gigawatt.interfaces.cli", "gigawatt.analyses"]
-    assert [_layer_of(d) for d in got] == ["engine", "interfaces", "analyses"]
+    text = ("from ..engine import core\nimport gigawatt.interfaces.cli\nfrom gigawatt import analyses\n"
+            "from gigawatt import evaluate\nimport importlib\nimportlib.import_module('gigawatt.engine.mc')\n"
+            "__import__('gigawatt.analyses.api')\nimport gigawatt\ngigawatt.size('mi450')\n")
+    got = sorted(d for _, d in imported_layers(fake, text))
+    assert got == sorted(["gigawatt.engine", "gigawatt.interfaces.cli", "gigawatt.analyses", "gigawatt.evaluate",
+                          "gigawatt.engine.mc", "gigawatt.analyses.api", "gigawatt", "gigawatt.size"])
+    assert {d: _layer_of(d) for d in got} == {
+        "gigawatt": None, "gigawatt.analyses": "analyses", "gigawatt.analyses.api": "analyses", "gigawatt.engine": "engine",
+        "gigawatt.engine.mc": "engine", "gigawatt.evaluate": "analyses", "gigawatt.interfaces.cli": "interfaces",
+        "gigawatt.size": "analyses"}
+    assert _layer_of("gigawatt.__version__") == "core" and _layer_of("gigawatt.load_catalog") == "catalog"
