@@ -305,3 +305,12 @@ def test_help_does_not_import_the_analyses():
             "print('HEAVY', heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "HEAVY []" in out, out
+
+
+def test_an_empty_result_frame_keeps_its_index_and_columns():
+    """No slips (no --constrained) is an empty table with named columns, not a (0, 0) frame."""
+    from gigawatt.analyses.api import evaluate
+    from gigawatt.analyses.supply import supply_report
+
+    df = supply_report(evaluate("openai-amd")).slips_frame()
+    assert len(df) == 0 and df.index.name == "tranche" and "slip_months" in df.columns

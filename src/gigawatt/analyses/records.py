@@ -9,7 +9,8 @@ never JSON. A field marked :func:`optional` is left out of the JSON while it is 
 that only some results have).
 
 A result also reads like the mapping ``to_dict()`` gives (``r["warrant"]``, ``r.get(...)``),
-read-only, for callers not yet moved to attributes (report sections, the page's views).
+for callers not yet moved to attributes (report sections, the page's views): a snapshot taken
+at first access, to be read, never changed (results are frozen; change nothing inside them).
 """
 from __future__ import annotations
 
@@ -91,9 +92,15 @@ class Record:
     __hash__ = None  # type: ignore[assignment]
 
 
-def frame(rows: list[dict], index: str | list[str] | None = None):
-    """A pandas DataFrame of ``rows`` (pandas imported here: only notebooks and reports pay for it)."""
+def frame(rows: list[dict], index: str | list[str] | None = None, columns: list[str] | None = None):
+    """A pandas DataFrame of ``rows`` (pandas imported here: only notebooks and reports pay for it).
+    With no rows it still has ``columns`` (or at least the index names) and the named index, so
+    ``df["column"]`` works on an empty result."""
     import pandas as pd
 
-    df = pd.DataFrame(rows)
-    return df.set_index(index) if index is not None and len(df) else df
+    if not rows:
+        names = [index] if isinstance(index, str) else list(index or [])
+        df = pd.DataFrame(columns=list(dict.fromkeys(names + list(columns or []))))
+    else:
+        df = pd.DataFrame(rows)
+    return df.set_index(index) if index is not None else df

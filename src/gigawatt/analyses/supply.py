@@ -7,7 +7,7 @@ back to the same engine (:func:`gigawatt.engine.core.run`), so both schedules sh
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -97,7 +97,7 @@ class SupplyReport(Record):
 
     def slips_frame(self):
         """One row per tranche: planned and constrained completion (``--constrained``)."""
-        return frame([x.to_dict() for x in self.slips or []], "tranche")
+        return frame([x.to_dict() for x in self.slips or []], "tranche", [f.name for f in fields(TrancheSlip)])
 
 
 def _values(series: Series, case: str) -> np.ndarray:
