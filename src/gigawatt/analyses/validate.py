@@ -1,5 +1,5 @@
 """``gigawatt validate``: how close the model comes to the world, on reference data shipped
-with the package (``gigawatt/data/validation``).
+with the package (``gigawatt/analyses/data/validation``).
 
 Three parts:
 

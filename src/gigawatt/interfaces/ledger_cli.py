@@ -1,5 +1,5 @@
 """``gigawatt deals list/show/check``, ``gigawatt world``, ``gigawatt scenario from-ledger`` and
-``gigawatt deal ISSUER --all-warrants``. Registered on the main app in ``gigawatt/cli.py``."""
+``gigawatt deal ISSUER --all-warrants``. Registered on the main app in ``gigawatt/interfaces/cli.py``."""
 from __future__ import annotations
 
 import json
