@@ -706,14 +706,15 @@ def explain(
 ):
     """Where one number comes from: its formula, its parts, and the scenario line or catalog fact behind each input."""
     from gigawatt.analyses.api import evaluate
-    from gigawatt.analyses.explain import explain as run_explain, render
+    from gigawatt.analyses.explain import explain as run_explain
+    from gigawatt.interfaces.tables import print_explanation
 
     if role is not None and role not in ("input", "nameplate", "series"):
         raise GigawattError(f"--role must be input, nameplate or series, not {role!r}")
     tree = run_explain(evaluate(scenario, catalog_paths=catalog), field, tranche, role)
     if as_json:
         return _print_json(tree)
-    render(tree, _console())
+    print_explanation(tree, _console())
 
 
 @app.command()
@@ -752,7 +753,9 @@ def validate(
     report = v.run(catalog_paths=catalog, draw=draw)
     if as_json:
         return _print_json(report)
-    v.render(report, _console())
+    from gigawatt.interfaces.tables import print_validation
+
+    print_validation(report, _console())
 
 
 @catalog_app.command("list")
