@@ -11,7 +11,7 @@ from gigawatt.core.registry import of_role
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
-@pytest.mark.parametrize("role", ["input", "nameplate", "series", "scalar", "catalog"])
+@pytest.mark.parametrize("role", ["input", "nameplate", "series", "scalar", "catalog", "metric"])
 def test_every_registry_row_has_a_japanese_label(role):
     ja = i18n.labels_ja()
     missing = [p.name for p in of_role(role) if not ja.get((role, p.name))]
@@ -37,6 +37,8 @@ def test_label_picks_the_role_and_language():
     assert i18n.label("hbm_gb", "ja") == "稼働中のHBM総容量"  # the series first
     assert i18n.label("capex_usd", "ja", "scalar") == "設備投資（ボトムアップ）"
     assert "_" not in i18n.label("no_such_field_usd")  # never the raw name
+    assert i18n.label("prob_full_vest", "ja") == "全トランシェ権利確定の確率"  # a metric row
+    assert i18n.label("energy_cost_usd") == "Energy cost" and i18n.label("energy_cost_usd", role="metric") == "Energy cost over the horizon"
 
 
 def test_every_string_has_both_languages_and_the_same_fields():
@@ -57,6 +59,7 @@ def test_every_string_has_both_languages_and_the_same_fields():
     (2.4e12, "$2.4T", "2.4兆ドル"),
     (24.6e6, "$24.6M", "2,460万ドル"),
     (-5e9, "-$5.0B", "-50億ドル"),
+    (12_616.0, "$12.6k", "12,616ドル"),  # under 10万 in full, not rounded to "1万"
 ])
 def test_money(x, en, ja):
     assert i18n.money(x, "en") == en and i18n.money(x, "ja") == ja

@@ -61,3 +61,27 @@ def test_sampler_bounds_come_from_the_registry():
     assert RANGES["pue"] == BOUNDS["pue"][:2]
     assert RANGES["gw_stated"] == (0.0, BOUNDS["gw"][1])  # 0 when a sampled deal does not complete
     assert RANGES["share_price_volatility"] == BOUNDS["volatility"][:2]
+
+
+def test_metric_rows_are_complete_and_unknown_roles_are_refused(tmp_path, monkeypatch):
+    metrics = registry.of_role("metric")
+    assert {"capex_ratio_topdown_to_bottomup", "capex_usd_per_gw", "prob_full_vest", "expected_dilution_pct",
+            "eps_accretion_pct", "tco_usd_per_accelerator_hour", "warrant_value_usd"} <= {p.name for p in metrics}
+    for p in metrics:
+        assert p.label and p.format and p.per and p.formula and p.description, p.name
+    # A horizon sum is told apart from its monthly series by per, as hbm_gb is.
+    assert registry.get("opex_usd", "metric").per == "horizon" and registry.get("opex_usd", "series").per == "month"
+    assert registry.get("eps_accretion_pct", "metric").depends == (("metric", "expected_dilution_pct"),)
+
+    import pytest
+
+    bad = tmp_path / "registry.csv"
+    bad.write_text(registry.REGISTRY_FILE.read_text(encoding="utf-8") + "outcome,x,,,,,X,number,,,\n", encoding="utf-8")
+    monkeypatch.setattr(registry, "REGISTRY_FILE", bad)
+    registry.params.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="role must be one of"):
+            registry.params()
+    finally:
+        monkeypatch.undo()
+        registry.params.cache_clear()

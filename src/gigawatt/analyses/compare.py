@@ -5,9 +5,11 @@ The page's compare view and ``gigawatt compare`` both call :func:`compare`.
 """
 from __future__ import annotations
 
-from gigawatt.core.fmt import label
+from gigawatt.core import fmt
 
-#: Outputs compared (nameplate totals at full build-out, then sums over the horizon).
+#: Outputs compared (nameplate totals at full build-out and their ratio, then sums over the horizon). Each is a
+#: registry row (``nameplate``, or ``metric`` for the ratio and the horizon sums): its label and number format come
+#: from there (:func:`gigawatt.core.fmt.label`, :func:`gigawatt.core.fmt.value`), normalised ones from the base row.
 OUTPUTS = ("gw", "gw_it", "accelerators", "capex_usd", "capex_topdown_usd", "capex_ratio_topdown_to_bottomup", "npv_cost_usd",
            "energy_twh_per_year", "co2_mt_per_year", "peak_pflops_bf16", "effective_pflops_bf16", "hbm_gb")
 HORIZON = ("energy_cost_usd", "opex_usd")
@@ -65,12 +67,7 @@ def compare(results: list) -> dict:
     outputs = {}
     for k in keys:
         base = outs[0][k]
-        lab = label(k)
-        if k.endswith("_per_gw"):
-            lab = f"{label(k[:-7])} per GW"
-        elif k.endswith("_per_effective_pflops"):
-            lab = f"{label(k[:-21])} per effective PFLOP/s"
-        outputs[k] = {"label": lab, "values": {n: o[k] for n, o in zip(names, outs)},
+        outputs[k] = {"label": fmt.label(k), "values": {n: o[k] for n, o in zip(names, outs)},
                       "diffs_vs_first": {n: diff(base, o[k]) for n, o in zip(names[1:], outs[1:])}}
     return {"scenarios": names, "first": names[0], "inputs": {n: _inputs(r) for n, r in zip(names, results)}, "outputs": outputs,
             "note": "differences are each scenario minus the first; per GW is per facility GW; per effective PFLOP/s is BF16 dense x "
@@ -80,7 +77,6 @@ def compare(results: list) -> dict:
 def print_compare(out: dict, con) -> None:
     from rich.table import Table
 
-    from gigawatt.core import fmt
     names = out["scenarios"]
     it = Table(title="Inputs", title_justify="left")
     it.add_column("Input")
@@ -110,8 +106,7 @@ def print_compare(out: dict, con) -> None:
     for n in names[1:]:
         t.add_column(f"{n} - {out['first']}", justify="right")
     for k, row in out["outputs"].items():
-        base = k.split("_per_")[0] if ("_per_gw" in k or "_per_effective" in k) else k
-        show = lambda x: fmt.value(base, x)  # noqa: E731
+        show = lambda x, k=k: fmt.value(k, x)  # noqa: E731
         cells = [show(row["values"][n]) for n in names]
         for n in names[1:]:
             d = row["diffs_vs_first"][n]

@@ -1,6 +1,8 @@
 """Number formatting for people: units always shown."""
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 
 def usd(x: float | None) -> str:
     """``1.898e11`` → ``'$189.8B'``."""
@@ -56,62 +58,94 @@ def pct(x: float | None, digits: int = 1) -> str:
 
 
 def per_share(x: float | None, currency: str = "USD", per_usd: float = 1.0) -> str:
-    """``4.1666`` → ``'$4.17'`` (per-share amounts keep cents)."""
+    """``4.1666`` → ``'$4.17'`` (per-share amounts keep cents; yen from ¥100 up have none worth showing).
+
+    >>> per_share(4.1666), per_share(200.0, "JPY", 156.7), per_share(0.01, "JPY", 156.7)
+    ('$4.17', '¥31,340', '¥1.57')
+    """
     if x is None:
         return "-"
     sym = CURRENCY_SYMBOLS.get(currency.upper(), "")
-    return f"{'-' if x < 0 else ''}{sym}{abs(x) * per_usd:,.2f}"
+    v = abs(x) * per_usd
+    digits = 0 if currency.upper() == "JPY" and v >= 100 else 2
+    return f"{'-' if x < 0 else ''}{sym}{v:,.{digits}f}"
 
 
-#: Labels for outputs people read (compare, sensitivity): field name → (label, unit kind).
-LABELS = {
-    "gw": ("GW (facility)", "gw"),
-    "gw_it": ("GW (critical IT)", "gw"),
-    "accelerators": ("Accelerators", "count"),
-    "racks": ("Racks", "count"),
-    "capex_usd": ("Capex, bottom-up", "usd"),
-    "capex_topdown_usd": ("Capex, top-down (headline)", "usd"),
-    "capex_systems_usd": ("Capex: systems", "usd"),
-    "capex_network_usd": ("Capex: scale-out network", "usd"),
-    "capex_facility_usd": ("Capex: facility and land", "usd"),
-    "capex_ratio_topdown_to_bottomup": ("Top-down / bottom-up", "ratio"),
-    "capex_usd_per_gw": ("Capex per GW, bottom-up", "usd"),
-    "energy_twh_per_year": ("Energy per year at full build (TWh)", "num"),
-    "average_mw": ("Average draw (MW)", "num"),
-    "co2_mt_per_year": ("CO2 per year (Mt, location-based)", "num"),
-    "peak_pflops_bf16": ("Peak dense BF16 (PFLOP/s)", "num"),
-    "effective_pflops_bf16": ("Effective BF16 (PFLOP/s)", "num"),
-    "hbm_gb": ("HBM (GB)", "count"),
-    "npv_cost_usd": ("PV of capex + opex", "usd"),
-    "energy_cost_usd": ("Energy cost over the horizon", "usd"),
-    "opex_usd": ("Opex over the horizon", "usd"),
-    "warrant_value_usd": ("Warrant value", "usd"),
-    "prob_full_vest": ("P(full vesting)", "ratio"),
-    "expected_dilution_pct": ("Expected dilution (%)", "num"),
-    "eps_accretion_pct": ("EPS accretion after dilution, peak year (%)", "num"),
-    "tco_usd_per_accelerator_hour": ("Cost per accelerator-hour", "usd_small"),
-}
+#: Where a name people read is looked up in the registry (``core/data/registry.csv``), first hit wins: a total at
+#: full build-out, a derived metric (ratios, horizon sums, warrant and buyer figures), a monthly series, a Monte Carlo
+#: scalar, an input, a catalog field. There is no other label table: a figure without a registry row has no label.
+DISPLAY_ROLES = ("nameplate", "metric", "series", "scalar", "input", "catalog")
+#: Suffixes of normalised figures (``compare``'s ``capex_topdown_usd_per_gw``): the words after the base row's
+#: label, per language; a money figure per GW is written ``$40.0B/GW``.
+NORMALISED = {"_per_gw": {"en": " per GW", "ja": " GW当たり"},
+              "_per_effective_pflops": {"en": " per effective PFLOP/s", "ja": " 実効PFLOP/s当たり"}}
 
 
-def label(name: str) -> str:
-    """The label a person reads for a field name (falls back to the name with spaces)."""
-    return LABELS.get(name, (name.replace("_", " "), ""))[0]
+class Shown(NamedTuple):
+    """What a displayed name stands for: its registry row, the normalisation suffix ("" if none), and the
+    number format and unit its values are written in."""
+
+    param: Any  # gigawatt.core.registry.Param
+    suffix: str
+    format: str
+    unit: str
 
 
-def value(name: str, x: float | None, currency: str = "USD", per_usd: float = 1.0) -> str:
-    """A field's value formatted by its kind (money, count, ratio)."""
-    if x is None:
-        return "-"
-    kind = LABELS.get(name, ("", "usd" if name.endswith("usd") else "num"))[1]
-    if kind == "usd":
-        return money(x, currency, per_usd)
-    if kind == "usd_small":
-        return per_share(x, currency, per_usd)
-    if kind == "count":
-        return count(x)
-    if kind == "ratio":
-        return f"{x:,.3f}"
-    return num(x, digits=2)
+def lookup(name: str, role: str | None = None, roles: tuple[str, ...] = DISPLAY_ROLES) -> Shown | None:
+    """The registry row behind a name people read (``role``, or the first of ``roles`` that has it), or the
+    row of its base for a normalised name (``capex_topdown_usd_per_gw``); None if neither is registered.
+
+    >>> [(x.param.role, x.param.name, x.suffix, x.format) for x in map(lookup, ("gw", "prob_full_vest", "capex_topdown_usd_per_gw"))]
+    [('nameplate', 'gw', '', 'gw'), ('metric', 'prob_full_vest', '', 'pct'), ('nameplate', 'capex_topdown_usd', '_per_gw', 'usd_per_gw')]
+    """
+    from gigawatt.core.registry import params
+
+    table = params()
+    for r in ([role] if role else roles):
+        p = table.get((r, name))
+        if p is not None:
+            return Shown(p, "", p.format, p.unit)
+    for suffix in NORMALISED:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            base = lookup(name[: -len(suffix)], role, roles)
+            if base is not None and not base.suffix:
+                money_per_gw = suffix == "_per_gw" and base.format == "usd"
+                return Shown(base.param, suffix, "usd_per_gw" if money_per_gw else base.format, "")
+    return None
+
+
+def label(name: str, lang: str = "en", role: str | None = None, roles: tuple[str, ...] = DISPLAY_ROLES) -> str:
+    """The label a person reads for a name, from its registry row (in Japanese from ``labels-ja.csv``); an
+    unregistered name reads as its words, never with underscores.
+
+    >>> label("gw"), label("prob_full_vest"), label("capex_usd_per_gw"), label("capex_topdown_usd_per_gw", "ja")
+    ('Facility GW', 'P(full vesting)', 'Capex (bottom-up) per GW', '設備投資（トップダウン） GW当たり')
+    """
+    hit = lookup(name, role, roles)
+    if hit is None:
+        return name.replace("_", " ")
+    text = hit.param.label
+    if lang == "ja":
+        from gigawatt.core.i18n import labels_ja
+
+        text = labels_ja().get(hit.param.key) or text
+    return text + (NORMALISED[hit.suffix].get(lang, NORMALISED[hit.suffix]["en"]) if hit.suffix else "")
+
+
+def value(name: str, x: float | None, currency: str = "USD", per_usd: float = 1.0, role: str | None = None,
+          roles: tuple[str, ...] = DISPLAY_ROLES) -> str:
+    """A figure written by its registry row's ``format`` and unit (:func:`by_format`); money in ``currency``
+    at ``per_usd`` units per dollar. An unregistered name: money if it ends in ``usd``, else a plain number.
+
+    >>> value("prob_full_vest", 0.6568), value("expected_dilution_pct", 9.931), value("capex_usd", 1.898e11, "JPY", 156.7)
+    ('65.7 %', '9.9 %', '¥29.7T')
+    >>> value("tco_usd_per_accelerator_hour", 2.3456), value("capex_ratio_topdown_to_bottomup", 1.2345), value("energy_twh_per_year", 35.51)
+    ('$2.35', '1.23', '35.5 TWh/yr')
+    """
+    hit = lookup(name, role, roles)
+    if hit is None:
+        return by_format(x, "usd" if name.endswith("usd") else "", "", currency, per_usd)
+    return by_format(x, hit.format, hit.unit, currency, per_usd)
 
 
 def _scaled(x: float, steps, digits: int = 1) -> str:
@@ -130,9 +164,11 @@ def _plain(x: float, unit: str = "") -> str:
     return f"{x:,.{digits}f} {unit}".strip()
 
 
-def by_format(x: float | None, fmt_name: str, unit: str = "") -> str:
+def by_format(x: float | None, fmt_name: str, unit: str = "", currency: str = "USD", per_usd: float = 1.0) -> str:
     """A value written as the registry's ``format`` column says (``registry.get(name).format``),
-    with its unit; never scientific notation, money in $k/$M/$B/$T.
+    with its unit; never scientific notation, money in $k/$M/$B/$T (in ``currency`` at ``per_usd``).
+    ``pct`` is a fraction (``0.08`` → ``8.0 %``), ``percent`` a figure already in per cent (``9.93`` → ``9.9 %``),
+    ``usd_small`` an amount that keeps its cents (a cost per accelerator-hour: ``$2.35``).
 
     >>> by_format(1.898e11, "usd"), by_format(6.0, "gw"), by_format(1716247.4, "count"), by_format(1.2, "ratio")
     ('$189.8B', '6.00 GW', '1,716,247', '1.20')
@@ -140,16 +176,20 @@ def by_format(x: float | None, fmt_name: str, unit: str = "") -> str:
     ('15.0 PB', '35.5 TWh', '13.0 Mt', '8.0 million m3')
     >>> by_format(35.51, "twh", "TWh/yr"), by_format(0.08, "pct"), by_format(12e6, "usd_per_mw"), by_format(66.0, "usd_per_mwh")
     ('35.5 TWh/yr', '8.0 %', '$12.0M/MW', '$66.00/MWh')
+    >>> by_format(9.931, "percent"), by_format(2.3456, "usd_small"), by_format(4e10, "usd_per_gw", "", "JPY", 150.0)
+    ('9.9 %', '$2.35', '¥6.0T/GW')
     """
     if x is None:
         return "-"
     x = float(x)
     if fmt_name == "usd":
-        return usd(x)
+        return money(x, currency, per_usd)
     if fmt_name in ("usd_per_mw", "usd_per_gw"):
-        return usd(x) + ("/MW" if fmt_name == "usd_per_mw" else "/GW")
+        return money(x, currency, per_usd) + ("/MW" if fmt_name == "usd_per_mw" else "/GW")
     if fmt_name == "usd_per_mwh":
-        return f"${x:,.2f}/MWh"
+        return per_share(x, currency, per_usd) + "/MWh"
+    if fmt_name == "usd_small":
+        return per_share(x, currency, per_usd)
     if fmt_name == "count":
         return count(x)
     if fmt_name == "gw":
@@ -164,6 +204,8 @@ def by_format(x: float | None, fmt_name: str, unit: str = "") -> str:
         return f"{x:,.2f}"
     if fmt_name == "pct":
         return f"{x * 100:,.1f} %"
+    if fmt_name == "percent":
+        return f"{x:,.1f} %"
     if fmt_name in ("twh", "mt"):
         return _plain(x, unit or ("TWh" if fmt_name == "twh" else "Mt"))
     if fmt_name == "tflops":

@@ -2,8 +2,8 @@
 
 - :func:`t` — a UI or report string by key (``STRINGS``), with ``str.format`` fields.
 - :func:`label` — a registry parameter's label (``core/data/registry.csv``) in English, or in Japanese
-  from ``core/data/labels-ja.csv`` (``role,name,label_ja``; every input, nameplate, series, catalog
-  and scalar row has one — a test checks).
+  from ``core/data/labels-ja.csv`` (``role,name,label_ja``; every input, nameplate, series, catalog,
+  scalar and metric row has one — a test checks).
 - :func:`money`, :func:`per_share`, :func:`shares`, :func:`pct`, :func:`number`, :func:`count`,
   :func:`month`, :func:`quarter`, :func:`day` — numbers and dates as a reader of the language
   writes them: ``$189.8B`` / ``1,898億ドル``, ``¥29.7T`` / ``29.7兆円``, ``160.0M`` / ``1億6,000万株``,
@@ -327,7 +327,7 @@ def labels_ja() -> dict[tuple[str, str], str]:
         return {(r["role"], r["name"]): r["label_ja"] for r in csv.DictReader(fh)}
 
 
-_ROLE_ORDER = ("series", "nameplate", "input", "scalar", "catalog")
+_ROLE_ORDER = ("series", "nameplate", "metric", "input", "scalar", "catalog")
 #: Roles of ``labels-ja.csv`` that are not registry parameters: the deal ledger's status, kind and
 #: event words, the built-in scenarios' titles and descriptions (by scenario name), the supply inputs
 #: that bind (``hbm_gb``, ``cowos_wafers``) and the kinds of catalog facts (spec, estimate ...).
@@ -355,26 +355,17 @@ def builtin_scenario_text(name: str, field: str, lang: str = "en") -> str | None
 
 
 def label(name: str, lang: str = "en", role: str | None = None) -> str:
-    """The label a person reads for a registry parameter, in ``lang``.
+    """The label a person reads for a registry parameter, in ``lang`` (:func:`gigawatt.core.fmt.label`, the one
+    lookup of labels).
 
-    ``role`` picks between an input and an output of the same name (default: series, nameplate,
-    input, scalar, catalog — the first the registry has). Unknown names fall back to
-    :func:`gigawatt.core.fmt.label` (never the raw field name with underscores).
+    ``role`` picks between an input and an output of the same name (default: series, nameplate, metric,
+    input, scalar, catalog — the first the registry has). Unknown names read as their words (never the raw
+    field name with underscores).
 
-    >>> label("online_gw"), label("online_gw", "ja"), label("hbm_gb", "ja", "input")
-    ('Online GW', '稼働中GW', 'アクセラレーターあたりHBM容量')
+    >>> label("online_gw"), label("online_gw", "ja"), label("hbm_gb", "ja", "input"), label("prob_full_vest", "ja")
+    ('Online GW', '稼働中GW', 'アクセラレーターあたりHBM容量', '全トランシェ権利確定の確率')
     """
-    from gigawatt.core.registry import params
-
-    table = params()
-    for r in ([role] if role else _ROLE_ORDER):
-        if (r, name) in table:
-            if lang == "ja":
-                ja = labels_ja().get((r, name))
-                if ja:
-                    return ja
-            return table[(r, name)].label
-    return fmt.label(name)
+    return fmt.label(name, lang, role, _ROLE_ORDER)
 
 
 #: Unit words that read differently in Japanese (symbols such as GW, MW, TWh stay as they are).
@@ -431,12 +422,13 @@ def currency_word(currency: str, lang: str = "en") -> str:
 
 
 def _ja_big(a: float, digits_oku: int = 0) -> str:
-    """A non-negative amount in 兆 / 億 / 万 (``1.898e11`` → ``1,898億``)."""
+    """A non-negative amount in 兆 / 億 / 万 (``1.898e11`` → ``1,898億``); under 10万 in full (``12,616``: whole
+    万 would round it to ``1万``)."""
     if a >= 1e12:
         return f"{a / 1e12:,.1f}兆"
     if a >= 1e8:
         return f"{a / 1e8:,.{digits_oku}f}億"
-    if a >= 1e4:
+    if a >= 1e5:
         return f"{a / 1e4:,.0f}万"
     return f"{a:,.0f}"
 
@@ -458,9 +450,7 @@ def per_share(x: float | None, lang: str = "en", currency: str = "USD", per_usd:
     if x is None:
         return "-"
     if lang != "ja":
-        if currency.upper() == "JPY" and abs(x * per_usd) >= 100:  # yen have no cents worth showing: ¥31,340
-            return f"{'-' if x < 0 else ''}{fmt.CURRENCY_SYMBOLS['JPY']}{abs(x * per_usd):,.0f}"
-        return fmt.per_share(x, currency, per_usd)
+        return fmt.per_share(x, currency, per_usd)  # yen from ¥100 up without cents: ¥31,340
     v = x * per_usd
     cur = currency.upper()
     digits = 0 if cur == "JPY" and abs(v) >= 100 else 2  # yen without sen, except small amounts (a 1-cent strike: 1.57円)

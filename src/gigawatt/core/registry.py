@@ -1,12 +1,13 @@
 """The parameter registry: every engine input and every output, declared once.
 
 One row per parameter in ``core/data/registry.csv`` (in the spirit of PyPSA's component
-attribute tables): role (input, nameplate, series), name, unit, what it is *per*
+attribute tables): role (input, nameplate, series, catalog, scalar, metric), name, unit, what it is *per*
 (accelerator, system, tranche, month ...), whether it adds up across tranches, the bound
 it must keep (a key of :data:`gigawatt.core.bounds.BOUNDS`), a display label and number format,
 what it depends on and its formula in words. The unit tables of the engine and the inputs,
 the sampler's bounds, and ``gigawatt explain`` are derived from it; adding a parameter is
-one row plus its formula in the engine.
+one row plus its formula in the engine. Labels and number formats people read come from here too
+(:func:`gigawatt.core.fmt.label`, :func:`gigawatt.core.fmt.value`): no module keeps its own label table.
 """
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REGISTRY_FILE = Path(__file__).parent / "data" / "registry.csv"
-ROLES = ("input", "nameplate", "series", "catalog", "scalar")  # catalog: catalog fields; scalar: per-sample MC results
+#: catalog: catalog fields; scalar: per-sample Monte Carlo results; metric: headline and derived figures computed
+#: from results (ratios, per-GW costs, horizon sums, warrant and buyer figures) that people read beside the outputs.
+ROLES = ("input", "nameplate", "series", "catalog", "scalar", "metric")
 #: Prefixes used in ``depends`` to say which role a name refers to (names repeat across roles:
 #: ``hbm_gb`` is per accelerator as an input and a tranche total as an output).
-PREFIX = {"in": "input", "np": "nameplate", "s": "series", "cat": "catalog", "mc": "scalar"}
+PREFIX = {"in": "input", "np": "nameplate", "s": "series", "cat": "catalog", "mc": "scalar", "met": "metric"}
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ def params() -> dict[tuple[str, str], Param]:
     out: dict[tuple[str, str], Param] = {}
     with open(REGISTRY_FILE, newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
+            if row["role"] not in ROLES:
+                raise ValueError(f"{REGISTRY_FILE.name}: role must be one of {ROLES}, not {row['role']!r} ({row['name']})")
             deps = tuple((PREFIX[d.split(".", 1)[0]], d.split(".", 1)[1]) for d in row["depends"].split())
             p = Param(role=row["role"], name=row["name"], unit=row["unit"], per=row["per"], additive=row["additive"] == "yes",
                       bound=row["bound"] or None, label=row["label"], format=row["format"], depends=deps,

@@ -130,17 +130,11 @@ def tr(key: str, lang: str = "en", **kw) -> str:
 
 
 def field_label(name: str, lang: str = "en", role: str | None = None) -> str:
-    """The label a person reads for an output field, in ``lang`` (the registry's, via ``i18n.label``)."""
-    from gigawatt.core import i18n
-    if name.endswith("_per_gw"):
-        return field_label(name[:-7], lang, role) + (" GW当たり" if lang == "ja" else " per GW")
-    if name.endswith("_per_effective_pflops"):
-        return field_label(name[:-21], lang, role) + (" 実効PFLOP/s当たり" if lang == "ja" else " per effective PFLOP/s")
-    if name == "capex_ratio_topdown_to_bottomup":
-        from gigawatt.analyses.headline import RATIO_LABEL
-
-        return RATIO_LABEL.get(lang, RATIO_LABEL["en"])
-    return i18n.label(name, lang, role)
+    """The label a person reads for an output field, in ``lang``: its registry row's (``fmt.label``; a total at
+    full build-out before a derived metric before a monthly series, unless ``role`` says), normalised figures
+    (``capex_topdown_usd_per_gw``) as their base's label with "per GW"."""
+    from gigawatt.core import fmt
+    return fmt.label(name, lang, role)
 
 
 # -- numbers for people, by kind and language (i18n's conventions) ------------------------------
@@ -205,9 +199,9 @@ def quarter(q: str, lang: str = "en") -> str:
     return i18n.quarter(q, lang)
 
 
-def by_kind(kind: str, x: float | None, lang: str = "en", fx: dict | None = None) -> str:
-    """A number by its format (the registry's ``format`` column, or ``fmt.LABELS``' kinds): money in
-    the page's language here, everything else as :func:`fmt.by_format` writes it."""
+def by_kind(kind: str, x: float | None, lang: str = "en", fx: dict | None = None, unit: str = "") -> str:
+    """A number by its format (the registry's ``format`` column): money in the page's language and currency
+    here, everything else as :func:`fmt.by_format` writes it (with ``unit``, the registry's)."""
     from gigawatt.core import fmt
     if x is None:
         return "-"
@@ -215,28 +209,30 @@ def by_kind(kind: str, x: float | None, lang: str = "en", fx: dict | None = None
         return money(x, lang, fx)
     if kind == "usd_small":
         return per_share(x, lang, fx)
-    if fx and kind in ("usd_per_mw", "usd_per_gw"):
+    if kind in ("usd_per_mw", "usd_per_gw"):
         return money(x, lang, fx) + ("/MW" if kind == "usd_per_mw" else "/GW")
-    if fx and kind == "usd_per_mwh":
+    if kind == "usd_per_mwh":
         return per_share(x, lang, fx) + "/MWh"
     from gigawatt.core import i18n
 
-    return i18n.unit_words(fmt.by_format(x, kind), lang)
+    return i18n.unit_words(fmt.by_format(x, kind, unit), lang)
 
 
 def kind_of(name: str, role: str | None = None) -> str:
-    """How a field's numbers are written: the registry's format (money, count, GW, TWh, compute ...)."""
+    """How a field's numbers are written: its registry row's format (money, count, GW, TWh, compute ...), as
+    :func:`fmt.lookup` finds it; an unregistered name: money if it ends in ``usd``, else a plain number."""
     from gigawatt.core import fmt
-    from gigawatt.core import registry
-    base = name.split("_per_")[0] if ("_per_gw" in name or "_per_effective" in name) else name
-    table_ = registry.params()
-    for r in ([role] if role else ("nameplate", "series", "scalar")):
-        p = table_.get((r, base))
-        if p is not None and p.format:
-            return "usd" if p.format == "usd" else p.format
-    if base.endswith("usd"):
-        return "usd"
-    return fmt.LABELS.get(base, ("", "num"))[1] or "num"
+    hit = fmt.lookup(name, role)
+    if hit is not None and hit.format:
+        return hit.format
+    return "usd" if name.endswith("usd") else "number"
+
+
+def unit_of(name: str, role: str | None = None) -> str:
+    """The registry unit a field's values are written with (none for a normalised figure)."""
+    from gigawatt.core import fmt
+    hit = fmt.lookup(name, role)
+    return hit.unit if hit is not None else ""
 
 
 def table(tid: str, title: str, columns: list[str], rows: list[list], numeric: list[int] | None = None) -> dict:
@@ -482,14 +478,16 @@ def mc_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
     qs = (5, 10, 50, 90, 95)
     rows = []
     for k, v in out["percentiles"].items():
-        p = registry.params().get(("scalar", k))
-        kind = p.format if p is not None else kind_of(k)
+        role = "scalar" if ("scalar", k) in registry.params() else None
+        kind, unit = kind_of(k, role), unit_of(k, role)
         if k == "completion_month_index":
             cells = [month(v.get(f"p{q}_month"), lang) for q in qs]
             done = tr("completed", lang, share=percent(v.get("share_completed"), 0))
-            rows.append([f"{field_label(k, lang)}（{done}）" if lang == "ja" else f"{field_label(k, lang)} ({done})", "-", *cells])
+            lab = field_label(k, lang, role)
+            rows.append([f"{lab}（{done}）" if lang == "ja" else f"{lab} ({done})", "-", *cells])
             continue
-        rows.append([field_label(k, lang), by_kind(kind, v.get("mean"), lang, fx), *(by_kind(kind, v.get(f"p{q}"), lang, fx) for q in qs)])
+        rows.append([field_label(k, lang, role), by_kind(kind, v.get("mean"), lang, fx, unit),
+                     *(by_kind(kind, v.get(f"p{q}"), lang, fx, unit) for q in qs)])
     cols = [tr("output", lang), tr("mean", lang), *(f"P{q}" for q in qs)]
     t = table("mc-percentiles", tr("mc_table", lang, samples=f"{out['samples']:,}", seed=out["seed"]), cols, rows, [1, 2, 3, 4, 5, 6])
     from gigawatt.core import i18n
@@ -540,11 +538,12 @@ def compare_view(out: dict, a: str, b: str, lang: str = "en", fx: dict | None = 
     absolute and % differences, per GW and per effective PFLOP/s; ``a``, ``b``: their names."""
     rows = []
     for k, row in out["outputs"].items():
-        kind = kind_of(k)
+        kind, unit = kind_of(k), unit_of(k)
         va, vb = row["values"]["A"], row["values"]["B"]
         d = row["diffs_vs_first"]["B"]
         rows.append({"key": k, "label": field_label(k, lang), "a": va, "b": vb, "abs": d["abs"], "pct": d["pct"],
-                     "cells": [field_label(k, lang), by_kind(kind, va, lang, fx), by_kind(kind, vb, lang, fx), by_kind(kind, d["abs"], lang, fx),
+                     "cells": [field_label(k, lang), by_kind(kind, va, lang, fx, unit), by_kind(kind, vb, lang, fx, unit),
+                               by_kind(kind, d["abs"], lang, fx, unit),
                                "-" if d["pct"] is None else f"{d['pct']:+,.1f}%"]})
     cols = ["", a, b, tr("difference", lang, a=a, b=b), tr("difference_pct", lang)]
     ia, ib = out["inputs"]["A"], out["inputs"]["B"]
@@ -596,16 +595,10 @@ def tranche_rows(result, lang: str = "en", fx: dict | None = None) -> list[dict]
         for name in TRANCHE_FIGURES:
             v = float(result.nameplate[name][0, t.index])
             figures.append({"field": name, "role": "nameplate", "label": field_label(name, lang, "nameplate"),
-                            "text": explain_value(v, _unit_of(name, "nameplate"), lang, fx), "value": v})
+                            "text": explain_value(v, unit_of(name, "nameplate"), lang, fx), "value": v})
         rows.append({"deal": t.deal_index, "tranche": j, "index": t.index, "label": t.label, "product": t.product, "gw": spec.gw,
                      "start": spec.start, "ramp_months": spec.ramp_months, "figures": figures})
     return rows
-
-
-def _unit_of(name: str, role: str) -> str:
-    from gigawatt.core import registry
-
-    return registry.get(name, role).unit
 
 
 def explain_value(x: float | None, unit: str, lang: str = "en", fx: dict | None = None, name: str = "", month0: int | None = None) -> str:
