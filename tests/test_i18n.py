@@ -193,3 +193,27 @@ def test_explain_view_in_japanese_and_yen():
     assert any("行目" in t for t in origins) and all(not t.startswith("from ") for t in origins)
     en = explain_view(explain(r, "gw_it", 0, "nameplate"), "en", None, r.inputs.month0)
     assert en["lines"][0]["label"] == "IT GW" and any("line" in line.get("text", "") for line in en["lines"])
+
+
+def test_shareholder_rows_notes_and_basis_are_said_from_string_keys():
+    """The shareholder view's generated English is the English of i18n keys (rows carry ``key`` and ``params``; notes
+    and the revenue basis are fixed phrases), so the Japanese outputs can say every one of them."""
+    import gigawatt
+    from gigawatt.analyses.deals import PriceOptions, analyse
+
+    d = analyse(gigawatt.evaluate("openai-amd"), PriceOptions(samples=200, seed=1), shareholder=True).to_dict()["deals"][0]
+    sh, sup = d["shareholder"], d["supplier_economics"]
+    assert len(sh["assumptions"]) >= 10
+    for a in sh["assumptions"]:
+        assert a["key"] in i18n.STRINGS and a["what"] == i18n.t(a["key"], "en", **a["params"]), a
+        ja = i18n.keyed(a["what"], a["key"], "ja", a["params"])
+        assert JAPANESE.search(ja) and not re.search(r"\b[a-z]{3,}\b", ja), ja
+        assert i18n.keyed(a["what"], a["key"], "en", a["params"]) == a["what"]
+    assert {a["key"] for a in sh["assumptions"]} >= {"sh.a.revenue_per_gw", "sh.a.base_eps", "sh.a.consensus_eps", "sh.a.warrant_shares"}
+    assert next(a for a in sh["assumptions"] if a["key"] == "sh.a.base_eps")["what"] == "base EPS, non-GAAP (FY2025)"
+    for text in [*sh["notes"], sup["revenue_basis"], sh["assumptions"][0]["basis"]]:
+        ja = i18n.said(text, "ja")
+        assert ja != text and JAPANESE.search(ja) and i18n.said(text, "en") == text, text
+    assert sup["revenue_basis"] == "stated" and i18n.said("stated", "ja") == "公表値"
+    assert i18n.said("a phrase no analysis writes", "ja") == "a phrase no analysis writes"
+    assert i18n.keyed("x", "no.such.key", "ja") == "x"

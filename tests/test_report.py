@@ -375,3 +375,18 @@ def test_pdf_without_chromium_is_a_clear_error(tmp_path, monkeypatch):
 def test_bad_language_is_refused():
     res = CliRunner().invoke(app, ["report", "openai-amd", "--html", "x.html", "--lang", "fr"])
     assert "language must be one of en, ja" in str(res.exception)
+
+
+def _shareholder_english() -> list[str]:
+    """The English of the shareholder view's generated rows, notes and revenue basis (their text before any field)."""
+    from gigawatt.core import i18n
+
+    return [en.split("{")[0].strip() for k, (en, _) in i18n.STRINGS.items() if k.startswith(("sh.a.", "sh.n.", "sh.basis."))]
+
+
+def test_japanese_report_shows_no_english_shareholder_assumptions_notes_or_basis(reports):
+    english = _shareholder_english()
+    assert "revenue per GW delivered" in english and "base EPS, non-GAAP (" in english and "stated" in english
+    ja = visible_text((reports / "ja.html").read_text(encoding="utf-8"))
+    assert not [e for e in english if len(e) > 8 and e in ja]
+    assert "stated:" not in ja and "USD per GW" not in ja

@@ -4,6 +4,7 @@ model does, and the workbook's labels, number formats, charts and language."""
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 
 import pytest
@@ -385,3 +386,68 @@ def test_japanese_world_sheet_has_japanese_status_and_kind(tmp_path):
         assert r[3] == i18n.word("kind", d["kind"], "ja") and r[4] == i18n.word("status", d["status"], "ja")
         assert r[4] not in STATUS_SHORT.values()
         assert r[7] == pytest.approx(d["gw_counted_facility"] or 0.0, abs=1e-3)  # a number, not text
+
+
+@pytest.fixture(scope="module")
+def amd_ja(tmp_path_factory):
+    """The Japanese workbook with Monte Carlo, sensitivity, deal and shareholder sheets."""
+    return _build(tmp_path_factory.mktemp("xlsx_ja"), samples=300, lang="ja", file="ja.xlsx")
+
+
+def _strings(ws) -> list[str]:
+    return [c.value for r in ws.iter_rows() for c in r if isinstance(c.value, str)]
+
+
+def test_japanese_workbook_says_the_shareholder_assumptions_notes_and_revenue_basis_in_japanese(amd_ja):
+    from gigawatt.core import i18n
+
+    _, path = amd_ja
+    wb = openpyxl.load_workbook(path)
+    ws = wb["株主視点"]
+    cells = _strings(ws)
+    # Every assumption row and note is the Japanese of its key (with its year or ticker) ...
+    for key, params in (("sh.a.revenue_per_gw", {}), ("sh.a.gross_margin", {}), ("sh.a.tax_rate", {}),
+                        ("sh.a.base_eps", {"year": "FY2025"}), ("sh.a.diluted_shares", {"year": "FY2025"}),
+                        ("sh.a.consensus_eps", {"year": "FY2026"}), ("sh.a.warrant_shares", {"ticker": "AMD"}),
+                        ("sh.n.consensus", {}), ("sh.n.no_consensus", {}), ("sh.n.dilution", {})):
+        assert i18n.t(key, "ja", **params) in cells, key
+    # ... and no English of them is left: not the phrases, not an English word in the what, unit and kind columns or the notes.
+    english = [en.split("{")[0].strip() for k, (en, _) in i18n.STRINGS.items() if k.startswith(("sh.a.", "sh.n.", "sh.basis."))]
+    assert not [(e, c) for c in cells for e in english if len(e) > 5 and e in c]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    start = next(i for i, r in enumerate(rows) if r[0] == "項目") + 1
+    end = next(i for i, r in enumerate(rows) if r[0] == "注記")
+    assumption_words = [x for r in rows[start:end] for x in (r[0], r[2], r[3]) if isinstance(x, str)]
+    notes = [r[0] for r in rows[end + 1:] if isinstance(r[0], str)]
+    assert len(rows[start:end]) >= 10 and len(notes) == 3
+    assert not [x for x in assumption_words + notes if re.search(r"\b[a-z]{3,}\b", x)], assumption_words + notes
+    # The revenue basis: "stated" on the warrant sheet, "stated: 17.5B USD per GW (...)" in the flows' vendor revenue.
+    everywhere = [x for s in wb.worksheets if s.title != "シナリオ" for x in _strings(s)]
+    assert "stated" not in everywhere and not [x for x in everywhere if x.startswith("stated:")]
+    assert i18n.t("sh.basis.stated", "ja") in _strings(wb["ワラント"])
+    assert any(x.startswith("公表値：1GWあたり175億ドル（") for x in _strings(wb["資金の流れ"]))
+
+
+def test_english_workbook_keeps_the_shareholder_english(amd):
+    _, path = amd
+    cells = _strings(openpyxl.load_workbook(path)["Shareholder"])
+    assert "revenue per GW delivered" in cells and "base EPS, non-GAAP (FY2025)" in cells
+    assert any(c.startswith("years without a consensus use the last reported year's actual EPS") for c in cells)
+
+
+def test_workbook_labels_of_sensitivity_fans_and_drivers_come_from_the_registry(amd, amd_ja):
+    from gigawatt.analyses.sensitivity import METRIC_ROLES
+    from gigawatt.core import i18n
+
+    for (_, path), lang in ((amd, "en"), (amd_ja, "ja")):
+        wb = openpyxl.load_workbook(path)
+        sens = " ".join(_strings(wb["Sensitivity" if lang == "en" else "感応度"]))
+        for m, role in METRIC_ROLES.items():
+            assert i18n.label(m, lang, role) in sens, (lang, m)
+        mc = " ".join(_strings(wb["Monte Carlo" if lang == "en" else "モンテカルロ"]))
+        for name, role in (("online_gw", "series"), ("delivered_gw", "series"), ("capex_cumulative_usd", "metric")):
+            assert i18n.label(name, lang, role) in mc, (lang, name)
+        drivers = _strings(wb["Drivers" if lang == "en" else "ドライバー"])
+        assert i18n.label("energy_cost_usd_per_year", lang, "metric") in drivers
+        assert i18n.label("capex_ratio_topdown_to_bottomup", lang, "metric") in drivers
+    assert "Capex over the horizon" in " ".join(_strings(openpyxl.load_workbook(amd[1])["Sensitivity"]))

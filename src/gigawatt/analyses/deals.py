@@ -13,6 +13,7 @@ import numpy as np
 from gigawatt.analyses.records import Record, frame, internal, optional, plain
 
 from gigawatt.core.bounds import check
+from gigawatt.core.i18n import t as _en  # the English of a string key (core.i18n.STRINGS)
 from gigawatt.core.errors import GigawattError
 from gigawatt.model import warrant as wm
 from gigawatt.model.energy import HOURS_PER_MONTH
@@ -187,6 +188,7 @@ class ShareholderView(Record):
     claims: list | None = None
     years_accretive_after_dilution: int | None = None
     assumptions: list[dict] | None = None
+    #: The English of keys of ``core.i18n.STRINGS`` (``sh.n.*``): other languages say them from there (``i18n.said``).
     notes: list[str] | None = None
 
     def to_dict(self) -> dict:
@@ -532,11 +534,11 @@ def supplier_analysis(result: Result, deal_index: int, deal: Deal, warrant: Warr
             q_dilution[q] = warrant.vested_shares_through(lambda m, q=q: quarter_label(m) <= q)  # labels sort in time order
     eps_q = {q: v / (st.diluted_shares + q_dilution.get(q, 0.0)) for q, v in net_by_quarter.items()}
     eps_undiluted = {y: net_by_year[y] / st.diluted_shares for y in years}
+    basis_key = "sh.basis.stated" if st.revenue_usd_per_gw is not None else "sh.basis.vendor_content"
     return SupplierEconomics(
         supplier=deal.supplier,
         revenue_usd_per_gw=rev_per_gw,
-        revenue_basis="stated" if st.revenue_usd_per_gw is not None else
-                      "the vendor's content in the systems at catalog prices (the attribution `flows` uses)",
+        revenue_basis=_en(basis_key),  # the English of sh.basis.*: other languages say it from there (``i18n.said``)
         revenue_usd_total=float(revenue.sum()),
         revenue_usd_by_year=years,
         revenue_usd_by_quarter=sum_by_period(result.months, revenue, "quarter"),
@@ -752,13 +754,20 @@ def joint_warrants(result: Result, opts: PriceOptions = PriceOptions(), deal_ind
 # ---------------------------------------------------------------------------------------------
 # The shareholder view: the deal against the supplier's own base financials.
 
-def _fig(f, label: str, fallback_source: str = "") -> dict:
-    """A market-file Figure as an assumption row ``{what, value, unit, kind, source, as_of}``."""
+def _fig(f, key: str, fallback_source: str = "", **params) -> dict:
+    """A market-file Figure as an assumption row ``{what, key, params, value, unit, kind, source, as_of}``: ``what`` is the
+    English of ``key`` (a key of ``core.i18n.STRINGS``) with ``params`` filled in, so other languages can say it."""
+    label = {"what": _en(key, **params), "key": key, "params": params}
     if f is None:
-        return {"what": label, "value": None, "text": "unknown"}
-    return {"what": label, "value": f.x, "unit": f.unit, "kind": f.kind, "source": f.source if isinstance(f.source, str) else
+        return {**label, "value": None, "text": "unknown"}
+    return {**label, "value": f.x, "unit": f.unit, "kind": f.kind, "source": f.source if isinstance(f.source, str) else
             "; ".join(f.source or []) or fallback_source, "as_of": f.as_of, "note": f.note,
             **({"text": f.text()} if f.x is None else {})}
+
+
+def _row(key: str, **fields) -> dict:
+    """An assumption row whose ``what`` is the English of ``key`` (no parameters)."""
+    return {"what": _en(key), "key": key, "params": {}, **fields}
 
 
 def issuer_warrant_shares(issuer: str, as_of: str | None = None) -> list[dict]:
@@ -856,21 +865,23 @@ def shareholder_view(result: Result, deal: Deal, sup: SupplierEconomics, warrant
     if warrant:
         u = mk.underlying_inputs(f.id, market=m)
         out_shares = u["shares_outstanding"]["value"] if u else warrant.shares_outstanding
+    # Each row's ``what`` is the English of its ``key`` (``core.i18n.STRINGS``) with ``params``: the Japanese outputs say it from the key.
     assumptions = [
-        {"what": "revenue per GW delivered", "value": sup.revenue_usd_per_gw, "unit": "USD/GW", "kind": "scenario input",
-         "source": st.source or "scenario supplier_terms", "basis": sup.revenue_basis},
-        {"what": "incremental gross margin", "value": st.gross_margin, "unit": "", "kind": "scenario input", "source": st.source or "scenario"},
-        {"what": "incremental opex ratio", "value": st.operating_expense_ratio, "unit": "", "kind": "scenario input",
-         "source": st.source or "scenario"},
-        {"what": "tax rate", "value": st.tax_rate, "unit": "", "kind": "scenario input", "source": st.source or "scenario",
-         "note": "no tax rate in the fact sheet"},
-        _fig(f.diluted_shares, f"diluted shares ({f.base_year})"),
-        _fig(f.eps_usd, f"base EPS, non-GAAP ({f.base_year})"),
-        _fig(f.revenue_usd, f"base revenue ({f.base_year})"),
-        _fig(f.gross_margin, f"company gross margin ({f.base_year}), for comparison"),
-        _fig(f.operating_expense_ratio, f"company opex ratio ({f.base_year}), for comparison"),
-        *[_fig(c.eps_usd, f"consensus EPS {c.fiscal_year}") for c in f.consensus],
-        {"what": f"warrant shares on {f.ticker} in the deal ledger", "value": all_shares, "unit": "shares", "kind": "spec",
+        _row("sh.a.revenue_per_gw", value=sup.revenue_usd_per_gw, unit="USD/GW", kind="scenario input",
+             source=st.source or "scenario supplier_terms", basis=sup.revenue_basis,
+             basis_key="sh.basis.stated" if st.revenue_usd_per_gw is not None else "sh.basis.vendor_content"),
+        _row("sh.a.gross_margin", value=st.gross_margin, unit="", kind="scenario input", source=st.source or "scenario"),
+        _row("sh.a.opex_ratio", value=st.operating_expense_ratio, unit="", kind="scenario input", source=st.source or "scenario"),
+        _row("sh.a.tax_rate", value=st.tax_rate, unit="", kind="scenario input", source=st.source or "scenario",
+             note=_en("sh.a.tax_rate_note"), note_key="sh.a.tax_rate_note"),
+        _fig(f.diluted_shares, "sh.a.diluted_shares", year=f.base_year),
+        _fig(f.eps_usd, "sh.a.base_eps", year=f.base_year),
+        _fig(f.revenue_usd, "sh.a.base_revenue", year=f.base_year),
+        _fig(f.gross_margin, "sh.a.company_gross_margin", year=f.base_year),
+        _fig(f.operating_expense_ratio, "sh.a.company_opex_ratio", year=f.base_year),
+        *[_fig(c.eps_usd, "sh.a.consensus_eps", year=c.fiscal_year) for c in f.consensus],
+        {"what": _en("sh.a.warrant_shares", ticker=f.ticker), "key": "sh.a.warrant_shares", "params": {"ticker": f.ticker},
+         "value": all_shares, "unit": "shares", "kind": "spec",
          "source": ", ".join(f"{w['deal']} {w['shares'] / 1e6:,.0f}M" for w in all_warrants) or "this deal's warrant"},
     ]
     inv = None
@@ -890,13 +901,7 @@ def shareholder_view(result: Result, deal: Deal, sup: SupplierEconomics, warrant
         claims=f.claims,
         years_accretive_after_dilution=sum(1 for r in rows if r["accretion_after_dilution_pct"] > 0),
         assumptions=assumptions,
-        notes=[
-            "consensus (sell-side, as of its date) may already include part of this deal: accretion against it counts the deal "
-            "as additional, an upper bound",
-            "years without a consensus use the last reported year's actual EPS as the base; they are not forecasts",
-            "EPS after dilution divides by diluted shares plus this deal's warrant shares expected vested by the year end; "
-            "'all warrants fully vested' adds every warrant on the issuer in the deal ledger (an upper bound on dilution)",
-        ],
+        notes=[_en(k) for k in ("sh.n.consensus", "sh.n.no_consensus", "sh.n.dilution")],
     )
 
 

@@ -16,9 +16,7 @@ from dataclasses import asdict, dataclass
 
 from gigawatt.core import fmt
 from gigawatt.core import registry
-#: Label of the one headline ratio that is not a registered output, and the suffix of horizon
-#: sums, per language (registered labels come from the registry, or ``i18n.label`` in Japanese).
-RATIO_LABEL = {"en": "Capex top-down / bottom-up", "ja": "設備投資 トップダウン / ボトムアップ"}
+#: The suffix of horizon sums, per language (labels come from the registry, or ``i18n.label`` in Japanese).
 HORIZON_SUFFIX = {"en": " over the horizon", "ja": "（期間合計）"}
 MONEY_FORMATS = ("usd",)
 
@@ -28,12 +26,10 @@ class Metric:
     """One headline figure: ``key`` in the figures dict, and the registry entry behind it."""
 
     key: str
-    role: str  # registry role of the label and format: nameplate | series ("" for the ratio)
+    role: str  # registry role of the label and format: nameplate | series | metric (the ratio)
     name: str  # registry name
 
     def label(self, lang: str = "en") -> str:
-        if not self.role:
-            return RATIO_LABEL.get(lang, RATIO_LABEL["en"])
         if lang == "en":
             text = registry.get(self.name, self.role).label
         else:
@@ -43,8 +39,6 @@ class Metric:
         return text + (HORIZON_SUFFIX.get(lang, HORIZON_SUFFIX["en"]) if self.role == "series" else "")
 
     def text(self, value: float | None, lang: str = "en", currency: str = "USD", per_usd: float = 1.0) -> str:
-        if not self.role:
-            return fmt.by_format(value, "ratio")
         p = registry.get(self.name, self.role)
         if p.format in MONEY_FORMATS and (lang != "en" or currency.upper() != "USD"):
             from gigawatt.core.i18n import money
@@ -65,7 +59,7 @@ def _horizon(name: str) -> Metric:
 METRICS: list[Metric] = [
     _np("gw"), _np("gw_it"), _np("accelerators"), _np("racks"),
     _np("capex_usd"), _np("capex_systems_usd"), _np("capex_network_usd"), _np("capex_facility_usd"), _np("capex_topdown_usd"),
-    Metric("capex_ratio_topdown_to_bottomup", "", "capex_ratio_topdown_to_bottomup"),
+    Metric("capex_ratio_topdown_to_bottomup", "metric", "capex_ratio_topdown_to_bottomup"),
     _np("energy_twh_per_year"), _np("average_mw"), _np("facility_mw"), _np("co2_mt_per_year"),
     _np("peak_pflops_bf16"), _np("effective_pflops_bf16"), _np("hbm_gb"), _np("npv_cost_usd"),
     _horizon("co2_t"), _horizon("co2_market_t"), _horizon("water_m3"),

@@ -10,18 +10,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from gigawatt.analyses.records import Record, frame, optional
+from gigawatt.core import fmt
 from gigawatt.engine import uncertainty as unc
 from gigawatt.engine.core import run_totals
 from gigawatt.core.errors import GigawattError
 from gigawatt.engine.result import Result
 
-METRICS = {
-    "npv_cost_usd": "PV of capex + opex [USD]",
-    "capex_usd": "capex over the horizon [USD]",
-    "energy_twh": "energy over the horizon [TWh]",
-    "gw_months_online": "GW-months online over the horizon",
-    "effective_eflop_months": "effective BF16 EFLOP/s-months over the horizon",
-}
+#: The engine metrics and the role of the registry row that names and formats each: the present cost (the
+#: ``nameplate`` total, discounted) and sums over the horizon (``metric`` rows).
+METRIC_ROLES = {"npv_cost_usd": "nameplate", "capex_usd": "metric", "energy_twh": "metric", "gw_months_online": "metric",
+                "effective_eflop_months": "metric"}
+#: ``{metric: label}`` (``sensitivity --json`` ``tornado.metrics``): the registry's labels.
+METRICS = {m: fmt.label(m, role=role) for m, role in METRIC_ROLES.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,11 +248,11 @@ def sobol(result: Result, base_samples: int = 1024, seed: int = 0) -> Sobol:
 # ---------------------------------------------------------------------------------------------
 # Deal metrics: the warrant's value, EPS accretion and dilution, through the engine's schedule.
 
-DEAL_METRICS = {
-    "warrant_value_usd": "warrant value [USD]",
-    "eps_accretion_pct": "EPS accretion after warrant dilution, peak year [%]",
-    "dilution_pct": "expected dilution from the warrant [%]",
-}
+#: Deal metric → its registry ``metric`` row (``dilution_pct`` is the warrant's expected dilution).
+DEAL_METRIC_ROWS = {"warrant_value_usd": "warrant_value_usd", "eps_accretion_pct": "eps_accretion_pct",
+                    "dilution_pct": "expected_dilution_pct"}
+#: ``{deal metric: label}`` (``sensitivity --json`` ``tornado.metrics`` and ``grid.label``): the registry's labels.
+DEAL_METRICS = {m: fmt.label(row, role="metric") for m, row in DEAL_METRIC_ROWS.items()}
 #: Short names accepted by ``--metric``.
 DEAL_ALIASES = {"warrant_value": "warrant_value_usd", "eps_accretion": "eps_accretion_pct", "dilution": "dilution_pct"}
 

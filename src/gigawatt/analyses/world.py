@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gigawatt.core import registry
 from gigawatt.core.errors import GigawattError
 from gigawatt.core.timeline import month_index, month_label, quarter_label, sum_by_period
 from gigawatt.ledger import DealView, Ledger, date_key, public_terms
@@ -395,8 +396,10 @@ def report(wi: WorldInput, result, ledger: Ledger, catalog) -> dict:
                         for d, xs in wi.sized.items() for x in xs if x.how != "stated"],
         "observations": observations(wi, result, ledger),
         "assumed_tranches": [f"{d}: {x.tranche.label}" for d, xs in wi.sized.items() for x in xs if x.tranche.assumed],
-        "units": {"gw": "GW (facility unless labelled it)", "usd": "USD (nominal)", "energy_twh_per_year": "TWh/yr",
-                  "accelerators": "accelerators (packages)", "quarterly": "GW online / accelerators at quarter end"},
+        # Registered totals carry the registry's unit (as ``plan --json`` ``units``); ``gw`` is facility GW, ``gw_it`` IT.
+        "units": {"gw": registry.get("gw", "nameplate").unit, "usd": "USD (nominal)",
+                  "energy_twh_per_year": registry.get("energy_twh_per_year", "nameplate").unit,
+                  "accelerators": registry.get("accelerators", "nameplate").unit, "quarterly": "GW online / accelerators at quarter end"},
         "notes": [
             f"GW of basis 'unstated' are read as facility power; stated IT GW are converted at PUE {wi.pue:g} (the catalog's for a DLC site)",
             "every modelled deal runs at one site default (cooling dlc, region us-average); non-US sites use US prices and carbon",

@@ -165,6 +165,33 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sh.warrant_shares": ("Warrant shares (expected)", "ワラント株式数（期待値）"),
     "sh.eps_after": ("EPS with the deal, after dilution", "案件込み・希薄化後EPS"),
     "sh.accretion": ("Accretion after dilution", "希薄化後のEPS増加率"),
+    # the shareholder view's assumption rows (``deals[].shareholder.assumptions[].key`` with its ``params``: :func:`keyed`),
+    # its notes and the revenue basis (fixed English in the JSON: :func:`said`); the English is the JSON's text
+    "sh.a.revenue_per_gw": ("revenue per GW delivered", "納入1GWあたりの売上"),
+    "sh.a.gross_margin": ("incremental gross margin", "増分の売上総利益率"),
+    "sh.a.opex_ratio": ("incremental opex ratio", "増分の営業費用率"),
+    "sh.a.tax_rate": ("tax rate", "税率"),
+    "sh.a.tax_rate_note": ("no tax rate in the fact sheet", "ファクトシートに税率の記載なし"),
+    "sh.a.diluted_shares": ("diluted shares ({year})", "希薄化後株式数（{year}）"),
+    "sh.a.base_eps": ("base EPS, non-GAAP ({year})", "ベースEPS・非GAAP（{year}）"),
+    "sh.a.base_revenue": ("base revenue ({year})", "ベース売上高（{year}）"),
+    "sh.a.company_gross_margin": ("company gross margin ({year}), for comparison", "会社全体の売上総利益率（{year}、比較用）"),
+    "sh.a.company_opex_ratio": ("company opex ratio ({year}), for comparison", "会社全体の営業費用率（{year}、比較用）"),
+    "sh.a.consensus_eps": ("consensus EPS {year}", "コンセンサスEPS {year}"),
+    "sh.a.warrant_shares": ("warrant shares on {ticker} in the deal ledger", "案件台帳にある{ticker}株のワラント株式数"),
+    "sh.n.consensus": ("consensus (sell-side, as of its date) may already include part of this deal: accretion against it counts the deal "
+                       "as additional, an upper bound",
+                       "コンセンサス（セルサイド、その時点のもの）には本案件の一部が既に織り込まれている可能性がある。これに対する増加率は"
+                       "本案件をすべて上乗せ分とみなしており、上限値である"),
+    "sh.n.no_consensus": ("years without a consensus use the last reported year's actual EPS as the base; they are not forecasts",
+                          "コンセンサスのない年度は直近の実績EPSをベースとしており、予想ではない"),
+    "sh.n.dilution": ("EPS after dilution divides by diluted shares plus this deal's warrant shares expected vested by the year end; "
+                      "'all warrants fully vested' adds every warrant on the issuer in the deal ledger (an upper bound on dilution)",
+                      "希薄化後EPSは、希薄化後株式数に本案件のワラントのうち年度末までに権利確定が見込まれる株式数を加えて割ったもの。"
+                      "「全ワラント権利確定」は案件台帳にある発行体のすべてのワラントを加える（希薄化の上限）"),
+    "sh.basis.stated": ("stated", "公表値"),
+    "sh.basis.vendor_content": ("the vendor's content in the systems at catalog prices (the attribution `flows` uses)",
+                                "カタログ価格で見たシステムに占めるベンダーの取り分（`flows` と同じ配分）"),
     # buyer
     "b.text": ("What the buyer pays and gets back: cash for hardware and operations, the warrant and any investment as a discount, "
                "the cost of an accelerator-hour and the month cumulative cash turns positive.",
@@ -174,8 +201,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "b.warrant": ("Warrant received", "受け取るワラント"),
     "b.investment": ("Investment received", "受け取る出資"),
     "b.discount": ("Effective discount", "実質的な値引き率"),
-    "b.tco": ("Cost per accelerator-hour", "アクセラレーター1時間あたりコスト"),
-    "b.tco_pflop": ("Cost per effective PFLOP-hour", "実効PFLOP時あたりコスト"),
     "b.payback": ("Payback (undiscounted)", "投資回収（割引なし）"),
     "b.life": ("{deal}: cost per accelerator-hour by IT useful life (discount rate {rate})", "{deal}：IT耐用年数別のアクセラレーター1時間あたりコスト（割引率{rate}）"),
     "b.it_life": ("IT life", "IT耐用年数"),
@@ -318,6 +343,41 @@ def t(key: str, lang: str = "en", **fields) -> str:
     return text.format(**fields) if fields else text
 
 
+def keyed(english: str | None, key: str | None, lang: str = "en", params: dict | None = None) -> str | None:
+    """A phrase an analysis generated, in ``lang``: the English text its JSON carries, or in another language the
+    string ``key`` of :data:`STRINGS` with ``params`` (the shareholder view's assumption rows and notes carry both).
+
+    >>> keyed("base EPS, non-GAAP (FY2025)", "sh.a.base_eps", "ja", {"year": "FY2025"}), keyed("tax rate", "sh.a.tax_rate", "en")
+    ('ベースEPS・非GAAP（FY2025）', 'tax rate')
+    """
+    if lang == "en" or not key or key not in STRINGS:
+        return english
+    return t(key, lang, **(params or {}))
+
+
+#: Prefixes of the keys whose English an analysis writes into its JSON as is (no fields): the shareholder view's notes
+#: (``sh.n.*``) and revenue bases (``sh.basis.*``); :func:`said` finds them by their English.
+SAID_PREFIXES = ("sh.n.", "sh.basis.")
+
+
+@functools.cache
+def _said_keys() -> dict[str, str]:
+    return {en: key for key, (en, _) in STRINGS.items() if key.startswith(SAID_PREFIXES) and en and "{" not in en}
+
+
+def said(english: str | None, lang: str = "en") -> str | None:
+    """A fixed phrase an analysis wrote in English (a shareholder-view note, a revenue basis), in ``lang``: the
+    Japanese of the :data:`STRINGS` key it is the English of; any other text unchanged.
+
+    >>> said("stated", "ja"), said("stated", "en"), said("not a known phrase", "ja")
+    ('公表値', 'stated', 'not a known phrase')
+    """
+    if lang == "en" or not isinstance(english, str):
+        return english
+    key = _said_keys().get(english)
+    return t(key, lang) if key else english
+
+
 # --- labels ----------------------------------------------------------------------------------
 
 @functools.cache
@@ -373,7 +433,8 @@ _UNITS_JA = {"months": "か月", "month": "月", "accelerators": "基", "systems
              "wafers": "枚", "stacks": "スタック", "USD": "米ドル", "t": "トン", "Mt": "百万トン", "m3": "m³",
              "months from horizon start": "期間開始からの月数", "W (all-in IT)": "W（全込みIT）", "of system capex": "（システム設備投資比）",
              "1/year": "/年", "good packages per CoWoS wafer": "良品パッケージ/CoWoSウェハー", "g/kWh (location-based)": "g/kWh（ロケーション基準）",
-             "g/kWh (market-based)": "g/kWh（マーケット基準）", "TWh/yr": "TWh/年", "Mt/yr": "百万トン/年"}
+             "g/kWh (market-based)": "g/kWh（マーケット基準）", "TWh/yr": "TWh/年", "Mt/yr": "百万トン/年",
+             "USD/yr": "米ドル/年"}
 
 
 #: Unit words inside formatted figures (``fmt.by_format``'s) as Japanese writes them.
@@ -547,7 +608,8 @@ WORLD_PHRASES_JA = [
 ]
 
 
-#: Formulas in words of derived input values (``scenario.inputs.derived_origin``) and their parts, in Japanese.
+#: Formulas in words of derived input values (``scenario.inputs.derived_origin``) and their parts that are not registry
+#: inputs, in Japanese (a registered part, such as ``accelerators_per_system``, reads as its registry label).
 DERIVED_JA = {
     "system power / accelerators per system x cluster IT overhead": "システム電力 ÷ システムあたりアクセラレーター数 × クラスターのIT電力オーバーヘッド",
     "system power x systems per rack": "システム電力 × ラックあたりシステム数",
@@ -555,8 +617,7 @@ DERIVED_JA = {
     "estimated from the HBM stack count (16 per wafer at 8 stacks) x CoWoS yield": "HBMスタック数から推計（8スタックでウェハーあたり16個）× CoWoS歩留まり",
     "packages per CoWoS wafer x CoWoS yield": "CoWoSウェハーあたりパッケージ数 × CoWoS歩留まり",
     "later of the requested start and the grid-ready month": "希望開始月と系統接続完了月の遅い方",
-    "system_power": "システム電力", "accelerators_per_system": "システムあたりアクセラレーター数", "overhead": "オーバーヘッド",
-    "systems_per_rack": "ラックあたりシステム数", "packages": "パッケージ数", "yield": "歩留まり", "requested": "希望開始月",
+    "system_power": "システム電力", "overhead": "オーバーヘッド", "packages": "パッケージ数", "yield": "歩留まり", "requested": "希望開始月",
     "grid": "系統接続完了月", "stacks": "スタック数",
 }
 
@@ -569,6 +630,9 @@ WORLD_PHRASES_JA += [
     (r"([\d,]+) simulated GBM paths \(seed (\d+)\)", r"GBMによる株価パス \1本（シード \2）"),
     (r"^consensus (FY\d{4})", r"\1 コンセンサス"),
     (r"^(FY\d{4}) actual", r"\1 実績"),
+    # flows' vendor revenue basis
+    (r"^stated: ([\d.]+)B USD per GW \((.*)\)$", lambda m: f"公表値：1GWあたり{money(float(m[1]) * 1e9, 'ja')}（{m[2]}）"),
+    (r"^content at catalog system prices: ", "カタログのシステム価格での取り分："),
 ]
 
 

@@ -447,22 +447,18 @@ def _mc_tables(out: dict) -> None:
     t = Table(title="Percentiles over the horizon", title_justify="left")
     for col in ("Output", "P5", "P10", "P50", "P90", "P95", "Mean"):
         t.add_column(col, justify="left" if col == "Output" else "right")
-    shown = {"capex_usd": "Capex, bottom-up (incl. refresh)", "npv_cost_usd": "PV of capex + opex", "opex_usd": "Opex",
-             "energy_twh": "Energy (TWh)", "co2_mt": "CO2 (Mt, location-based)", "completion_month_index": "Fully delivered",
-             "warrant_value_usd": "Warrant value", "warrant_shares_vested": "Warrant shares vested"}
-    for k, label in shown.items():
+    # The Monte Carlo's per-sample results, labelled and formatted by their registry rows (role scalar).
+    shown = ("capex_usd", "npv_cost_usd", "opex_usd", "energy_twh", "co2_mt", "completion_month_index", "warrant_value_usd",
+             "warrant_shares_vested")
+    for k in shown:
         row = out["percentiles"].get(k)
         if row is None:
             continue
         if k == "completion_month_index":
             cells = [row.get(f"p{q}_month") or "-" for q in (5, 10, 50, 90, 95)] + [f"{row['share_completed']:.0%} done"]
-        elif row["unit"] == "USD":
-            cells = [fmt.usd(row[f"p{q}"]) for q in (5, 10, 50, 90, 95)] + [fmt.usd(row["mean"])]
-        elif row["unit"] in ("shares", "accelerators"):
-            cells = [fmt.count(row[f"p{q}"]) for q in (5, 10, 50, 90, 95)] + [fmt.count(row["mean"])]
         else:
-            cells = [f"{row[f'p{q}']:,.1f}" if row[f"p{q}"] is not None else "-" for q in (5, 10, 50, 90, 95)] + [f"{row['mean']:,.1f}"]
-        t.add_row(label, *cells)
+            cells = [fmt.value(k, row.get(key), role="scalar") for key in ("p5", "p10", "p50", "p90", "p95", "mean")]
+        t.add_row(fmt.label(k, role="scalar"), *cells)
     con.print(t)
     f = out["fans"]["online_gw"]
     ft = Table(title="GW online (fan, end of each year)", title_justify="left")

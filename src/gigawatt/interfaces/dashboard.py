@@ -25,11 +25,11 @@ TEXT: dict[str, dict[str, str]] = {
         "terms": "Terms", "assumed": "assumed", "public": "public", "shares_strike": "Shares / strike",
         "issued_expires": "Issued / expires", "stake": "Stake of shares outstanding (before / after issue)",
         "final_hurdle": "Worth at the final hurdle", "valuation": "Valuation", "value_mean": "Value (mean)", "p10_p50_p90": "P10 / P50 / P90",
-        "p_full": "P(full vesting)", "expected_vested": "Expected vested shares (dilution)", "fy": "Fiscal year", "revenue": "Revenue",
+        "expected_vested": "Expected vested shares (dilution)", "fy": "Fiscal year", "revenue": "Revenue",
         "gross_profit": "Gross profit", "operating_income": "Operating income", "net_income": "Net income", "eps_added": "EPS added",
         "base_eps": "Base EPS", "base_is": "Base is", "eps_after": "EPS with the deal, after dilution",
         "accretion_after": "Accretion after dilution", "value_per_share": "Warrant value per existing share",
-        "cash_paid": "Cash paid (capex + opex)", "tco_hour": "Cost per accelerator-hour", "tco_pflop_hour": "Cost per effective PFLOP-hour",
+        "cash_paid": "Cash paid (capex + opex)",
         "payback": "Payback month", "warrant_discount": "Warrant value as a share of supplier revenue",
         "investment_total": "Investment received", "no_terms": "No deal in this scenario has a warrant, an investment or supplier terms; "
         "the built-in openai-amd scenario shows their format.", "value_as_of": "Values as of {month}; {market}",
@@ -46,7 +46,7 @@ TEXT: dict[str, dict[str, str]] = {
         "fan_effective_pflops_bf16": "Effective BF16 compute: P5-P95 fan", "fan_capex_cumulative_usd": "Cumulative capex: P5-P95 fan",
         "completed": "completed in {share} of samples", "difference": "Difference ({b} - {a})", "difference_pct": "Difference (%)",
         "compare_title": "{a} and {b}: outputs, differences and per GW", "inputs_title": "Inputs",
-        "horizon": "Horizon", "products": "Products", "first_start": "First start", "pue": "PUE", "topdown": "Top-down per GW",
+        "horizon": "Horizon", "products": "Products", "first_start": "First start", "topdown": "Top-down per GW",
         "discount": "Discount rate", "electricity": "Electricity", "it_life": "IT life", "years": "years",
         "chart.gw_by_vendor": "GW online by vendor", "chart.gw_by_product": "GW online by product",
         "chart.accelerators": "Accelerators and racks online", "chart.capex_segments": "Capex: bottom-up segments vs top-down",
@@ -64,11 +64,11 @@ TEXT: dict[str, dict[str, str]] = {
         "terms": "条件", "assumed": "仮定", "public": "公開", "shares_strike": "株数 / 行使価格",
         "issued_expires": "発行 / 満期", "stake": "発行済株式に対する比率（発行前 / 発行後）",
         "final_hurdle": "最終株価条件での価値", "valuation": "評価方法", "value_mean": "価値（平均）", "p10_p50_p90": "P10 / P50 / P90",
-        "p_full": "全トランシェ権利確定の確率", "expected_vested": "権利確定株数の期待値（希薄化）", "fy": "会計年度", "revenue": "売上高",
+        "expected_vested": "権利確定株数の期待値（希薄化）", "fy": "会計年度", "revenue": "売上高",
         "gross_profit": "売上総利益", "operating_income": "営業利益", "net_income": "純利益", "eps_added": "EPS増分",
         "base_eps": "ベースEPS", "base_is": "ベースの根拠", "eps_after": "案件込みEPS（希薄化後）",
         "accretion_after": "希薄化後のEPS増加率", "value_per_share": "既存1株当たりのワラント価値",
-        "cash_paid": "支払総額（設備投資 + 運営費）", "tco_hour": "アクセラレータ1時間当たりのコスト", "tco_pflop_hour": "実効PFLOP時間当たりのコスト",
+        "cash_paid": "支払総額（設備投資 + 運営費）",
         "payback": "回収月", "warrant_discount": "サプライヤー売上に対するワラント価値の比率",
         "investment_total": "受け取る出資額", "no_terms": "このシナリオの案件にはワラント・出資・サプライヤー条件がありません。"
         "書式は組み込みシナリオ openai-amd を参照してください。", "value_as_of": "{month} 時点の価値。{market}",
@@ -85,7 +85,7 @@ TEXT: dict[str, dict[str, str]] = {
         "fan_effective_pflops_bf16": "実効BF16演算性能: P5-P95 ファンチャート", "fan_capex_cumulative_usd": "累積設備投資: P5-P95 ファンチャート",
         "completed": "{share} のサンプルで完了", "difference": "差（{b} − {a}）", "difference_pct": "差（%）",
         "compare_title": "{a} と {b}: 出力・差・GW当たり", "inputs_title": "入力",
-        "horizon": "期間", "products": "製品", "first_start": "最初の開始", "pue": "PUE", "topdown": "GW当たりトップダウン",
+        "horizon": "期間", "products": "製品", "first_start": "最初の開始", "topdown": "GW当たりトップダウン",
         "discount": "割引率", "electricity": "電力価格", "it_life": "IT耐用年数", "years": "年",
         "chart.gw_by_vendor": "ベンダー別の稼働GW", "chart.gw_by_product": "製品別の稼働GW",
         "chart.accelerators": "稼働中のアクセラレータとラック", "chart.capex_segments": "設備投資: ボトムアップの内訳とトップダウン",
@@ -340,7 +340,7 @@ def _warrant_tables(w: dict, lang: str, n: int, fx: dict | None = None) -> tuple
                                 f"{spot} {per_share(w['spot_usd'], lang, fx)}{sep}{vol} {percent(w['volatility'], 0)}"],
         [tr("value_mean", lang), money(w["value_usd"], lang, fx)],
         [tr("p10_p50_p90", lang), " / ".join(money(w[k], lang, fx) for k in ("value_usd_p10", "value_usd_p50", "value_usd_p90"))],
-        [tr("p_full", lang), percent(w["prob_full_vest"])],
+        [field_label("prob_full_vest", lang, "metric"), percent(w["prob_full_vest"])],
         [tr("expected_vested", lang), f"{share_count(w['expected_vested_shares'], lang)} ({w['expected_dilution_pct']:.1f}%)"],
     ]
     tranches = [[i + 1, f"{t['shares']:,}", f"{t['gw_milestone']:g} GW", per_share(t["price_hurdle"], lang, fx) if t["price_hurdle"] is not None else "-",
@@ -391,8 +391,10 @@ def deal_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
             tables.append(table(f"deal{n}-investment", tr("investment", lang), [tr("item", lang), tr("value", lang)], rows, [1]))
         be, bh = d.get("buyer_economics") or {}, d.get("buyer_hourly") or {}
         rows = [[tr("cash_paid", lang), money(be.get("cash_paid_usd"), lang, fx)],
-                [tr("tco_hour", lang), per_share(bh.get("usd_per_accelerator_hour", be.get("tco_usd_per_accelerator_hour")), lang, fx)],
-                [tr("tco_pflop_hour", lang), per_share(bh.get("usd_per_effective_pflop_hour", be.get("tco_usd_per_effective_pflop_hour")), lang, fx)]]
+                [field_label("tco_usd_per_accelerator_hour", lang, "metric"),
+                 per_share(bh.get("usd_per_accelerator_hour", be.get("tco_usd_per_accelerator_hour")), lang, fx)],
+                [field_label("tco_usd_per_effective_pflop_hour", lang, "metric"),
+                 per_share(bh.get("usd_per_effective_pflop_hour", be.get("tco_usd_per_effective_pflop_hour")), lang, fx)]]
         if be.get("payback_month"):
             rows.append([tr("payback", lang), month(be["payback_month"], lang)])
         if be.get("effective_discount_pct") is not None:
@@ -565,7 +567,7 @@ def compare_view(out: dict, a: str, b: str, lang: str = "en", fx: dict | None = 
               [tr("first_start", lang), month(ia["first_start"], lang), month(ib["first_start"], lang)],
               [tr("topdown", lang), ", ".join(money(x, lang, fx) for x in ia["topdown_usd_per_gw"]),
                ", ".join(money(x, lang, fx) for x in ib["topdown_usd_per_gw"])],
-              [tr("pue", lang), show(ia["pue"]), show(ib["pue"])],
+              [field_label("pue", lang, "input"), show(ia["pue"]), show(ib["pue"])],
               [tr("discount", lang), ", ".join(percent(x) for x in ia["discount_rate"]), ", ".join(percent(x) for x in ib["discount_rate"])],
               [tr("electricity", lang), ", ".join(per_share(x, lang, fx) + "/MWh" for x in ia["electricity_usd_per_mwh"]),
                ", ".join(per_share(x, lang, fx) + "/MWh" for x in ib["electricity_usd_per_mwh"])],
@@ -681,8 +683,13 @@ def _origin_lines(o: dict, lang: str, fx: dict | None, depth: int, unit: str) ->
     if kind == "derived":
         lines = [{"depth": depth, "kind": "derived", "text": ("計算：" if ja else "computed: ")
                   + (i18n.DERIVED_JA.get(o["formula"], o["formula"]) if ja else o["formula"])}]
+        from gigawatt.core import registry
+
         for part, po in o.get("parts", {}).items():
-            name = i18n.DERIVED_JA.get(part, part.replace("_", " ")) if ja else part.replace("_", " ")
+            if ("input", part) in registry.params():  # a registered input (accelerators per system ...): its label
+                name = i18n.label(part, lang, "input")
+            else:
+                name = i18n.DERIVED_JA.get(part, part.replace("_", " ")) if ja else part.replace("_", " ")
             lines.append({"depth": depth + 1, "kind": "part", "text": name})
             lines += _origin_lines(po, lang, fx, depth + 2, po.get("unit", ""))
         return lines

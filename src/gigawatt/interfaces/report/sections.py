@@ -348,7 +348,9 @@ def buyer(ctx: Context) -> Section | None:
                      "-" if b["effective_discount_pct"] is None else i18n.number(b["effective_discount_pct"], L, 1, "%"),
                      _ps(ctx, b["tco_usd_per_accelerator_hour"]), _ps(ctx, b["tco_usd_per_effective_pflop_hour"]), _mon(ctx, b["payback_month"])])
     tables = [Table(_t("b.table", L), [_t("col.deal", L), _t("b.cash", L), _t("b.warrant", L), _t("b.investment", L), _t("b.discount", L),
-                                       _t("b.tco", L), _t("b.tco_pflop", L), _t("b.payback", L)], rows, numeric=list(range(1, 8)))]
+                                       label_of(ctx, "tco_usd_per_accelerator_hour", "metric"),
+                                       label_of(ctx, "tco_usd_per_effective_pflop_hour", "metric"), _t("b.payback", L)],
+                    rows, numeric=list(range(1, 8)))]
     h = next((x["buyer_hourly"] for x in deals if x.get("buyer_hourly")), None)
     if h:
         life = [[_t("b.life_years", L, n=f"{r_['life_years']:g}") + (_t("b.base", L) if r_["life_years"] == h["it_life_years"] else ""),
@@ -357,7 +359,8 @@ def buyer(ctx: Context) -> Section | None:
                  _t("b.not_within", L) if r_.get("discounted_payback_months") is None else _t("unit.months", L, n=r_["discounted_payback_months"])]
                 for r_ in h["life_sensitivity"]]
         tables.append(Table(_t("b.life", L, deal=h["deal"], rate=i18n.pct(h["discount_rate"], L)),
-                            [_t("b.it_life", L), _t("b.tco", L), _t("b.cap_it", L), _t("b.cap_fac", L), _t("b.energy", L), _t("b.ops", L),
+                            [_t("b.it_life", L), label_of(ctx, "tco_usd_per_accelerator_hour", "metric"), _t("b.cap_it", L),
+                             _t("b.cap_fac", L), _t("b.energy", L), _t("b.ops", L),
                              _t("b.irr", L), _t("b.dpayback", L)], life, numeric=list(range(1, 8))))
     return Section("buyer", _t("sec.buyer", L), _t("b.text", L), tables)
 
@@ -376,8 +379,7 @@ def _mc_value(ctx: Context, name: str, row: dict, q: str) -> str:
         return i18n.shares(v, L)
     if name == "accelerators":
         return i18n.count(v)
-    unit = {"gw_delivered": "GW", "energy_twh": "TWh", "co2_mt": "Mt"}.get(name, "")
-    return i18n.number(v, L, 1, unit)
+    return i18n.number(v, L, 1, i18n.unit(name, L, "scalar"))  # the registry's unit (GW, TWh, Mt; 百万トン in Japanese)
 
 
 def montecarlo(ctx: Context) -> Section | None:

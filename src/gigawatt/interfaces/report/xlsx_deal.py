@@ -17,8 +17,8 @@ JA = {
     "Stake after dilution": "希薄化後の持分", "Valuation month": "評価月", "Share price at valuation": "評価時の株価",
     "Volatility": "ボラティリティ", "Risk-free rate": "無リスク金利", "Warrant value (mean)": "ワラント価値（平均）",
     "Warrant value P10": "ワラント価値 P10", "Warrant value P50": "ワラント価値 P50", "Warrant value P90": "ワラント価値 P90",
-    "P(full vesting)": "全量権利確定の確率", "Expected vested shares": "権利確定株数の期待値",
-    "Expected dilution": "期待希薄化率", "Intrinsic value at spot": "現在株価での本源的価値",
+    "Expected vested shares": "権利確定株数の期待値",
+    "Intrinsic value at spot": "現在株価での本源的価値",
     "Value at the final hurdle": "最終ハードル到達時の価値", "Price model": "株価モデル", "Source": "出典",
     "Vesting tranches": "権利確定トランシェ", "Tranche": "トランシェ", "GW milestone": "GWマイルストーン",
     "Price hurdle": "株価ハードル", "P(vest)": "権利確定確率", "Expected vest month": "権利確定月の期待値",
@@ -31,8 +31,8 @@ JA = {
     "Revenue per GW": "GWあたり売上", "Revenue basis": "売上の根拠", "Buyer economics": "買い手の経済性",
     "Cash paid (capex + opex)": "支払現金（設備投資＋運営費）", "Capex": "設備投資", "Opex": "運営費",
     "Warrant value received": "受領ワラント価値", "Investment received": "受領出資額",
-    "Effective discount on vendor revenue": "ベンダー売上に対する実質割引率", "Cost per accelerator-hour": "アクセラレーター時間あたりコスト",
-    "Cost per effective PFLOP/s-hour": "実効PFLOP/s時間あたりコスト", "Payback month": "回収月",
+    "Effective discount on vendor revenue": "ベンダー売上に対する実質割引率",
+    "Payback month": "回収月",
     "Buyer revenue per GW-year": "GW年あたり買い手売上", "Shareholder view": "株主視点", "Fiscal year": "会計年度",
     "Opex (incremental)": "販管費（増分）", "Operating income": "営業利益", "Tax": "税金", "Incremental EPS": "増分EPS",
     "Base EPS": "ベースEPS", "Base is": "ベースの根拠", "Consensus EPS": "コンセンサスEPS",
@@ -59,7 +59,6 @@ JA = {
     "Change at low": "低位での変化", "Change at high": "高位での変化", "Uncertain inputs drawn": "不確実な入力の抽出",
     "Distribution": "分布", "Deal economics": "案件の経済性", "Monte Carlo": "モンテカルロ",
     "Per-sample results": "サンプルごとの結果", "not within the horizon": "期間内に到達せず", "unknown": "不明",
-    "Online GW": "稼働GW", "Delivered GW": "納入GW", "Effective BF16": "実効BF16", "Cumulative capex": "累積設備投資",
     "accelerators": "アクセラレーター", "hbm": "HBM", "packaging": "パッケージング", "cpus": "CPU", "storage": "ストレージ",
     "networking": "ネットワーク", "power_equipment": "電源設備", "cooling": "冷却", "construction": "建設",
     "land_and_grid": "土地・系統接続",
@@ -67,12 +66,17 @@ JA = {
 SEGMENT_EN = {"accelerators": "Accelerators", "hbm": "HBM", "packaging": "Advanced packaging (CoWoS)", "cpus": "CPUs",
               "storage": "Storage", "networking": "Networking", "power_equipment": "Power equipment", "cooling": "Cooling",
               "construction": "Construction", "land_and_grid": "Land and grid"}
-METRIC_EN = {"npv_cost_usd": "PV of capex + opex", "capex_usd": "Capex over the horizon", "energy_twh": "Energy over the horizon",
-             "gw_months_online": "GW-months online", "effective_eflop_months": "Effective BF16 EFLOP/s-months"}
-METRIC_KIND = {"npv_cost_usd": "usd_b", "capex_usd": "usd_b", "energy_twh": "twh", "gw_months_online": "num1",
-               "effective_eflop_months": "num1"}
-FAN_EN = {"online_gw": ("Online GW", "gw"), "delivered_gw": ("Delivered GW", "gw"),
-          "effective_pflops_bf16": ("Effective BF16", "pflops"), "capex_cumulative_usd": ("Cumulative capex", "usd_b")}
+#: The Monte Carlo fans (``mc --json`` ``fans``) by the registry role of the row that labels and formats each.
+FAN_ROLES = {"online_gw": "series", "delivered_gw": "series", "effective_pflops_bf16": "series", "capex_cumulative_usd": "metric"}
+
+
+def _registered(bk, name: str, role: str | None) -> tuple[str, str]:
+    """``(label, workbook kind)`` of a figure from its registry row (money in billions, as the sheets show it);
+    an unregistered name reads as its words, as a plain number."""
+    p = registry.params().get((role, name)) if role else None
+    if p is None:
+        return humanize(name), "number"
+    return bk.label(name, role), "usd_b" if p.format == "usd" else p.format
 
 
 def _t(bk, text: str) -> str:
@@ -101,8 +105,8 @@ def summary_block(bk, ws, row: int, ctx) -> int:
         w, inv, sup, b = d.get("warrant"), d.get("investment"), d.get("supplier_economics"), d.get("buyer_economics") or {}
         if w:
             items += [(f"{d['name']}: {_t(bk, 'Warrant value (mean)')}", w["value_usd"], "usd_b"),
-                      (f"{d['name']}: {_t(bk, 'P(full vesting)')}", w["prob_full_vest"], "pct"),
-                      (f"{d['name']}: {_t(bk, 'Expected dilution')}", w["expected_dilution_pct"], "pct100")]
+                      (f"{d['name']}: {bk.label('prob_full_vest', 'metric')}", w["prob_full_vest"], "pct"),
+                      (f"{d['name']}: {bk.label('expected_dilution_pct', 'metric')}", w["expected_dilution_pct"], "pct100")]
         if inv:
             items.append((f"{d['name']}: {_t(bk, 'Invested in total')}", inv["total_usd"], "usd_b"))
         if sup:
@@ -150,9 +154,9 @@ def _warrant(bk, deal: dict) -> None:
                 (_t(bk, "Volatility"), w["volatility"], "pct"), (_t(bk, "Risk-free rate"), w["risk_free_rate"], "pct"),
                 (_t(bk, "Warrant value (mean)"), w["value_usd"], "usd_b"), (_t(bk, "Warrant value P10"), w["value_usd_p10"], "usd_b"),
                 (_t(bk, "Warrant value P50"), w["value_usd_p50"], "usd_b"), (_t(bk, "Warrant value P90"), w["value_usd_p90"], "usd_b"),
-                (_t(bk, "P(full vesting)"), w["prob_full_vest"], "pct"),
+                (bk.label("prob_full_vest", "metric"), w["prob_full_vest"], "pct"),
                 (_t(bk, "Expected vested shares"), w["expected_vested_shares"], "shares_m"),
-                (_t(bk, "Expected dilution"), w["expected_dilution_pct"], "pct100"),
+                (bk.label("expected_dilution_pct", "metric"), w["expected_dilution_pct"], "pct100"),
                 (_t(bk, "Intrinsic value at spot"), w["intrinsic_at_spot_usd"], "usd_b"),
                 (_t(bk, "Value at the final hurdle"), w["value_at_final_hurdle_usd"], "usd_b"),
                 (_t(bk, "Price model"), i18n.world_phrase(w["price_mode"], bk.lang), "text"), (_t(bk, "Source"), w.get("source") or "-", "text"),
@@ -180,7 +184,8 @@ def _warrant(bk, deal: dict) -> None:
         if sup:
             row = bk.subtitle(ws, row, f"{d['name']}: {_t(bk, 'Supplier revenue and EPS')} ({sup['supplier']})")
             row = bk.pairs(ws, row, [(_t(bk, "Revenue per GW"), sup["revenue_usd_per_gw"], "usd_per_gw"),
-                                     (_t(bk, "Revenue basis"), sup["revenue_basis"], "text")])
+                                     (_t(bk, "Revenue basis"), i18n.said(sup["revenue_basis"], bk.lang),
+                                      "text")])
             ys = list(sup["revenue_usd_by_year"])
             rows = [[y, sup["revenue_usd_by_year"][y], sup["gross_profit_usd_by_year"].get(y), sup["net_income_usd_by_year"].get(y),
                      sup["eps_usd_by_year_before_warrant_dilution"].get(y), sup["eps_usd_by_year"].get(y),
@@ -196,8 +201,8 @@ def _warrant(bk, deal: dict) -> None:
                                      (_t(bk, "Opex"), b["opex_usd"], "usd_b"), (_t(bk, "Warrant value received"), b["warrant_value_usd"], "usd_b"),
                                      (_t(bk, "Investment received"), b["investment_received_usd"], "usd_b"),
                                      (_t(bk, "Effective discount on vendor revenue"), b["effective_discount_pct"], "pct100"),
-                                     (_t(bk, "Cost per accelerator-hour"), b["tco_usd_per_accelerator_hour"], "usd_small"),
-                                     (_t(bk, "Cost per effective PFLOP/s-hour"), b["tco_usd_per_effective_pflop_hour"], "usd_small"),
+                                     (bk.label("tco_usd_per_accelerator_hour", "metric"), b["tco_usd_per_accelerator_hour"], "usd_small"),
+                                     (bk.label("tco_usd_per_effective_pflop_hour", "metric"), b["tco_usd_per_effective_pflop_hour"], "usd_small"),
                                      (_t(bk, "Buyer revenue per GW-year"), b["revenue_usd_per_gw_year"], "usd_per_gw"),
                                      (_t(bk, "Payback month"), b["payback_month"] or _t(bk, "not within the horizon"), "month")])
     ws.set_column(0, 0, 40)
@@ -264,15 +269,33 @@ def _shareholder(bk, deal: dict) -> None:
         row = bk.table(ws, row, 0, cols, [[i18n.world_phrase(y.get(k), bk.lang) if k == "base_is" else y.get(k) for k in keys]
                                           for y in sh["years"]], [40] + [14] * (len(cols) - 1))
         row = bk.subtitle(ws, row, _t(bk, "Assumptions"))
-        rows = [[a["what"], a.get("value") if a.get("value") is not None else a.get("text", _t(bk, "unknown")), a.get("unit") or "",
-                 a.get("kind") or "", str(a.get("as_of") or ""), a.get("source") or ""] for a in sh["assumptions"]]
+        # The rows' words in the workbook's language: ``what`` from its string key, the kind and "unknown" as phrases.
+        rows = [[i18n.keyed(a["what"], a.get("key"), bk.lang, a.get("params")),
+                 a.get("value") if a.get("value") is not None else i18n.world_phrase(a.get("text") or "unknown", bk.lang),
+                 _unit_word(bk, a.get("unit")), _kind_word(bk, a.get("kind")), str(a.get("as_of") or ""), a.get("source") or ""]
+                for a in sh["assumptions"]]
         row = _mixed_table(bk, ws, row, [_t(bk, "What"), bk.t("Value"), _t(bk, "Unit"), _t(bk, "Kind"), _t(bk, "As of"), _t(bk, "Source")],
                            rows, sh["assumptions"])
         row = bk.subtitle(ws, row, _t(bk, "Notes"))
         for note in sh.get("notes", []):
-            ws.write_string(row, 0, note)
+            ws.write_string(row, 0, i18n.said(note, bk.lang))
             row += 1
         row += 1
+
+
+def _unit_word(bk, unit: str | None) -> str:
+    """An assumption's unit (``USD/GW``, ``shares``, ``USD/share``) in the workbook's language."""
+    if not unit or bk.lang != "ja":
+        return unit or ""
+    word = i18n.unit_text(unit, "ja")
+    return word if word != unit else unit.replace("USD", "米ドル").replace("share", "株")
+
+
+def _kind_word(bk, kind: str | None) -> str:
+    """A figure's kind (spec, estimate, scenario input ...) in the workbook's language."""
+    if not kind:
+        return ""
+    return i18n.word("fact_kind", kind, bk.lang, i18n.world_phrase(kind, bk.lang))
 
 
 def _mixed_table(bk, ws, row, headers, rows, raw) -> int:
@@ -323,7 +346,8 @@ def _flows(bk, ctx) -> None:
         row = bk.subtitle(ws, row, _t(bk, "Vendor revenue"))
         from gigawatt.interfaces.report.xlsx import vendor_name
 
-        rows = [[vendor_name(ctx.result, v), x["revenue_usd"], x["content_usd"], x.get("revenue_usd_per_gw"), x["gw"], "; ".join(x.get("basis", []))]
+        rows = [[vendor_name(ctx.result, v), x["revenue_usd"], x["content_usd"], x.get("revenue_usd_per_gw"), x["gw"],
+                 "; ".join(i18n.world_phrase(b, bk.lang) for b in x.get("basis", []))]
                 for v, x in vr.items()]
         row = bk.table(ws, row, 0, [(_t(bk, "Vendor"), "text"), (_t(bk, "Vendor revenue"), "usd"),
                                     (_t(bk, "Content at catalog prices"), "usd"), (_t(bk, "Revenue per GW"), "usd_per_gw"),
@@ -433,8 +457,7 @@ def _montecarlo(bk, mc: dict, result) -> None:
     sheet = ws.get_name()
     chart_row = row
     for f, fan in mc.get("fans", {}).items():
-        en, kind = FAN_EN.get(f, (humanize(f), "number"))
-        title = _t(bk, en)
+        title, kind = _registered(bk, f, FAN_ROLES.get(f))
         ws.write_string(1, col, f"{_t(bk, 'Fan')}: {title}", bk.bold)
         hdr = 2
         ws.write_string(hdr, col, _t(bk, "Month"), bk.head)
@@ -509,7 +532,7 @@ def _dist_text(d: dict) -> str:
 
 def _sensitivity(bk, result) -> None:
     from gigawatt.core.errors import GigawattError
-    from gigawatt.analyses.sensitivity import tornado
+    from gigawatt.analyses.sensitivity import METRIC_ROLES, tornado
 
     try:
         tor = tornado(result)
@@ -521,8 +544,7 @@ def _sensitivity(bk, result) -> None:
     sheet = ws.get_name()
     chart_row = 2
     for m, block in tor["tornado"].items():
-        kind = METRIC_KIND.get(m, "number")
-        name = METRIC_EN.get(m, humanize(m))
+        name, kind = _registered(bk, m, METRIC_ROLES.get(m))
         row = bk.subtitle(ws, row, f"{name} — {_t(bk, 'Base')}")
         bk.cell(ws, row - 1, 3, block["base"], kind, bold=True)
         base = block["base"]

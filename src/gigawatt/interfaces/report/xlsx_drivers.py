@@ -48,19 +48,19 @@ INPUT_ROWS = [
     ("price_mwh", "usd_per_mwh", "usd_per_mwh"),
 ]
 
-#: Formula rows: (key, registry nameplate name or None, label when not in the registry, kind, formula over the column's cells).
+#: Formula rows: (key, registry name, its role (the row that labels it), kind, formula over the column's cells).
 FORMULA_ROWS = [
-    ("fac_gw", "gw", None, "gw", '=IF({basis}="IT",{gw}*{pue},{gw})'),
-    ("it_gw", "gw_it", None, "gw", '=IF({basis}="IT",{gw},{gw}/{pue})'),
-    ("accelerators", "accelerators", None, "count", "={it_gw}*1000000000/{w_per_accel}"),
-    ("systems", "systems", None, "count", "={accelerators}/{per_system}"),
-    ("capex_systems", "capex_systems_usd", None, "usd_b", "={accelerators}*{system_price}/{per_system}"),
-    ("capex_network", "capex_network_usd", None, "usd_b", "={capex_systems}*{network}"),
-    ("capex_facility", "capex_facility_usd", None, "usd_b", "={it_gw}*1000*({facility_per_mw}+{land_per_mw})"),
-    ("capex_bottom_up", "capex_usd", None, "usd_b", "={capex_systems}+{capex_network}+{capex_facility}"),
-    ("capex_top_down", "capex_topdown_usd", None, "usd_b", "={fac_gw}*{topdown_per_gw}"),
-    ("energy_twh", "energy_twh_per_year", None, "twh", f"={{fac_gw}}*1000*{{load}}*{HOURS_PER_YEAR:g}/1000000"),
-    ("energy_cost", None, "Energy cost per year", "usd_b", "={energy_twh}*1000000*{price_mwh}"),
+    ("fac_gw", "gw", "nameplate", "gw", '=IF({basis}="IT",{gw}*{pue},{gw})'),
+    ("it_gw", "gw_it", "nameplate", "gw", '=IF({basis}="IT",{gw},{gw}/{pue})'),
+    ("accelerators", "accelerators", "nameplate", "count", "={it_gw}*1000000000/{w_per_accel}"),
+    ("systems", "systems", "nameplate", "count", "={accelerators}/{per_system}"),
+    ("capex_systems", "capex_systems_usd", "nameplate", "usd_b", "={accelerators}*{system_price}/{per_system}"),
+    ("capex_network", "capex_network_usd", "nameplate", "usd_b", "={capex_systems}*{network}"),
+    ("capex_facility", "capex_facility_usd", "nameplate", "usd_b", "={it_gw}*1000*({facility_per_mw}+{land_per_mw})"),
+    ("capex_bottom_up", "capex_usd", "nameplate", "usd_b", "={capex_systems}+{capex_network}+{capex_facility}"),
+    ("capex_top_down", "capex_topdown_usd", "nameplate", "usd_b", "={fac_gw}*{topdown_per_gw}"),
+    ("energy_twh", "energy_twh_per_year", "nameplate", "twh", f"={{fac_gw}}*1000*{{load}}*{HOURS_PER_YEAR:g}/1000000"),
+    ("energy_cost", "energy_cost_usd_per_year", "metric", "usd_b", "={energy_twh}*1000000*{price_mwh}"),
 ]
 TOTAL_NAMES = {"fac_gw": "total_gw", "it_gw": "total_it_gw", "accelerators": "total_accelerators", "systems": "total_systems",
                "capex_systems": "total_capex_systems", "capex_network": "total_capex_network",
@@ -68,10 +68,10 @@ TOTAL_NAMES = {"fac_gw": "total_gw", "it_gw": "total_it_gw", "accelerators": "to
                "capex_top_down": "total_capex_top_down", "energy_twh": "total_energy_twh_per_year",
                "energy_cost": "total_energy_cost_per_year"}
 
-JA = {"Energy cost per year": "年間電力コスト", "Driver": "ドライバー", "Total": "合計", "Engine (as run)": "モデル計算値",
+JA = {"Driver": "ドライバー", "Total": "合計", "Engine (as run)": "モデル計算値",
       "Change vs engine": "モデル比の変化", "Results (live formulas)": "結果（数式で再計算）",
       "Inputs (change the yellow cells)": "入力（黄色のセルを変更できます）",
-      "Top-down / bottom-up": "トップダウン／積み上げ", "Warrant": "ワラント", "Share price": "株価", "Strike": "行使価格",
+      "Warrant": "ワラント", "Share price": "株価", "Strike": "行使価格",
       "Warrant shares": "ワラント株数", "Intrinsic value at this share price": "この株価での本源的価値",
       "Shares vested at full build-out and this price": "全量稼働・この株価で権利確定する株数",
       "Value of those shares": "その株式の価値", "GW milestone": "GWマイルストーン", "Price hurdle": "株価ハードル",
@@ -176,10 +176,10 @@ def write(bk, result, deal: dict | None = None) -> None:
     row = bk.subtitle(ws, row, t("Results (live formulas)"))
     figures = engine_figures(result, cur)
     per_tranche = _engine_per_tranche(result)
-    for key, name, label, kind, template in FORMULA_ROWS:
+    for key, name, role, kind, template in FORMULA_ROWS:
         cells[key] = row
-        ws.write_string(row, 0, bk.label(name, "nameplate") if name else t(label))
-        u = bk.unit(name, "nameplate") if name else ""
+        ws.write_string(row, 0, bk.label(name, role))
+        u = bk.unit(name, role)
         ws.write_string(row, 1, bk.currency_word if kind in MONEY_KINDS and bk.converts else "" if u in ("USD", "米ドル") else u)
         money = kind in MONEY_KINDS
         scale = cur if money else 1.0
@@ -192,7 +192,7 @@ def write(bk, result, deal: dict | None = None) -> None:
         _total(bk, ws, row, first, total_col, engine_col, change_col, kind, figures[TOTAL_NAMES[key]], TOTAL_NAMES[key])
         row += 1
     # The ratio of the totals.
-    ws.write_string(row, 0, t("Top-down / bottom-up"))
+    ws.write_string(row, 0, bk.label("capex_ratio_topdown_to_bottomup", "metric"))
     for i in range(n):
         col = first + i
         ws.write_formula(row, col, f"=IF({_c(cells['capex_bottom_up'], col)}=0,0,"
