@@ -136,13 +136,11 @@ NOT_LABEL_TABLES = {
     ("ledger/schema.py", "TERM_LABELS"): "deal-ledger terms (a contract's stated capacity and accelerator count), not engine parameters",
     ("core/i18n.py", "_UNITS_JA"): "unit words keyed by the unit ('accelerators' is the unit of a count), not by parameter",
     ("interfaces/dashboard.py", "_UNIT_WORDS_JA"): "unit words keyed by the unit, not by parameter",
+    ("scenario/inputs.py", "UNKNOWN_EFFECT"): "what an unknown catalog number leaves out (the label is the registry's)",
 }
-#: Label tables of registry parameters still kept in modules outside the change that moved the others to the registry
-#: (they are to move too; listed so the scan can run today, and the test fails once one is gone so this cannot go stale).
-PENDING_LABEL_TABLES = {
-    ("analyses/supply.py", "RESOURCES"): "supply inputs hbm_gb, cowos_wafers: labels to take from the registry's series rows",
-    ("scenario/inputs.py", "UNKNOWN_EFFECT"): "catalog fields bf16_dense_tflops ... price_usd: labels to take from the registry's catalog rows",
-}
+#: Label tables of registry parameters still kept in modules (to move to the registry; the test fails once one is
+#: gone, so the list cannot go stale). None left.
+PENDING_LABEL_TABLES: dict = {}
 
 
 def _label_like(node) -> bool:

@@ -71,12 +71,12 @@ def test_cooling_is_checked_at_the_nameplate_rack():
 def test_unknown_numbers_count_as_zero_with_a_warning():
     r = gigawatt.evaluate(loads(one_tranche("cerebras-cs3")))
     assert r.inputs.p["bf16_tflops"][0, 0] == 0.0 and r.totals()["effective_pflops_bf16"] == 0.0
-    assert any("cerebras-cs3: dense BF16 rate unknown as of 2026-11-29" in w for w in r.warnings)
+    assert any("cerebras-cs3: BF16 dense peak unknown as of 2026-11-29" in w for w in r.warnings)
     assert r.inputs.p["hbm_gb"][0, 0] == 0.0  # on-wafer SRAM is not HBM
     assert r.series["cowos_wafers"].sum() == 0.0  # wafer-scale: no CoWoS
     t = gigawatt.evaluate(loads(one_tranche("trainium2")))
     assert t.totals()["capex_systems_usd"] == 0.0
-    assert any("trn2-server-16: price unknown as of 2026-11-29; bottom-up capex leaves its systems out" in w for w in t.warnings)
+    assert any("trn2-server-16: Price unknown as of 2026-11-29; bottom-up capex leaves its systems out" in w for w in t.warnings)
 
 
 def test_size_does_not_warn_about_a_start_month_the_user_never_wrote():

@@ -21,7 +21,15 @@ from gigawatt.engine.result import Result
 from gigawatt.core.timeline import month_label, quarter_label, sum_by_period
 
 CASES = ("low", "base", "high")
-RESOURCES = {"hbm_gb": "HBM (GB)", "cowos_wafers": "CoWoS wafers"}
+#: The supply inputs, each with the registry series of what the build-out buys of it (its label).
+RESOURCES = {"hbm_gb": "hbm_gb_bought", "cowos_wafers": "cowos_wafers"}
+
+
+def resource_label(resource: str, lang: str = "en") -> str:
+    """A supply input's name for people: its registry series' label ("HBM bought (total)")."""
+    from gigawatt.core import fmt
+
+    return fmt.label(RESOURCES[resource], lang, "series")
 HBM_VENDORS = {"hbm_share_sk_hynix": "SK hynix", "hbm_share_samsung": "Samsung", "hbm_share_micron": "Micron"}
 
 
@@ -153,7 +161,7 @@ def supply_report(result: Result, case: str = "base", allocable_share: float | N
     for m in range(len(months)):
         worst = max(RESOURCES, key=lambda r: over[r][m])
         if over[worst][m] > 1 + 1e-9:
-            binding = Binding(input=worst, name=RESOURCES[worst], month=months[m], quarter=quarter_label(months[m]),
+            binding = Binding(input=worst, name=resource_label(worst), month=months[m], quarter=quarter_label(months[m]),
                               share_of_world=float(over[worst][m] * share), allocable_share=share)
             break
     def of_world(r: str, q: str) -> float | None:

@@ -433,11 +433,11 @@ def supply_view(rep: dict, slips: list[dict] | None, lang: str = "en") -> dict:
     binding = (tr("binding", lang, name=i18n.word("supply_input", b["input"], lang, b["name"]), quarter=quarter(b["quarter"], lang),
                   share=percent(b["share_of_world"], 1), allocable=percent(b["allocable_share"], 1))
                if b else tr("no_binding", lang, allocable=percent(share, 1)))
-    from gigawatt.analyses.supply import RESOURCES
+    from gigawatt.analyses.supply import RESOURCES, resource_label
 
     rows, by_quarter = [], []
     for row in q:
-        over = [RESOURCES[r] for r in RESOURCES if (row[f"{r.split('_')[0]}_share_of_world"] or 0) > share + 1e-9]
+        over = [resource_label(r) for r in RESOURCES if (row[f"{r.split('_')[0]}_share_of_world"] or 0) > share + 1e-9]
         by_quarter.append({"quarter": row["quarter"], "binding": over})
         rows.append([quarter(row["quarter"], lang), f"{row['hbm_gb'] / 1e6:,.2f} PB", percent(row["hbm_share_of_world"]),
                      f"{round(row['cowos_wafers']):,}", percent(row["cowos_share_of_world"]), ", ".join(over) or tr("none", lang)])

@@ -125,11 +125,12 @@ def packages_per_wafer(acc, params: dict, warnings: list[str]) -> float:
 
 
 #: What an unknown catalog number leaves out of a run: (label, effect) by field.
+#: What an unknown catalog number leaves out of the model (its label is the registry's catalog row).
 UNKNOWN_EFFECT = {
-    "bf16_dense_tflops": ("dense BF16 rate", "its BF16 compute counts as 0"),
-    "fp8_dense_tflops": ("dense FP8 rate", "its FP8 compute counts as 0"),
-    "fp4_dense_tflops": ("dense FP4 rate", "its FP4 compute counts as 0"),
-    "price_usd": ("price", "bottom-up capex leaves its systems out (counted as $0)"),
+    "bf16_dense_tflops": "its BF16 compute counts as 0",
+    "fp8_dense_tflops": "its FP8 compute counts as 0",
+    "fp4_dense_tflops": "its FP4 compute counts as 0",
+    "price_usd": "bottom-up capex leaves its systems out (counted as $0)",
 }
 
 
@@ -142,8 +143,8 @@ def known_or_zero(override, entry, field_name: str, warnings: list[str]) -> floa
     if fact is None:
         return 0.0
     if not fact.known:
-        label, effect = UNKNOWN_EFFECT[field_name]
-        msg = f"{entry.id}: {label} {fact.value}; {effect}"
+        label = registry.get(field_name, "catalog").label
+        msg = f"{entry.id}: {label} {fact.value}; {UNKNOWN_EFFECT[field_name]}"
         if msg not in warnings:
             warnings.append(msg)
         return 0.0
