@@ -222,3 +222,63 @@ def test_import_without_numba_does_not_fail():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env={**__import__("os").environ,
                          "GIGAWATT_NO_NUMBA": "1"}, check=True).stdout.split()
     assert out == ["False", "numpy"]
+
+
+@needs_numba
+def test_vest_reads_distinct_groups_through_an_index():
+    """The MC passes each distinct deliveries mask once, with the index of each warrant tranche's."""
+    rng = np.random.default_rng(5)
+    n_s, n_m, n = 200, 40, 36
+    distinct = np.cumsum(rng.random((n_s, 2, n_m)) * 0.3, axis=2)
+    index = np.array([0, 1, 1, 0])
+    prices = wm.gbm_paths(100.0, 0.4, 0.03, 0.0, n, n_s, rng)
+    milestones, hurdles = np.array([1.0, 2.0, 4.0, 6.0]), np.array([90.0, 110.0, 140.0, 200.0])
+    full = kernels.vest(distinct[:, index], 3, prices, milestones, hurdles, n)
+    got = kernels.vest(distinct, 3, prices, milestones, hurdles, n, index=index)
+    assert np.array_equal(got, full) and (got >= 0).any() and (got < 0).any()
+    assert not np.array_equal(kernels.vest(distinct, 3, prices, milestones, hurdles, n, index=1 - index), full)
+
+
+@needs_numba
+def test_reused_chunk_buffers_give_the_same_chunks(portfolio):
+    """A range reuses its large arrays chunk after chunk: each chunk must come out as if computed alone
+    (a value left over from the previous chunk would show here: the chunks differ)."""
+    from gigawatt.engine.mc import Job, _warrant_config
+
+    r = portfolio
+    variables = unc.compile_variables(r.scenario, r.inputs)
+    job = Job(r.inputs, variables, None, 4, None, np.arange(1.0, 27.0), _warrant_config(r), kernel="numba")
+    work: dict = {}
+    for b, nb, n in ((0, 2, 512), (2, 1, 256), (3, 2, 400), (5, 1, 100)):
+        alone = _evaluate(job, b, nb, n)
+        reused = _evaluate(job, b, nb, n, work)
+        assert np.array_equal(reused["fans"], alone["fans"]) and np.array_equal(reused["first"], alone["first"])
+        for key, v in alone["scalars"].items():
+            assert np.array_equal(reused["scalars"][key], v, equal_nan=True), key
+    assert work and reused["fans"].base is not None  # the buffers were used
+
+
+@needs_numba
+def test_fused_totals_match_the_numpy_engine_at_the_edges(portfolio):
+    """Ramps past either end of the horizon, lives shorter than the ramp, ramps longer than the
+    horizon, whole-month and fractional starts: the kernel skips months it knows are 0 or 1,
+    and must still give the NumPy engine's numbers."""
+    inputs = _sampled(portfolio, 2, seed=3)
+    p = inputs.p
+    n, n_t = p["gw_stated"].shape
+    rng = np.random.default_rng(7)
+    p["start_offset"][:] = rng.choice([-500.0, -40.0, -3.5, 0.0, 1.0, 7.25, 60.0, 118.0, 119.0, 119.9, 120.0, 121.0, 400.0], size=(n, n_t))
+    p["ramp_months"][:] = rng.choice([0.0, 0.5, 1.0, 3.0, 17.3, 119.0, 300.0], size=(n, n_t))
+    p["it_life_months"][:] = rng.choice([1.0, 2.0, 5.0, 36.0, 60.0, 1000.0], size=(n, n_t))
+    p["shape"][:] = rng.choice([0, 1, 2], size=(n, n_t))
+    p["refresh"][:] = rng.random((n, n_t)) < 0.3
+    groups = np.array([[1, 0, 1, 0, 1, 0, 1], [1] * 7], float)[:, :n_t]
+    a, na, ea = run_totals(inputs, ALL, groups=groups, kernel="numba", sums=SUMS)
+    b, nb, eb = run_totals(inputs, ALL, groups=groups, kernel="numpy", sums=SUMS)
+    for name in ALL:
+        assert np.abs(a[name] - b[name]).max() <= 1e-12 * np.abs(b[name]).max(), name
+        assert np.array_equal(a[name] == 0, b[name] == 0), name  # exact zeros stay exact (fan edges start at 0)
+    for name in SUMS:  # scaled by the largest sample's: refresh capex is a difference of large terms
+        assert ea["sums"][name] == pytest.approx(eb["sums"][name], rel=1e-12, abs=1e-12 * np.abs(eb["sums"][name]).max()), name
+    assert na["npv_cost_usd"] == pytest.approx(nb["npv_cost_usd"], rel=1e-12, abs=1e-6)
+    assert ea["delivered_gw_groups"] == pytest.approx(eb["delivered_gw_groups"], rel=1e-12, abs=1e-12)

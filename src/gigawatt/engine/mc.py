@@ -9,11 +9,19 @@ Hot path: with numba installed, each chunk runs the fused kernels of :mod:`gigaw
 (one pass per sample and tranche; the NumPy engine is their tested reference); without it,
 the NumPy engine runs. ``kernel="numpy"`` or ``GIGAWATT_KERNEL=numpy`` picks the reference.
 
+With the fused kernels a range reuses one workspace for its chunks' large arrays (the fan
+series are written by the kernel straight into the fan layout, the histogram and scratch are
+kept): mapping fresh memory for every chunk cost more than the arithmetic at 10^6 samples.
+
 Distributed: the blocks are cut into a few contiguous ranges per worker thread; a worker
 evaluates its range chunk by chunk, reduces it locally (:class:`Reducer`) and sends back one
 compact :class:`Partial` (scalars, the non-zero histogram cells, milestone counts); the
 client merges them in block order. Merging is exact, so the answer does not depend on the
-number of workers or ranges.
+number of workers or ranges. While a local cluster starts, this process evaluates the first
+chunks itself (into the same reducer) and the workers get the blocks left.
+
+:func:`simulate` returns the ``mc --json`` dict; :func:`simulate_typed` the same as an
+:class:`MCResult` (``to_dict()`` is that dict, ``to_frame()`` the percentiles as a table).
 """
 from __future__ import annotations
 
@@ -35,6 +43,8 @@ FANS = ("online_gw", "delivered_gw", "effective_pflops_bf16", "capex_cumulative_
 TOTAL_SERIES = ["online_gw", "delivered_gw", "effective_pflops_bf16", "capex_usd", "capex_topdown_usd", "opex_usd", "energy_mwh", "co2_t"]
 #: Of those, the series needed month by month (fans, milestones, cumulative capex) and those only summed.
 MONTHLY, SUMMED = TOTAL_SERIES[:4], tuple(TOTAL_SERIES[4:])
+# The fused path writes the monthly totals straight into the fan layout: the same series, in the same order.
+assert [f.replace("_cumulative", "") for f in FANS] == MONTHLY
 BINS = 2000
 #: Samples below which ``--workers`` runs in this process instead (starting a local cluster costs ~1 s).
 MIN_PARALLEL_SAMPLES = 50_000
@@ -134,31 +144,49 @@ def resolve_kernel(kernel: str | None = "auto") -> str:
     return kernel
 
 
-def _evaluate(job: Job, first_block: int, n_blocks: int, n_samples: int) -> dict:
-    """One chunk: draws, engine totals, per-sample scalars, the fan series and milestone months."""
+def _evaluate(job: Job, first_block: int, n_blocks: int, n_samples: int, work: dict | None = None) -> dict:
+    """One chunk: draws, engine totals, per-sample scalars, the fan series and milestone months.
+
+    ``work`` (a dict kept across the chunks of a range; fused kernel only) lends the large
+    arrays: the returned ``fans`` and ``first`` are then overwritten by the next chunk (reduce
+    them first); the scalars and draws are always the chunk's own."""
     k = _kernels(job.kernel)
     fused = job.kernel == "numba"
     u = unc.uniforms(job.seed, first_block, n_blocks, sum(v.columns for v in job.variables) or 1, job.copula)[:n_samples]
     x = unc.draw(job.variables, u) if job.variables else np.zeros((len(u), 0))
     inputs, deal_draws = unc.apply(job.inputs, job.variables, x)
-    groups = job.warrant["masks"] if job.warrant is not None else None
-    res = run_totals(inputs, MONTHLY, groups=groups, kernel=job.kernel, sums=SUMMED, device=job.device)
-    totals, npl, summed = res[0], res[1], res[2]["sums"]
     n_m = inputs.n_months
+    chunk = _fused_chunk(job, inputs, k, work) if fused and job.device is None else None
+    if chunk is not None:
+        fans, npl, summed, grouped = chunk
+        capex_total = _capex_sum(fans)  # before the running sum below turns capex into cumulative capex
+        np.cumsum(fans[:, FANS.index("capex_cumulative_usd")], axis=-1, out=fans[:, FANS.index("capex_cumulative_usd")])
+        delivered = fans[:, FANS.index("delivered_gw")]
+    else:
+        work = None
+        groups = job.warrant["masks"] if job.warrant is not None else None
+        res = run_totals(inputs, MONTHLY, groups=groups, kernel=job.kernel, sums=SUMMED, device=job.device)
+        totals, npl, summed = res[0], res[1], res[2]["sums"]
+        grouped = (res[2]["delivered_gw_groups"], None) if groups is not None else None
+        capex_total = totals["capex_usd"].sum(axis=1)
+        delivered = totals["delivered_gw"]
+        fans = np.empty((len(delivered), len(FANS), n_m))
+        for i, f in enumerate(FANS):
+            if f == "capex_cumulative_usd":
+                np.cumsum(totals["capex_usd"], axis=-1, out=fans[:, i])
+            else:
+                fans[:, i] = totals[f]
     first_at_least = k.first_at_least if fused else k.first_at_least_numpy
-    delivered = totals["delivered_gw"]
     stated = npl["gw"].sum(axis=1)
     # Cumulative deliveries are monotone: the first month at a level is a binary search.
     done = first_at_least(delivered, (stated * (1 - 1e-9))[:, None])[:, 0]
-    first = first_at_least(delivered, np.broadcast_to(job.milestones_gw - 1e-9, (len(delivered), len(job.milestones_gw))))
-    fans = np.empty((len(delivered), len(FANS), n_m))
-    for i, f in enumerate(FANS):
-        if f == "capex_cumulative_usd":
-            np.cumsum(totals["capex_usd"], axis=-1, out=fans[:, i])
-        else:
-            fans[:, i] = totals[f]
+    levels = np.broadcast_to(job.milestones_gw - 1e-9, (len(delivered), len(job.milestones_gw)))
+    if fused:
+        first = k.first_at_least(delivered, levels, out=k.buffer(work, "first", levels.shape, np.int64))
+    else:
+        first = first_at_least(delivered, levels)
     scalars = {
-        "capex_usd": totals["capex_usd"].sum(axis=1),
+        "capex_usd": capex_total,
         "capex_topdown_usd": summed["capex_topdown_usd"],
         "opex_usd": summed["opex_usd"],
         "npv_cost_usd": npl["npv_cost_usd"].sum(axis=1),
@@ -169,26 +197,60 @@ def _evaluate(job: Job, first_block: int, n_blocks: int, n_samples: int) -> dict
         "completion_month_index": np.where(done < n_m, done, np.nan),
     }
     if job.warrant is not None:
-        scalars.update(_warrant_samples(job, inputs, res[2]["delivered_gw_groups"], deal_draws, first_block, n_blocks, k))
+        scalars.update(_warrant_samples(job, inputs, grouped, deal_draws, first_block, n_blocks, k, work))
     return {"draws": x, "scalars": scalars, "fans": fans, "first": first, "n": len(x)}
 
 
-def _warrant_samples(job: Job, inputs, grouped: np.ndarray, deal_draws: dict, first_block: int, n_blocks: int, k) -> dict:
-    """Per-sample vesting: deliveries counted toward each warrant tranche ``grouped`` (S, J, M)
-    against simulated share prices (shocks from each random block's stream 1)."""
+def _capex_sum(fans: np.ndarray) -> np.ndarray:
+    """Horizon capex per sample from the fans' monthly capex row (summed as NumPy sums a row)."""
+    return fans[:, FANS.index("capex_cumulative_usd")].sum(axis=1)
+
+
+def _fused_chunk(job: Job, inputs, k, work: dict | None):
+    """The engine totals of a chunk through the fused kernel, written straight into the fan
+    layout ``(S, FANS, M)`` (monthly capex in the cumulative row, summed by the caller), or
+    None where the kernel cannot compute the terms.
+
+    The same nameplate and terms as :func:`gigawatt.engine.core.run_totals` (which the NumPy
+    path calls): only the reduction is fused; the warrant's deliveries come back once per
+    distinct tranche mask, with the index of each warrant tranche's."""
+    from gigawatt.engine.core import nameplate, terms
+
+    p = inputs.p
+    npl = nameplate(inputs)
+    tm = terms(p, npl)
+    if not k.supports([*MONTHLY, *SUMMED, "capex_usd", "opex_usd"], tm):
+        return None  # a term on a fraction the kernel does not compute: the engine's path (run_totals) runs
+    npv_terms = [t for n in ("capex_usd", "opex_usd") for t in tm[n]]
+    groups = job.warrant["masks"] if job.warrant is not None else None
+    # MONTHLY is FANS with monthly capex where the fans have it cumulative: the totals array is the fans array.
+    fans, summed, npv, grouped = k.fused_totals(p, inputs.n_months, tm, MONTHLY, npv_terms, groups, npl["gw"], list(SUMMED),
+                                                work=work, expand_groups=False, stacked=True)
+    npl["npv_cost_usd"] = npv
+    return fans, npl, summed, (grouped if groups is not None else None)
+
+
+def _warrant_samples(job: Job, inputs, grouped, deal_draws: dict, first_block: int, n_blocks: int, k, work=None) -> dict:
+    """Per-sample vesting: deliveries counted toward each warrant tranche against simulated
+    share prices (shocks from each random block's stream 1). ``grouped``: (deliveries
+    (S, U, M), index (J,) of each tranche's row), or ``(deliveries (S, J, M), None)``."""
     w = job.warrant
     n = w["n"]
+    grouped, index = grouped
     n_s = len(grouped)
     vol = deal_draws.get("share_price_volatility", np.full(n_s, w["vol"]))
     spot = deal_draws.get("share_price_spot", np.full(n_s, w["spot"]))
     # Price shocks per random block too (stream 1 of each block), so chunking never changes them.
-    z = np.concatenate([np.random.default_rng(np.random.SeedSequence(job.seed, spawn_key=(b, 1))).standard_normal((unc.BLOCK, n))
-                        for b in range(first_block, first_block + n_blocks)])[:n_s]
-    prices = wm.gbm_paths(spot, vol, w["drift"], w["q"], n, n_s, normals=z)
+    z = k.buffer(work, "shocks", (n_blocks * unc.BLOCK, n))
+    for i, b in enumerate(range(first_block, first_block + n_blocks)):
+        np.random.default_rng(np.random.SeedSequence(job.seed, spawn_key=(b, 1))).standard_normal(out=z[i * unc.BLOCK:(i + 1) * unc.BLOCK])
+    prices = wm.gbm_paths(spot, vol, w["drift"], w["q"], n, n_s, normals=z[:n_s])
     avg = wm.trailing_mean(prices, w["averaging"])
     if job.kernel == "numba":
-        vest = k.vest(grouped, w["as_of"] - inputs.month0, avg, w["milestones"], w["hurdles"], n, *w["conditions"])
+        vest = k.vest(grouped, w["as_of"] - inputs.month0, avg, w["milestones"], w["hurdles"], n, *w["conditions"], index=index)
     else:
+        if index is not None:
+            grouped = grouped[:, index]
         d = wm.on_grid(grouped, inputs.month0, w["as_of"], n)
         vest = wm.vest_months(d, avg, w["milestones"], w["hurdles"], n, *w["conditions"])
     return {"warrant_shares_vested": (vest >= 0) @ w["shares"],
@@ -200,10 +262,10 @@ class Reducer:
     summed in place (memory stays bounded), per-sample scalars are appended (8 bytes a sample
     each, for exact percentiles). Partials from other ranges merge in block order."""
 
-    def __init__(self, n_months: int, n_milestones: int, kernel: str = "numpy"):
+    def __init__(self, n_months: int, n_milestones: int, kernel: str = "numpy", hist: np.ndarray | None = None):
         self.kernel = kernel
         self.n_months = n_months
-        self.hist = np.zeros((len(FANS), n_months, BINS), np.int64)
+        self.hist = np.zeros((len(FANS), n_months, BINS), np.int64) if hist is None else hist  # given: zeroed, (FANS, M, BINS)
         self.clipped = np.zeros(len(FANS), np.int64)
         self.first = np.zeros((n_milestones, n_months + 1), np.int64)
         self.scalars: dict[str, list] = {}
@@ -273,10 +335,32 @@ def run_range(job: Job) -> Partial:
         return Partial(scalars={k: np.concatenate([e["scalars"][k] for e in evs]) for k in evs[0]["scalars"]},
                        draws=np.concatenate([e["draws"] for e in evs]), samples=sum(e["n"] for e in evs),
                        series={f: np.concatenate([e["fans"][:, i] for e in evs]) for i, f in enumerate(FANS)})
-    red = Reducer(job.inputs.n_months, len(job.milestones_gw), job.kernel)
-    for b, nb, n in _chunks(job):
-        red.add_chunk(_evaluate(job, b, nb, n), job.edges)
-    return red.compact()
+    work = _take_work()  # the chunks' large arrays, reused chunk after chunk (and range after range)
+    try:
+        hist = _kernels(job.kernel).buffer(work, "hist", (len(FANS), job.inputs.n_months, BINS), np.int64, zero=True)
+        red = Reducer(job.inputs.n_months, len(job.milestones_gw), job.kernel, hist=hist)
+        for b, nb, n in _chunks(job):
+            red.add_chunk(_evaluate(job, b, nb, n, work), job.edges)
+        return red.compact()  # copies: nothing in it refers to the workspace
+    finally:
+        _give_back(work)
+
+
+#: At most one spare workspace per process: a Dask worker runs range after range, and reusing
+#: the chunk arrays and the histogram (~20 MB) saves mapping fresh memory for each.
+_SPARE: list[dict] = []
+
+
+def _take_work() -> dict:
+    try:
+        return _SPARE.pop()
+    except IndexError:
+        return {}
+
+
+def _give_back(work: dict) -> None:
+    if not _SPARE:
+        _SPARE.append(work)
 
 
 run_job = run_range  # the name earlier versions shipped to workers
@@ -349,10 +433,14 @@ def simulate(result: Result, samples: int = 10_000, seed: int = 0, chunk_size: i
     if workers_used or scheduler:
         _run_dask(whole, workers_used, scheduler, red, tasks_per_thread, progress)
     else:
-        for b, nb, n in _chunks(whole):
-            red.add_chunk(_evaluate(whole, b, nb, n), edges)
-            if progress is not None:
-                progress(n)
+        work = _take_work()
+        try:
+            for b, nb, n in _chunks(whole):
+                red.add_chunk(_evaluate(whole, b, nb, n, work), edges)
+                if progress is not None:
+                    progress(n)
+        finally:
+            _give_back(work)
     out = summarise(result, variables, red.result(), edges, samples, seed, per_chunk * unc.BLOCK, workers, scheduler, milestones_gw, warrant)
     out["kernel"] = kernel
     out["device"] = device_name(device or "cpu")
@@ -438,7 +526,9 @@ def summarise(result: Result, variables, part: dict, edges, samples, seed, chunk
     pct = {}
     for k, v in sc.items():
         finite = v[np.isfinite(v)]
-        row = {f"p{q}": float(np.percentile(finite, q)) for q in PERCENTILES} if len(finite) else {f"p{q}": None for q in PERCENTILES}
+        # One partition for all the percentiles (the same values as one call per percentile).
+        values = np.percentile(finite, PERCENTILES).tolist() if len(finite) else [None] * len(PERCENTILES)
+        row = {f"p{q}": v for q, v in zip(PERCENTILES, values)}
         row.update(mean=float(finite.mean()) if len(finite) else None, unit=SCALAR_UNITS.get(k, ""))
         if k == "completion_month_index":
             row["share_completed"] = float(len(finite) / len(v))
@@ -453,7 +543,7 @@ def summarise(result: Result, variables, part: dict, edges, samples, seed, chunk
                    "clipped_share": part["clipped"][f] / (samples * len(months))}
     prob = part["milestones"] / samples
     layout = unc.column_layout(variables)
-    drawn = [{**v.describe(), **{f"p{q}": float(np.percentile(part["draws"][:, sl], q)) for q in (5, 50, 95)}}
+    drawn = [{**v.describe(), **dict(zip(("p5", "p50", "p95"), np.percentile(part["draws"][:, sl], (5, 50, 95)).tolist()))}
              for v, sl in zip(variables, layout)]
     out = {
         "scenario": result.scenario.name,
@@ -478,3 +568,66 @@ def summarise(result: Result, variables, part: dict, edges, samples, seed, chunk
         out["warrant"] = {"deal": warrant["deal"], "prob_full_vest": float(np.mean(shares >= warrant["shares"].sum() - 0.5)),
                           "shares_vested": pct["warrant_shares_vested"], "value_usd": pct["warrant_value_usd"]}
     return out
+
+
+#: The keys of :func:`simulate`'s dict, in its order (the ``gigawatt mc --json`` contract).
+RESULT_KEYS = ("scenario", "samples", "seed", "chunk_size", "workers", "scheduler", "variables", "correlation", "percentiles",
+               "fans", "milestones", "deterministic", "notes", "warrant", "kernel", "device", "workers_used")
+
+
+@dataclass
+class MCResult:
+    """A Monte Carlo's summary, typed: :func:`simulate_typed` returns one; :meth:`to_dict` is
+    exactly :func:`simulate`'s dict (the ``mc --json`` contract, keys in the same order) and
+    :meth:`to_frame` the scalar percentiles as a table.
+
+    ``percentiles[name]`` holds ``p5 p10 p50 p90 p95 mean unit`` per per-sample result
+    (completion also ``share_completed`` and ``p{q}_month``); ``fans[series]`` the monthly
+    ``p5..p95`` and ``clipped_share``; ``milestones`` the probability of each GW level by each
+    month; ``warrant`` is None when no deal has one.
+    """
+
+    scenario: str
+    samples: int
+    seed: int
+    chunk_size: int
+    workers: int | None
+    scheduler: str | None
+    variables: list[dict]
+    correlation: dict | None
+    percentiles: dict[str, dict]
+    fans: dict[str, dict]
+    milestones: dict
+    deterministic: dict
+    notes: list[str]
+    kernel: str
+    device: str
+    workers_used: int | None
+    warrant: dict | None = None
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "MCResult":
+        unknown = set(d) - set(RESULT_KEYS)
+        if unknown:
+            raise ValueError(f"not Monte Carlo result keys: {sorted(unknown)}")
+        return cls(**{k: d[k] for k in RESULT_KEYS if k in d})
+
+    def to_dict(self) -> dict:
+        """:func:`simulate`'s dict: the same keys in the same order (``warrant`` only when there is one)."""
+        return {k: getattr(self, k) for k in RESULT_KEYS if k != "warrant" or self.warrant is not None}
+
+    def to_frame(self):
+        """The per-sample results' percentiles as a ``pandas.DataFrame``: one row per result
+        (``capex_usd``, ``npv_cost_usd``, ...), columns ``p5 p10 p50 p90 p95 mean unit``."""
+        import pandas as pd
+
+        cols = [f"p{q}" for q in PERCENTILES] + ["mean", "unit"]
+        frame = pd.DataFrame([[row.get(c) for c in cols] for row in self.percentiles.values()], index=list(self.percentiles),
+                             columns=cols)
+        frame.index.name = "result"
+        return frame
+
+
+def simulate_typed(result: Result, **kwargs) -> MCResult:
+    """:func:`simulate` (same arguments) returning an :class:`MCResult`."""
+    return MCResult.from_dict(simulate(result, **kwargs))
