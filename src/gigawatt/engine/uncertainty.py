@@ -7,6 +7,7 @@ numbers whatever the chunk size or the number of workers.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,7 +53,7 @@ ALIAS_LABELS: dict[str, tuple[str, str]] = {
 
 def ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
     """Inverse CDF of ``dist`` at uniforms ``u`` (truncated to [low, high] where given)."""
-    from scipy.special import betaincinv, ndtr, ndtri  # scipy.special, not scipy.stats: no slow import
+    from scipy.special import ndtr, ndtri  # scipy.special, not scipy.stats: no slow import
 
     u = np.asarray(u, float)
     t = dist.type
@@ -68,7 +69,7 @@ def ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
         width = dist.high - dist.low
         alpha = 1 + 4 * (dist.mode - dist.low) / width
         beta = 1 + 4 * (dist.high - dist.mode) / width
-        return dist.low + width * betaincinv(alpha, beta, u)
+        return dist.low + width * beta_ppf(alpha, beta, u)
     if t == "discrete":
         cum = np.cumsum(dist.probs)
         idx = np.minimum(np.searchsorted(cum, u, side="right"), len(cum) - 1)
@@ -88,6 +89,76 @@ def ppf(dist: Distribution, u: np.ndarray) -> np.ndarray:
         lo, hi = ndtr(a), ndtr(b)
         z = ndtri(np.clip(lo + u * (hi - lo), 1e-300, 1 - 1e-16))
     x = back(mu + sd * np.clip(z, a, b))
+    return x
+
+
+#: Cells of the tabulated beta quantile that :func:`beta_ppf` starts its Newton steps from.
+BETA_TABLE_CELLS = 1 << 14
+
+
+@functools.lru_cache(maxsize=32)
+def _beta_table(a: float, b: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Quantiles at the cell edges and their slopes (1 / density; infinite where it is 0)."""
+    from scipy.special import betaincinv, betaln
+
+    u = np.linspace(0.0, 1.0, BETA_TABLE_CELLS + 1)
+    x = betaincinv(a, b, u)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        slope = np.exp(betaln(a, b) - (a - 1.0) * np.log(x) - (b - 1.0) * np.log1p(-x))
+    return u, x, slope
+
+
+def beta_ppf(a: float, b: float, u: np.ndarray) -> np.ndarray:
+    """The beta(a, b) quantile at uniforms ``u``: ``scipy.special.betaincinv`` to rounding, ~4x faster.
+
+    A start from a table of exact quantiles and their slopes (cubic Hermite between
+    :data:`BETA_TABLE_CELLS` cells, made once per shape), then Newton steps on the regularised incomplete beta function, kept
+    inside the start's bracket; a point is done when what its last step leaves (quadratic
+    convergence: ~ step^2 f''/2f') is far below rounding. Most points take
+    one step (one ``betainc``, a quarter of ``betaincinv``'s cost); the end cells, where the
+    quantile is not smooth, and any point not done in a few steps use ``betaincinv`` itself.
+    """
+    from scipy.special import betainc, betaincinv, betaln
+
+    u = np.asarray(u, float)
+    if a == 1.0 or b == 1.0:  # closed forms: betaincinv is fast there
+        return betaincinv(a, b, u)
+    if u.ndim != 1:
+        return beta_ppf(a, b, u.ravel()).reshape(u.shape)
+    gu, gx, gd = _beta_table(float(a), float(b))
+    n = len(gu) - 1
+    with np.errstate(invalid="ignore"):
+        cell = np.floor(u * n)
+    inner = (cell >= 1) & (cell <= n - 2)  # False for NaN too
+    x = np.empty_like(u)
+    edge = ~inner
+    if edge.any():
+        x[edge] = betaincinv(a, b, u[edge])
+    idx = np.flatnonzero(inner)
+    if len(idx) == 0:
+        return x
+    c = cell[idx].astype(np.int64)
+    uu = u[idx]
+    lo, hi = gx[c - 1], gx[c + 2]  # the quantile lies within (cells either side: u * n may round across a cell edge)
+    t = uu * n - c
+    t2, t3 = t * t, t * t * t
+    xx = ((2 * t3 - 3 * t2 + 1) * gx[c] + (3 * t2 - 2 * t3) * gx[c + 1]
+          + ((t3 - 2 * t2 + t) * gd[c] + (t3 - t2) * gd[c + 1]) / n)
+    xx = np.minimum(np.maximum(xx, lo), hi)
+    log_beta = betaln(a, b)
+    for _ in range(6):
+        dens = np.exp((a - 1.0) * np.log(xx) + (b - 1.0) * np.log1p(-xx) - log_beta)
+        step = (betainc(a, b, xx) - uu) / dens
+        new = np.minimum(np.maximum(xx - step, lo), hi)
+        # What is left after a Newton step is ~ step^2 f''/2f' (f = the incomplete beta, f''/f' =
+        # (a-1)/x - (b-1)/(1-x)): done when that is below a tenth of the rounding of x.
+        done = step * step * (abs(a - 1.0) / xx + abs(b - 1.0) / (1.0 - xx)) <= 2e-17 * np.minimum(xx, 1.0 - xx)
+        x[idx[done]] = new[done]
+        keep = ~done
+        if not keep.any():
+            return x
+        idx, uu, xx, lo, hi = idx[keep], uu[keep], new[keep], lo[keep], hi[keep]
+    x[idx] = betaincinv(a, b, u[idx])
     return x
 
 
