@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import gigawatt
 from gigawatt.analyses import deals, flows, optimize, sensitivity, supply
-from gigawatt.analyses.records import Record
+from gigawatt.core.records import Record
 from gigawatt.interfaces import cli
 
 # The documented contract: the keys of each --json object, in order.
@@ -300,7 +300,7 @@ def test_help_does_not_import_the_analyses():
     code = ("import sys; sys.argv = ['gigawatt', '--help']\n"
             "from gigawatt.interfaces import cli\n"
             "try:\n    cli.app()\nexcept SystemExit:\n    pass\n"
-            "heavy = [m for m in ('numpy', 'pandas', 'gigawatt.analyses.records', 'gigawatt.analyses.deals', 'gigawatt.engine.core')"
+            "heavy = [m for m in ('numpy', 'pandas', 'gigawatt.core.records', 'gigawatt.analyses.deals', 'gigawatt.engine.core')"
             " if m in sys.modules]\n"
             "print('HEAVY', heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gigawatt.analyses.records import Record, frame, internal, optional, plain
+from gigawatt.core.records import Record, frame, internal, optional, plain
 
 from gigawatt.core.bounds import check
 from gigawatt.core.i18n import t as _en  # the English of a string key (core.i18n.STRINGS)
@@ -37,7 +37,7 @@ class PriceOptions:
 
 
 # ---------------------------------------------------------------------------------------------
-# Typed results. ``to_dict()`` is the ``deal --json`` contract (see analyses/records.py).
+# Typed results. ``to_dict()`` is the ``deal --json`` contract (see core/records.py).
 
 @dataclass(frozen=True, eq=False)
 class WarrantTrancheValue(Record):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gigawatt.analyses.records import Record, frame, internal, optional
+from gigawatt.core.records import Record, frame, internal, optional
 from gigawatt.model import cost, sizing
 from gigawatt.engine.result import Result
 
@@ -45,7 +45,7 @@ GROUPS = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Typed results; ``to_dict()`` is the ``flows --json`` contract (see analyses/records.py).
+# Typed results; ``to_dict()`` is the ``flows --json`` contract (see core/records.py).
 
 @dataclass(frozen=True, eq=False)
 class DealFlows(Record):

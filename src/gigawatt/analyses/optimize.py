@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 import numpy as np
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
-from gigawatt.analyses.records import Record, frame, optional
+from gigawatt.core.records import Record, frame, optional
 from gigawatt.core.bounds import bound
 from gigawatt.catalog import Catalog, load_catalog
 from gigawatt.core.errors import GigawattError, ValidationFailure
@@ -60,7 +60,7 @@ class Spec(Strict):
 
 
 # ---------------------------------------------------------------------------------------------
-# Typed results; ``to_dict()`` is the ``optimize --json`` contract (see analyses/records.py).
+# Typed results; ``to_dict()`` is the ``optimize --json`` contract (see core/records.py).
 
 @dataclass(frozen=True, eq=False)
 class PlanRow(Record):

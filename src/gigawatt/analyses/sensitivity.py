@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from gigawatt.analyses.records import Record, frame, optional
+from gigawatt.core.records import Record, frame, optional
 from gigawatt.core import fmt
 from gigawatt.engine import uncertainty as unc
 from gigawatt.engine.core import run_totals
@@ -25,7 +25,7 @@ METRICS = {m: fmt.label(m, role=role) for m, role in METRIC_ROLES.items()}
 
 
 # ---------------------------------------------------------------------------------------------
-# Typed results; ``to_dict()`` is the ``sensitivity --json`` contract (see analyses/records.py).
+# Typed results; ``to_dict()`` is the ``sensitivity --json`` contract (see core/records.py).
 
 @dataclass(frozen=True, eq=False)
 class TornadoBar(Record):

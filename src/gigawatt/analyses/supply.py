@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from gigawatt.analyses.records import Record, frame, internal, optional
+from gigawatt.core.records import Record, frame, internal, optional
 from gigawatt.catalog import Catalog
 from gigawatt.catalog.schema import Series
 from gigawatt.engine.core import delivered_share, run
@@ -34,7 +34,7 @@ HBM_VENDORS = {"hbm_share_sk_hynix": "SK hynix", "hbm_share_samsung": "Samsung",
 
 
 # ---------------------------------------------------------------------------------------------
-# Typed results; ``to_dict()`` is the ``supply --json`` contract (see analyses/records.py).
+# Typed results; ``to_dict()`` is the ``supply --json`` contract (see core/records.py).
 
 @dataclass(frozen=True, eq=False)
 class SupplyQuarter(Record):

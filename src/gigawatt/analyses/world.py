@@ -309,7 +309,7 @@ def sample_completion(ledger: Ledger, catalog, views: list[DealView], as_of: str
         raise GigawattError("--samples: no selected deal has a status weight strictly between 0 and 1, so there is nothing to "
                             "sample; give --status-weights, e.g. 'rumoured=0.2,loi=0.5,definitive=0.9'")
     result = evaluate(wi, catalog)
-    mc = simulate(result, samples=samples, seed=seed)
+    mc = simulate(result, samples=samples, seed=seed).to_dict()
     fan = mc["fans"]["online_gw"]
     ends = [i for i, m in enumerate(result.months) if m[5:7] in ("03", "06", "09", "12")]
     return {

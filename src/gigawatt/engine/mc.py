@@ -20,8 +20,8 @@ client merges them in block order. Merging is exact, so the answer does not depe
 number of workers or ranges. While a local cluster starts, this process evaluates the first
 chunks itself (into the same reducer) and the workers get the blocks left.
 
-:func:`simulate` returns the ``mc --json`` dict; :func:`simulate_typed` the same as an
-:class:`MCResult` (``to_dict()`` is that dict, ``to_frame()`` the percentiles as a table).
+:func:`simulate` returns an :class:`MCResult` (``to_dict()`` is the ``mc --json`` object,
+``to_frame()`` the percentiles as a table).
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from gigawatt.core import registry
 from gigawatt.engine import uncertainty as unc
 from gigawatt.engine.core import run_totals
 from gigawatt.core.errors import GigawattError
+from gigawatt.core.records import Record
 from gigawatt.model import warrant as wm
 from gigawatt.engine.result import Result
 from gigawatt.core.timeline import month_index, month_label
@@ -384,8 +385,9 @@ def _hist_percentiles(hist: np.ndarray, lo: np.ndarray, hi: np.ndarray, qs) -> d
 
 def simulate(result: Result, samples: int = 10_000, seed: int = 0, chunk_size: int = 1024, workers: int | None = None,
              scheduler: str | None = None, progress=None, milestones_gw=None, kernel: str | None = "auto",
-             tasks_per_thread: int = 4, min_parallel_samples: int = MIN_PARALLEL_SAMPLES, device="cpu") -> dict:
-    """Run the Monte Carlo and summarise it (the ``gigawatt mc --json`` object).
+             tasks_per_thread: int = 4, min_parallel_samples: int = MIN_PARALLEL_SAMPLES, device="cpu") -> "MCResult":
+    """Run the Monte Carlo and summarise it: an :class:`MCResult` (``to_dict()`` is the
+    ``gigawatt mc --json`` object).
 
     ``kernel``: ``auto`` (the fused numba kernels where numba is installed), ``numba`` or
     ``numpy`` (the reference). With ``workers`` (a local Dask cluster) or ``scheduler`` (an
@@ -446,7 +448,7 @@ def simulate(result: Result, samples: int = 10_000, seed: int = 0, chunk_size: i
     out["device"] = device_name(device or "cpu")
     out["workers_used"] = workers_used or None
     out["notes"] += notes
-    return out
+    return MCResult.from_dict(out)
 
 
 def split(job: Job, n_ranges: int) -> list[Job]:
@@ -575,11 +577,12 @@ RESULT_KEYS = ("scenario", "samples", "seed", "chunk_size", "workers", "schedule
                "fans", "milestones", "deterministic", "notes", "warrant", "kernel", "device", "workers_used")
 
 
-@dataclass
-class MCResult:
-    """A Monte Carlo's summary, typed: :func:`simulate_typed` returns one; :meth:`to_dict` is
-    exactly :func:`simulate`'s dict (the ``mc --json`` contract, keys in the same order) and
-    :meth:`to_frame` the scalar percentiles as a table.
+@dataclass(eq=False)
+class MCResult(Record):
+    """A Monte Carlo's summary, typed (:func:`simulate` returns one): :meth:`to_dict` is the
+    ``mc --json`` contract (keys in :data:`RESULT_KEYS` order) and :meth:`to_frame` the scalar
+    percentiles as a table; like every :class:`~gigawatt.core.records.Record` it also reads as
+    that dict.
 
     ``percentiles[name]`` holds ``p5 p10 p50 p90 p95 mean unit`` per per-sample result
     (completion also ``share_completed`` and ``p{q}_month``); ``fans[series]`` the monthly
@@ -613,7 +616,7 @@ class MCResult:
         return cls(**{k: d[k] for k in RESULT_KEYS if k in d})
 
     def to_dict(self) -> dict:
-        """:func:`simulate`'s dict: the same keys in the same order (``warrant`` only when there is one)."""
+        """The ``mc --json`` object: the keys of :data:`RESULT_KEYS` in order (``warrant`` only when there is one)."""
         return {k: getattr(self, k) for k in RESULT_KEYS if k != "warrant" or self.warrant is not None}
 
     def to_frame(self):
@@ -626,8 +629,3 @@ class MCResult:
                              columns=cols)
         frame.index.name = "result"
         return frame
-
-
-def simulate_typed(result: Result, **kwargs) -> MCResult:
-    """:func:`simulate` (same arguments) returning an :class:`MCResult`."""
-    return MCResult.from_dict(simulate(result, **kwargs))

@@ -434,7 +434,7 @@ def mc(
         if progress is not None:
             bar.stop()
     if as_json:
-        return _print_json(out)
+        return _print_json(out.to_dict())
     _mc_tables(out)
 
 

@@ -599,7 +599,7 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             out = analyse(result, PriceOptions(samples=body.samples, seed=body.seed, **kw), market_inputs=info)
             cancelled()
             fx = currency_fx(currency)
-            analysis = out.to_dict() if hasattr(out, "to_dict") else out  # a typed result (analyses.records) as its JSON
+            analysis = out.to_dict() if hasattr(out, "to_dict") else out  # a typed result (core.records) as its JSON
             return check_finite({**deal_view(analysis, lang, fx), "fx": fx_info(fx, lang), "analysis": analysis})
 
         return await heavy.run(request, job)
@@ -645,7 +645,7 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
 
             from gigawatt.interfaces.dashboard import currency_fx, fx_info, mc_view
 
-            out = simulate(result, samples=body.samples, seed=body.seed, progress=lambda _n: cancelled())
+            out = simulate(result, samples=body.samples, seed=body.seed, progress=lambda _n: cancelled()).to_dict()
             return check_finite({**{k: out[k] for k in ("samples", "seed", "percentiles", "fans", "milestones")},
                                  **mc_view(out, body.lang or lang or "en", currency_fx(currency)),
                                  "fx": fx_info(currency_fx(currency), body.lang or lang or "en")})

@@ -90,7 +90,7 @@ class Context:
         if samples and result.scenario.uncertainty:
             from gigawatt.engine.mc import simulate
 
-            ctx.mc = simulate(result, samples=samples, seed=seed)
+            ctx.mc = simulate(result, samples=samples, seed=seed).to_dict()
         if result.scenario.uncertainty:
             from gigawatt.analyses.sensitivity import tornado
 
