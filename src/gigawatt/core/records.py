@@ -1,4 +1,4 @@
-"""The base of the analyses' typed results.
+"""The base of the typed results (the Monte Carlo's and the analyses').
 
 Each analysis returns a dataclass (``deals.DealAnalysis``, ``supply.SupplyReport``,
 ``flows.Flows``, ``sensitivity.Tornado`` ...). Its fields are named, typed attributes;
