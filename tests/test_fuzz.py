@@ -36,6 +36,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from gigawatt.core.errors import ValidationFailure
 import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -353,6 +355,24 @@ def test_deep_nesting_is_a_gigawatt_error(depth):
     text = BASE + "sources: " + "[" * depth + "]" * depth + "\n"
     out = isolated(load_text, text, timeout=10)
     assert out.kind == "error" and out.seconds < 1.0, out.describe()
+
+
+@pytest.mark.parametrize("anchor", ["", "# R&D\n"], ids=["tree-walk", "graph-check"])
+def test_depth_and_size_limits_hold_with_or_without_anchors(anchor):
+    """Without an anchor the one line-mapping walk enforces the limits; with one (here only a
+    '&' in a comment) the full graph check does: both refuse the same documents, saying why."""
+    from gigawatt.core.yaml_io import MAX_DEPTH, MAX_NODES, read_yaml
+
+    deep = anchor + "a: " + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "\n"
+    with pytest.raises(ValidationFailure, match="levels deep"):
+        read_yaml(deep, "deep.yaml")
+    read_yaml(anchor + "a: " + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2) + "\n", "ok.yaml")  # within the limit
+    wide = anchor + "a: [" + ", ".join(["1"] * (MAX_NODES + 10)) + "]\n"
+    with pytest.raises(ValidationFailure, match="values once aliases are expanded"):
+        read_yaml(wide, "wide.yaml")
+    keys = anchor + "a: {" + ", ".join(f"k{i}: 1" for i in range(MAX_NODES // 2 + 10)) + "}\n"  # keys count as values too
+    with pytest.raises(ValidationFailure, match="values once aliases are expanded"):
+        read_yaml(keys, "keys.yaml")
 
 
 def test_json_includes_are_relative_to_the_including_file_too(tmp_path, monkeypatch):

@@ -100,7 +100,19 @@ def plain_number(x: float) -> str:
 
 
 def first_non_finite(obj, path: str = "") -> str | None:
-    """The path of the first NaN or infinite number in a JSON-like ``obj``, or None."""
+    """The path of the first NaN or infinite number in a JSON-like ``obj``, or None.
+
+    Plain JSON data is first encoded by the C encoder, which refuses NaN and infinity: when
+    that succeeds every number is finite, and only a failure (or NumPy values inside) walks
+    the data in Python to name the path.
+    """
+    import json
+
+    try:
+        json.dumps(obj, allow_nan=False)
+        return None
+    except (ValueError, TypeError, RecursionError):  # a NaN or infinity, or not plain JSON: walk to find it
+        pass
     stack = [(obj, path)]
     while stack:
         x, p = stack.pop()

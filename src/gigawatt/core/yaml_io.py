@@ -130,15 +130,28 @@ def _refuse(source: str, node, why: str) -> ValidationFailure:
     return ValidationFailure(source, [Problem("", f"refused: {why}", node.start_mark.line + 1)])
 
 
-def _lines(root) -> dict[tuple, int]:
+def _lines(root, source: str = "", tree: bool = False) -> dict[tuple, int]:
     """Map each field path to its line; a node reached again through an alias is not walked
-    again (its paths under the alias fall back to the alias's own line via :func:`line_for`)."""
+    again (its paths under the alias fall back to the alias's own line via :func:`line_for`).
+
+    ``tree=True`` (a document without anchors, so without aliases: every node is reached
+    once) also enforces the depth and size limits of :func:`_check_graph` on the way, which
+    then need not run: one pass instead of two for the common case.
+    """
     out: dict[tuple, int] = {}
     walked: set[int] = set()
     stack = [(root, ())]
+    count = 0  # nodes so far, keys included (as _check_graph counts them)
     while stack:
         node, path = stack.pop()
         out.setdefault(path, node.start_mark.line + 1)
+        if tree:
+            count += 1 + (len(node.value) if isinstance(node, yaml.MappingNode) else 0)
+            if len(path) >= MAX_DEPTH:
+                raise _refuse(source, node, f"nested more than {MAX_DEPTH} levels deep")
+            if count > MAX_NODES:
+                raise _refuse(source, root, f"over {MAX_NODES:,} values once aliases are expanded (an alias bomb?); "
+                                            "write the values out or use fewer aliases")
         if id(node) in walked:
             continue
         walked.add(id(node))
@@ -178,10 +191,14 @@ def read_yaml(text: str, source: str) -> tuple[object, dict[tuple, int]]:
             node = loader.get_single_node()
             lines: dict[tuple, int] = {}
             if node is not None:
-                _check_graph(node, source)
+                # Without an anchor ('&') there is no alias, so the graph is a tree: _lines checks
+                # its depth and size on its one walk; otherwise the full graph check runs first.
+                tree = "&" not in text
+                if not tree:
+                    _check_graph(node, source)
                 # Lines before construction: constructing flattens merge keys (<<) into the node,
                 # which would make a merged key and its explicit override look like a duplicate.
-                lines = _lines(node)
+                lines = _lines(node, source, tree)
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
