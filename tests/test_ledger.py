@@ -347,3 +347,17 @@ def test_completion_sampling_needs_a_weight_between_0_and_1(led, cat):
     assert wi.scenario.uncertainty == []
     with pytest.raises(GigawattError, match="nothing to sample"):
         W.sample_completion(led, cat, W.select(led.view(), ids=SEED_IDS, catalog=cat), None, W.parse_weights(None), 100)
+
+
+def test_views_do_not_depend_on_the_string_hash_seed():
+    """Term histories (and so `superseded_terms` in `deal --json`) come out in one order whatever
+    PYTHONHASHSEED is: the same ledger gives the same JSON in every run."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import json; from gigawatt.ledger import load_ledger; "
+            "print(json.dumps([[v.id, list(v.terms), v.superseded()] for v in load_ledger().view(None)], default=str))")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3", "4")}
+    assert len(outs) == 1

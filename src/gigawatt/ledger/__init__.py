@@ -173,7 +173,9 @@ def resolve(entry: DealEntry, as_of: str | None) -> DealView | None:
         if s:
             status = s
         if e.terms is not None:
-            for name in e.terms.model_fields_set:
+            # In the schema's field order, not the set's (its order follows the string hash seed,
+            # which made `superseded_terms` and the terms differ from run to run).
+            for name in [n for n in type(e.terms).model_fields if n in e.terms.model_fields_set]:
                 value = getattr(e.terms, name)
                 if value is None:
                     continue
