@@ -236,7 +236,8 @@ def sobol(result: Result, base_samples: int = 1024, seed: int = 0) -> Sobol:
         if np.ptp(y) == 0:
             out[m] = {v.name: SobolIndex(S1=0.0, S1_conf=0.0, ST=0.0, ST_conf=0.0) for v in shared}
             continue
-        res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+        # SALib seeds its bootstrap only for a truthy seed: 0 would leave the confidence widths random.
+        res = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed + 1)
         out[m] = {name: SobolIndex(S1=float(res["S1"][i]), S1_conf=float(res["S1_conf"][i]), ST=float(res["ST"][i]),
                                    ST_conf=float(res["ST_conf"][i])) for i, name in enumerate(problem["names"])}
     skipped = [v.name for v in variables if v.columns != 1]
