@@ -151,6 +151,8 @@ def nonfinite(obj, path: str = "", out: list | None = None, limit: int = 20) -> 
     out = [] if out is None else out
     if len(out) >= limit:
         return out
+    if hasattr(obj, "to_dict") and not isinstance(obj, dict):  # a typed result: walk its JSON
+        obj = obj.to_dict()
     if isinstance(obj, dict):
         for k, v in obj.items():
             nonfinite(v, f"{path}.{k}", out, limit)
@@ -955,3 +957,18 @@ def test_corpus_text_through_load_text_is_a_gigawatt_error_or_finite(path):
 # -- helpers other hostile test files use -------------------------------------------------------
 
 __all__ = ["BASE", "CORPUS", "HOSTILE_DIR", "Outcome", "isolated", "nonfinite", "billion_laughs", "many_tranches"]
+
+
+@pytest.mark.parametrize("where", ["value", "key", "value-with-anchor"])
+def test_a_long_base60_number_is_refused_unbuilt(where):
+    """YAML 1.1 base-60 numbers (1:30:00) cost PyYAML time quadratic in their parts: 600 KB of
+    them took 9 s to build; they are refused, as a value or a key, before anything is built."""
+    number = "1" + ":59" * 200_000
+    # (a key this long needs YAML's explicit "? key" form)
+    text = {"value": f"a: {number}\n", "key": f"? {number}\n: 1\n", "value-with-anchor": f"b: &x 1\na: {number}\n"}[where]
+    out = isolated(load_text, BASE + text, timeout=20)
+    assert out.kind == "error" and out.seconds < 2.0, out.describe()
+    assert "base-60" in out.message, out.message
+    from gigawatt.core.yaml_io import read_yaml
+
+    assert read_yaml("t: 1:30:00\n", "ok.yaml")[0]["t"] == 5400  # a short one still reads as YAML 1.1 says

@@ -26,6 +26,7 @@ MAX_FILE_BYTES = 1 << 20  # 1 MiB: a 256-tranche scenario with comments is ~100 
 MAX_NODES = 100_000       # YAML nodes after alias expansion (keys, values, list items)
 MAX_ALIASES = 1_000       # alias references (*name) in one document
 MAX_DEPTH = 64            # nesting of mappings and lists
+MAX_BASE60_PARTS = 4      # parts of a YAML 1.1 base-60 number (1:30:00:00); PyYAML builds longer ones slowly
 
 
 def _kind_of(mode: int) -> str:
@@ -155,10 +156,14 @@ def _lines(root, source: str = "", tree: bool = False) -> dict[tuple, int]:
         if id(node) in walked:
             continue
         walked.add(id(node))
-        if isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.ScalarNode):
+            _check_scalar(node, source)
+        elif isinstance(node, yaml.MappingNode):
             seen: dict = {}
             for key, value in node.value:
                 k = key.value
+                if isinstance(key, yaml.ScalarNode):
+                    _check_scalar(key, source)
                 if isinstance(key, yaml.ScalarNode) and k in seen:
                     raise _Duplicate(path + (k,), key.start_mark.line + 1, seen[k])
                 if not isinstance(key, yaml.ScalarNode):
@@ -167,8 +172,19 @@ def _lines(root, source: str = "", tree: bool = False) -> dict[tuple, int]:
                 out[path + (k,)] = key.start_mark.line + 1  # a field's line is its key's
                 stack.append((value, path + (k,)))
         elif isinstance(node, yaml.SequenceNode):
+            if tree and count + len(node.value) > MAX_NODES:  # refused before its items are even queued
+                raise _refuse(source, root, f"over {MAX_NODES:,} values once aliases are expanded (an alias bomb?); "
+                                            "write the values out or use fewer aliases")
             stack.extend((item, path + (i,)) for i, item in enumerate(node.value))
     return out
+
+
+def _check_scalar(node, source: str) -> None:
+    """YAML 1.1 reads 1:30:00 as a base-60 number, and PyYAML builds one in time quadratic in its
+    parts (600 KB of ``1:59:59:...`` took 9 s): a long one is refused before it is built."""
+    if node.tag.endswith((":int", ":float")) and node.value.count(":") > MAX_BASE60_PARTS - 1:
+        raise _refuse(source, node, f"a base-60 number (YAML 1.1, like 1:30:00) with {node.value.count(':') + 1:,} "
+                                    f"parts, over {MAX_BASE60_PARTS}; quote it if it is text")
 
 
 class _Duplicate(Exception):
