@@ -173,3 +173,20 @@ def test_beta_quantile_equals_betaincinv_to_rounding(a, b):
     assert np.all(np.diff(beta_ppf(a, b, np.linspace(0, 1, 20001))) >= 0)
     assert np.array_equal(beta_ppf(a, b, u[:600].reshape(200, 3)), got[:600].reshape(200, 3))
     assert not np.allclose(beta_ppf(a, b, u), betaincinv(b, a, u), rtol=1e-6) or a == b
+
+
+def test_mc_result_json_is_a_fresh_copy_and_its_non_finite_numbers_are_caught():
+    """to_dict() (and the read-only view) never hand out the result's own dicts, and
+    check_finite looks inside a typed result rather than passing it unread."""
+    import dataclasses
+
+    from gigawatt.core.bounds import check_finite
+    from gigawatt.core.errors import GigawattError
+
+    m = simulate(gigawatt.evaluate("openai-amd"), samples=300, seed=0)
+    d = m.to_dict()
+    d["percentiles"]["capex_usd"]["p50"] = -1.0
+    assert m.to_dict()["percentiles"]["capex_usd"]["p50"] != -1.0 and m.percentiles["capex_usd"]["p50"] != -1.0
+    bad = dataclasses.replace(m, percentiles={**m.percentiles, "capex_usd": {**m.percentiles["capex_usd"], "p50": float("nan")}})
+    with pytest.raises(GigawattError, match=r"mc\.percentiles\.capex_usd\.p50"):
+        check_finite({"mc": bad})

@@ -116,6 +116,8 @@ def first_non_finite(obj, path: str = "") -> str | None:
     stack = [(obj, path)]
     while stack:
         x, p = stack.pop()
+        if hasattr(x, "to_dict") and not isinstance(x, dict):  # a typed result (core.records): its JSON
+            x = x.to_dict()
         if isinstance(x, float):
             if not math.isfinite(x):
                 return p or "(top level)"

@@ -34,7 +34,7 @@ from gigawatt.core import registry
 from gigawatt.engine import uncertainty as unc
 from gigawatt.engine.core import run_totals
 from gigawatt.core.errors import GigawattError
-from gigawatt.core.records import Record
+from gigawatt.core.records import Record, plain
 from gigawatt.model import warrant as wm
 from gigawatt.engine.result import Result
 from gigawatt.core.timeline import month_index, month_label
@@ -617,7 +617,7 @@ class MCResult(Record):
 
     def to_dict(self) -> dict:
         """The ``mc --json`` object: the keys of :data:`RESULT_KEYS` in order (``warrant`` only when there is one)."""
-        return {k: getattr(self, k) for k in RESULT_KEYS if k != "warrant" or self.warrant is not None}
+        return {k: plain(getattr(self, k)) for k in RESULT_KEYS if k != "warrant" or self.warrant is not None}  # a fresh copy
 
     def to_frame(self):
         """The per-sample results' percentiles as a ``pandas.DataFrame``: one row per result
