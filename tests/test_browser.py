@@ -638,7 +638,7 @@ def test_currency_switch(browser, server, tmp_path):
     page.fill("#mc-samples", "500")
     page.click("#mc-btn")
     page.wait_for_selector("#mc-percentiles")
-    capex_row = next(r for r in _cells(page, "#mc-percentiles") if r[0] == "Capex (bottom-up)")
+    capex_row = next(r for r in _cells(page, "#mc-percentiles") if r[0] == "Capex with refreshes (bottom-up)")
     assert all(c.startswith("¥") for c in capex_row[1:])
     _shot(page, tmp_path, "currency-jpy.png")
     assert all("currency=JPY" in u for u, _ in requests[-4:])

@@ -35,7 +35,7 @@ def test_label_picks_the_role_and_language():
     assert i18n.label("hbm_gb", "en", "input") == "HBM per accelerator"
     assert i18n.label("hbm_gb", "ja", "input") == "アクセラレーターあたりHBM容量"
     assert i18n.label("hbm_gb", "ja") == "稼働中のHBM総容量"  # the series first
-    assert i18n.label("capex_usd", "ja", "scalar") == "設備投資（ボトムアップ）"
+    assert i18n.label("capex_usd", "ja", "scalar") == "更新を含む設備投資（ボトムアップ）"
     assert "_" not in i18n.label("no_such_field_usd")  # never the raw name
     assert i18n.label("prob_full_vest", "ja") == "全トランシェ権利確定の確率"  # a metric row
     assert i18n.label("energy_cost_usd") == "Energy cost" and i18n.label("energy_cost_usd", role="metric") == "Energy cost over the horizon"

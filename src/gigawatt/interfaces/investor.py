@@ -341,7 +341,7 @@ def print_sensitivity(out, metric: str, con) -> None:
     con.print(t)
     so = out.sobol
     if so is not None:
-        st = Table(title=f"Sobol indices for {metric} ({so.evaluations:,} evaluations; inputs independent)", title_justify="left")
+        st = Table(title=f"Sobol indices for {METRICS[metric]} ({so.evaluations:,} evaluations; inputs independent)", title_justify="left")
         for col in ("Input", "First order S1", "Total ST"):
             st.add_column(col, justify="left" if col == "Input" else "right")
         for name, v in sorted(so.indices[metric].items(), key=lambda kv: -kv[1].ST):
