@@ -109,7 +109,7 @@ def buyer_economics(result: Result, deal_index: int, *, rate: float | None = Non
     if bt is not None and bt.revenue_usd_per_gw_year:
         revenue_hour = bt.revenue_usd_per_gw_year / pa["accelerators_per_gw"] / fin.HOURS_PER_YEAR
     operator_price, operator_basis = (price, price_basis) if price is not None else (
-        revenue_hour, "the buyer's revenue per GW-year spread over its accelerator-hours (buyer_terms)" if revenue_hour else None)
+        revenue_hour, "the buyer's revenue per GW-year spread over its accelerator-hours (the scenario's `buyer_terms`)" if revenue_hour else None)
     by_life = []
     base_life = pa["it_life_years"]
     for life in sorted(set(list(lives) + [base_life])):

@@ -479,9 +479,12 @@ def _mc_tables(out: dict) -> None:
     vt = Table(title="Uncertain inputs (sampled P5 / P50 / P95)", title_justify="left")
     for col in ("Variable", "Distribution", "P5", "P50", "P95"):
         vt.add_column(col, justify="left" if col in ("Variable", "Distribution") else "right")
+    from gigawatt.core.bounds import plain_number
+
     for v in out["variables"]:
-        d = {k: x for k, x in v["dist"].items() if k != "type"}
-        vt.add_row(v["name"], f"{v['dist']['type']} {d}", f"{v['p5']:,.3g}", f"{v['p50']:,.3g}", f"{v['p95']:,.3g}")
+        params = ", ".join(f"{k} {plain_number(x) if isinstance(x, (int, float)) else x}" for k, x in v["dist"].items()
+                           if k != "type" and x is not None)
+        vt.add_row(v["name"], f"{v['dist']['type']} ({params})", f"{v['p5']:,.3g}", f"{v['p50']:,.3g}", f"{v['p95']:,.3g}")
     con.print(vt)
 
 

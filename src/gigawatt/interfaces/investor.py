@@ -7,6 +7,11 @@ from __future__ import annotations
 from gigawatt.core import fmt
 
 
+#: How the deal analysis's assumption topics (its JSON keys) read in a sentence.
+ASSUMPTION_TOPICS = {"expected_vest_month": "expected vest month", "eps_dilution": "EPS after dilution",
+                     "deliveries": "deliveries", "price": "price", "vesting": "vesting", "value": "value"}
+
+
 def print_deal(out, con, currency: str = "USD") -> None:
     """``gigawatt deal``'s tables for a :class:`~gigawatt.analyses.deals.DealAnalysis`, or, with
     ``--all-warrants``, an :class:`~gigawatt.analyses.deals.IssuerWarrants`."""
@@ -89,7 +94,8 @@ def _deal_tables(out, con) -> None:
     if out.note:
         con.print(f"[yellow]note:[/] {out.note}")
     a = out.assumptions
-    con.print("[dim]Assumptions: " + "; ".join(f"{k}: {v}" for k, v in a.items() if k != "assumed_tranches" and v) + "[/]")
+    con.print("[dim]Assumptions: " + "; ".join(f"{ASSUMPTION_TOPICS.get(k, k)}: {v}" for k, v in a.items()
+                                              if k != "assumed_tranches" and v) + "[/]")
     if a["assumed_tranches"]:
         con.print(f"[yellow]Not public, assumed:[/] {', '.join(a['assumed_tranches'])} (see the scenario's warrant note)")
 
