@@ -468,6 +468,17 @@ def validation(ctx: Context) -> Section:
                                                _t("val.base_err", L), _t("val.base_25", L)], rows, numeric=[1, 2, 3, 4, 5])])
 
 
+def _source_entry(ctx: Context, section: str, entry_id: str) -> str:
+    """A catalog entry for people: its section's word and the entry's label — the registry's (in
+    the report's language) when the id is a model input, else the catalog's own name — never its id."""
+    from gigawatt.core import fmt
+
+    shown = fmt.lookup(entry_id, "input") if section == "defaults" else None
+    entry = ctx.result.catalog.section(section).get(entry_id) if hasattr(ctx.result.catalog, section) else None
+    name = fmt.label(entry_id, ctx.lang, "input") if shown is not None else (getattr(entry, "name", None) or entry_id)
+    return f"{i18n.word('catalog_section', section, ctx.lang, section.replace('_', ' ').capitalize())}: {name}"
+
+
 def sources(ctx: Context) -> Section:
     """A compact appendix: one row per catalog entry used, with its kinds, sources and dates."""
     L = ctx.lang
@@ -481,7 +492,7 @@ def sources(ctx: Context) -> Section:
             kinds[kind] = kinds.get(kind, 0) + 1
         cited = list(dict.fromkeys(str(f.get("source", "")) for f in facts if f.get("source")))
         dates = sorted({str(f.get("as_of")) for f in facts if f.get("as_of")})
-        entry = f"{str(src['section']).replace('_', ' ').capitalize()}: {str(src['id']).replace('_', ' ')}"  # ids as words
+        entry = _source_entry(ctx, str(src["section"]), str(src["id"]))
         rows.append([entry, len(src["facts"]), ", ".join(f"{n} {i18n.word('fact_kind', kk, L, kk)}" for kk, n in sorted(k.items())),
                      "; ".join(cited), (dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]}") if dates else "-"])
     return Section("sources", _t("sec.sources", L), _t("src.text", L, kinds=", ".join(f"{n} {i18n.word('fact_kind', k, L, k)}" for k, n in sorted(kinds.items()))),
