@@ -392,7 +392,7 @@ _ROLE_ORDER = ("series", "nameplate", "metric", "input", "scalar", "catalog")
 #: event words, the built-in scenarios' titles and descriptions (by scenario name), the supply inputs
 #: that bind (``hbm_gb``, ``cowos_wafers``) and the kinds of catalog facts (spec, estimate ...).
 WORD_ROLES = ("status", "kind", "event", "scenario_title", "scenario_description", "supply_input", "fact_kind",
-              "formula_nameplate", "formula_input", "flow_group", "flow_line", "flow_paid_to")
+              "formula_nameplate", "formula_input", "flow_group", "flow_line", "flow_paid_to", "catalog_section")
 
 
 def word(role: str, key: str, lang: str = "en", english: str | None = None) -> str:
