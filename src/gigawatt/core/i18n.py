@@ -434,7 +434,7 @@ _UNITS_JA = {"months": "か月", "month": "月", "accelerators": "基", "systems
              "months from horizon start": "期間開始からの月数", "W (all-in IT)": "W（全込みIT）", "of system capex": "（システム設備投資比）",
              "1/year": "/年", "good packages per CoWoS wafer": "良品パッケージ/CoWoSウェハー", "g/kWh (location-based)": "g/kWh（ロケーション基準）",
              "g/kWh (market-based)": "g/kWh（マーケット基準）", "TWh/yr": "TWh/年", "Mt/yr": "百万トン/年",
-             "USD/yr": "米ドル/年"}
+             "USD/yr": "米ドル/年", "million m3": "百万m³", "TWh": "TWh"}
 
 
 #: Unit words inside formatted figures (``fmt.by_format``'s) as Japanese writes them.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from gigawatt.core import registry
+from gigawatt.core import i18n, registry
 from gigawatt.core.conventions import footnote, plan_conventions
 from gigawatt.engine.core import NAMEPLATE_UNITS, SERIES_UNITS
 from gigawatt.core.timeline import month_label
@@ -112,7 +112,7 @@ def _summary(bk, ws, result, ctx, monthly_refs, deal_refs):
     items = []
     for name, div, kind, unit in SUMMARY_HORIZON:
         v = h[name] / div
-        items.append((bk.label(name, "series"), v, bk.kind_of(kind, [v]) if kind == "usd" else kind, unit or ""))
+        items.append((bk.label(name, "series"), v, bk.kind_of(kind, [v]) if kind == "usd" else kind, i18n.unit_text(unit or "", bk.lang)))
     row = bk.pairs(ws, row, items)
     row = xlsx_deal.summary_block(bk, ws, row, ctx)
     conv = plan_conventions(result)
