@@ -206,7 +206,7 @@ def flows(result: Result, sample: int = 0) -> Flows:
         opex_over_horizon={"energy_usd (utilities)": h["energy_cost_usd"], "maintenance_usd (operators)": h["maintenance_usd"]},
         capex_refresh_over_horizon_usd=h["capex_refresh_usd"],
         warnings=[f"negative segment (the catalog shares exceed the system price): {n}" for n in negative],
-        method="bottom-up capex at full build-out (as `plan` totals.capex_usd), split by catalog shares "
+        method="bottom-up capex at full build-out (the total `plan` shows as Capex (bottom-up)), split by catalog shares "
                "(cpu/storage of systems, power/cooling of facility) and per-product HBM and CoWoS costs",
     )
 
