@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from gigawatt.core.errors import GigawattError, Problem, ValidationFailure
-from gigawatt.core.yaml_io import problems_from_pydantic, read_text_file, read_yaml
+from gigawatt.core.yaml_io import problems_from_pydantic, read_text_file, read_yaml, yaml_files
 from gigawatt.catalog.schema import FIELD_UNITS, KINDS, MAY_BE_UNKNOWN, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Series, SiteClass, Software, System
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -82,14 +82,6 @@ def suggest(word: str, choices) -> str:
     return f"; valid: {', '.join(choices)}" if len(choices) <= 20 else ""
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-    if path.is_file():
-        return [path]
-    raise GigawattError(f"{path}: catalog file or directory not found")
-
-
 def user_paths(extra: list[str | Path] | None = None) -> list[Path]:
     """Catalog paths from the environment variable, then from ``extra`` (later wins)."""
     env = os.environ.get(ENV_VAR, "")
@@ -132,7 +124,7 @@ def load_catalog(extra: list[str | Path] | None = None) -> Catalog:
     Cached per set of files and their modification times, so an edited file is re-read.
     """
     user = tuple(str(p) for p in user_paths(extra))
-    stamps = tuple((str(f), f.stat().st_mtime_ns) for u in user for f in _files(Path(u)))
+    stamps = tuple((str(f), f.stat().st_mtime_ns) for u in user for f in yaml_files(Path(u), "catalog"))
     return _load(user, stamps)
 
 
@@ -142,7 +134,7 @@ def _load(user: tuple[str, ...], _stamps: tuple = ()) -> Catalog:
     (:mod:`gigawatt.catalog.cache`) when every file's bytes match, else built and cached."""
     from gigawatt.catalog import cache
 
-    files = [(False, p) for p in _files(DATA_DIR)] + [(True, f) for u in user for f in _files(Path(u))]
+    files = [(False, p) for p in yaml_files(DATA_DIR, "catalog")] + [(True, f) for u in user for f in yaml_files(Path(u), "catalog")]
     texts = [(is_user, path, read_text_file(path)) for is_user, path in files]
     cache_key = cache.key([(str(path), text) for _, path, text in texts])
     cat = cache.get(cache_key)

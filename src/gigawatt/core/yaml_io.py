@@ -232,6 +232,16 @@ def read_yaml(text: str, source: str) -> tuple[object, dict[tuple, int]]:
     return data, lines
 
 
+def yaml_files(path: Path, what: str) -> list[Path]:
+    """The YAML files a ``--catalog``/``--ledger`` path names: a folder's ``*.yaml``/``*.yml`` in
+    name order, or the file itself; a missing path is a :class:`GigawattError` naming ``what``."""
+    if path.is_dir():
+        return sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+    if path.is_file():
+        return [path]
+    raise GigawattError(f"{path}: {what} file or directory not found")
+
+
 def read_yaml_file(path: Path) -> tuple[object, dict[tuple, int]]:
     """Read (see :func:`read_text_file`) and parse a YAML file; errors name the file."""
     return read_yaml(read_text_file(path), str(path))

@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from gigawatt.core.errors import GigawattError, Problem, ValidationFailure
-from gigawatt.core.yaml_io import problems_from_pydantic, read_yaml_file
+from gigawatt.core.yaml_io import problems_from_pydantic, read_yaml_file, yaml_files
 from gigawatt.ledger.schema import (EVENT_STATUS, STATUSES, DealEntry, Event, Figure, LedgerTranche, MarketFile, Terms, WarrantTerms)
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -188,14 +188,6 @@ def resolve(entry: DealEntry, as_of: str | None) -> DealView | None:
     return DealView(entry, as_of, events, status, terms, history)
 
 
-def _files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-    if path.is_file():
-        return [path]
-    raise GigawattError(f"{path}: ledger file or directory not found")
-
-
 def user_paths(extra=None) -> list[Path]:
     env = os.environ.get(ENV_VAR, "")
     return [Path(p) for p in env.split(os.pathsep) if p.strip()] + [Path(p) for p in (extra or [])]
@@ -207,7 +199,7 @@ def load_ledger(extra=None) -> Ledger:
     A user file with an existing id replaces that deal (whole file); every file is validated.
     """
     user = tuple(str(p) for p in user_paths(extra))
-    stamps = tuple((str(f), f.stat().st_mtime_ns) for u in user for f in _files(Path(u)))
+    stamps = tuple((str(f), f.stat().st_mtime_ns) for u in user for f in yaml_files(Path(u), "ledger"))
     return _load(user, stamps)
 
 
@@ -215,7 +207,7 @@ def load_ledger(extra=None) -> Ledger:
 def _load(user: tuple[str, ...], _stamps: tuple = ()) -> Ledger:
     deals: dict[str, DealEntry] = {}
     origin: dict[str, str] = {}
-    files = [(False, p) for p in _files(DATA_DIR / "deals")] + [(True, f) for u in user for f in _files(Path(u))]
+    files = [(False, p) for p in yaml_files(DATA_DIR / "deals", "ledger")] + [(True, f) for u in user for f in yaml_files(Path(u), "ledger")]
     for is_user, path in files:
         data, lines = read_yaml_file(path)
         if not isinstance(data, dict):
