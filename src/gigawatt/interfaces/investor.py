@@ -303,6 +303,18 @@ def print_companies(out, con, currency: str = "USD", per: float = 1.0) -> None:
     con.print(f"[dim]{out.method}; companies checked {out.checked}[/]")
 
 
+def _print_tornado(con, label: str, tor, show) -> None:
+    """One metric's tornado as a table: each input alone at its P10 and P90, outputs written by ``show``."""
+    from rich.table import Table
+
+    t = Table(title=f"Tornado: {label}, base {show(tor.base)} (each input alone at its P10 and P90)", title_justify="left")
+    for col in ("Input", "P10 -> P90 input", "Output at P10", "Output at P90", "Swing"):
+        t.add_column(col, justify="left" if col == "Input" else "right")
+    for b in tor.bars:
+        t.add_row(b.variable, f"{b.low_input:,.3g} -> {b.high_input:,.3g}", show(b.output_at_low), show(b.output_at_high), show(b.swing))
+    con.print(t)
+
+
 def print_sensitivity_deal(out, con) -> None:
     """``sensitivity --metric warrant_value``'s tables (``out``: an ``analyses.sensitivity.DealSensitivity``)."""
     from rich.table import Table
@@ -311,13 +323,7 @@ def print_sensitivity_deal(out, con) -> None:
     tor = out.tornado.tornado[m]
     show = fmt.usd if m.endswith("usd") else (lambda x: f"{x:,.2f} %")
     _print_market_line(con, out.market_inputs, out.value_as_of)
-    t = Table(title=f"Tornado: {out.tornado.metrics[m]}, base {show(tor.base)} (each input alone at its P10 and P90)",
-              title_justify="left")
-    for col in ("Input", "P10 -> P90 input", "Output at P10", "Output at P90", "Swing"):
-        t.add_column(col, justify="left" if col == "Input" else "right")
-    for b in tor.bars:
-        t.add_row(b.variable, f"{b.low_input:,.3g} -> {b.high_input:,.3g}", show(b.output_at_low), show(b.output_at_high), show(b.swing))
-    con.print(t)
+    _print_tornado(con, out.tornado.metrics[m], tor, show)
     g = out.grid
     if g:
         gt = Table(title=f"{g.label}: share price (rows) x months of delivery slip (columns), value as of {g.valuation_month}",
@@ -339,12 +345,7 @@ def print_sensitivity(out, metric: str, con) -> None:
 
     tor = out.tornado.tornado[metric]
     show = fmt.usd if metric.endswith("usd") else (lambda x: f"{x:,.1f}")
-    t = Table(title=f"Tornado: {METRICS[metric]}, base {show(tor.base)} (each input alone at its P10 and P90)", title_justify="left")
-    for col in ("Input", "P10 -> P90 input", "Output at P10", "Output at P90", "Swing"):
-        t.add_column(col, justify="left" if col == "Input" else "right")
-    for b in tor.bars:
-        t.add_row(b.variable, f"{b.low_input:,.3g} -> {b.high_input:,.3g}", show(b.output_at_low), show(b.output_at_high), show(b.swing))
-    con.print(t)
+    _print_tornado(con, METRICS[metric], tor, show)
     so = out.sobol
     if so is not None:
         st = Table(title=f"Sobol indices for {METRICS[metric]} ({so.evaluations:,} evaluations; inputs independent)", title_justify="left")
