@@ -646,9 +646,9 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             from gigawatt.interfaces.dashboard import currency_fx, fx_info, mc_view
 
             out = simulate(result, samples=body.samples, seed=body.seed, progress=lambda _n: cancelled()).to_dict()
+            fx, lang_ = currency_fx(currency), body.lang or lang or "en"
             return check_finite({**{k: out[k] for k in ("samples", "seed", "percentiles", "fans", "milestones")},
-                                 **mc_view(out, body.lang or lang or "en", currency_fx(currency)),
-                                 "fx": fx_info(currency_fx(currency), body.lang or lang or "en")})
+                                 **mc_view(out, lang_, fx), "fx": fx_info(fx, lang_)})
 
         return await heavy.run(request, job)
 
