@@ -58,6 +58,27 @@ def test_dask_workers_give_identical_results(portfolio, kernel):
     assert dist["milestones"] == local["milestones"]
 
 
+def test_local_cluster_workers_run_quietly():
+    """The settings of QUIET_CLUSTER reach the worker processes (forked or spawned), not only this one."""
+    pytest.importorskip("dask.distributed")
+    import dask
+    from dask.distributed import Client
+
+    from gigawatt.engine import mc
+
+    def settings():
+        return {k: dask.config.get(k) for k in mc.QUIET_CLUSTER}
+
+    cluster = mc.local_cluster(1)
+    try:
+        with Client(cluster) as client:
+            seen = list(client.run(settings).values())
+    finally:
+        cluster.close()
+    assert seen == [mc.QUIET_CLUSTER]
+    assert dask.config.get("distributed.worker.profile.enabled") is True  # this process keeps its own settings
+
+
 def test_few_samples_run_here_even_with_workers(portfolio):
     out = simulate(portfolio, samples=300, seed=2, workers=2)
     assert out["workers_used"] is None and any("too few for --workers" in n for n in out["notes"])
