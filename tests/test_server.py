@@ -302,6 +302,23 @@ def test_compare_keeps_old_keys_and_adds_labelled_rows(client):
     assert same["rows"][0]["label"] == "施設GW"
 
 
+@pytest.mark.parametrize("cache_size", [0, 64])
+def test_compare_evaluates_each_scenario_once(tmp_path, monkeypatch, cache_size):
+    """Compare takes each side's summary from its evaluation (cached with it where the cache is on):
+    one evaluation per scenario, none when both were evaluated before."""
+    from gigawatt.analyses import api
+
+    calls = []
+    real = api.evaluate
+    monkeypatch.setattr(api, "evaluate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    client = TestClient(create_app(tmp_path / "c.db", cache_size=cache_size), base_url="http://localhost")
+    body = {"a": {"name": "openai-amd"}, "b": {"yaml": SMALL}}
+    first = client.post("/api/compare", json=body).json()
+    assert len(calls) == 2
+    again = client.post("/api/compare", json=body).json()
+    assert again == first and len(calls) == (4 if cache_size == 0 else 2)
+
+
 def test_mc_adds_a_labelled_percentile_table_and_fans(client):
     m = client.post("/api/mc", json={"name": "openai-amd", "samples": 300}).json()
     assert {"samples", "seed", "percentiles", "fans", "milestones"} <= set(m)  # the old keys

@@ -77,8 +77,8 @@ def test_an_included_saved_scenario_that_changes_is_not_served_stale(tmp_path):
 def test_cache_is_bounded_and_expires(monkeypatch):
     cache = server.ResultCache(size=2, ttl_s=10.0)
     for k in "abc":
-        cache.put(k, {"k": k}, k.encode())
-    assert cache.get("a") is None and cache.get("c")[2] == b"c"
+        cache.put(k, server.Evaluated({"k": k}, k.encode(), {}))
+    assert cache.get("a") is None and cache.get("c").body == b"c"
     now = time.monotonic()
     monkeypatch.setattr(server.time, "monotonic", lambda: now + 11.0)
     assert cache.get("c") is None and cache.get("b") is None

@@ -59,19 +59,30 @@ def diff(a: float | None, b: float | None) -> dict:
     return {"abs": b - a, "pct": 100.0 * (b - a) / a if a else None}
 
 
-def compare(results: list) -> dict:
-    """The ``compare --json`` object: ``{scenarios, inputs, outputs: {name: {label, values, diffs}}}``."""
-    names = [r.scenario.name for r in results]
-    outs = [_outputs(r) for r in results]
+def summary(result) -> dict:
+    """What :func:`compare` needs of one result, small and plain (the server caches it with the
+    evaluation, so comparing two evaluated scenarios evaluates nothing): ``{name, inputs, outputs}``."""
+    return {"name": result.scenario.name, "inputs": _inputs(result), "outputs": _outputs(result)}
+
+
+def compare_summaries(summaries: list[dict]) -> dict:
+    """:func:`compare` of results already reduced by :func:`summary`."""
+    names = [s["name"] for s in summaries]
+    outs = [s["outputs"] for s in summaries]
     keys = [k for k in outs[0] if all(k in o for o in outs)]
     outputs = {}
     for k in keys:
         base = outs[0][k]
         outputs[k] = {"label": fmt.label(k), "values": {n: o[k] for n, o in zip(names, outs)},
                       "diffs_vs_first": {n: diff(base, o[k]) for n, o in zip(names[1:], outs[1:])}}
-    return {"scenarios": names, "first": names[0], "inputs": {n: _inputs(r) for n, r in zip(names, results)}, "outputs": outputs,
+    return {"scenarios": names, "first": names[0], "inputs": {s["name"]: s["inputs"] for s in summaries}, "outputs": outputs,
             "note": "differences are each scenario minus the first; per GW is per facility GW; per effective PFLOP/s is BF16 dense x "
                     "achievable x utilisation at full build-out"}
+
+
+def compare(results: list) -> dict:
+    """The ``compare --json`` object: ``{scenarios, inputs, outputs: {name: {label, values, diffs}}}``."""
+    return compare_summaries([summary(r) for r in results])
 
 
 def print_compare(out: dict, con) -> None:

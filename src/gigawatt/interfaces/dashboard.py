@@ -515,24 +515,22 @@ def mc_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
 # -- compare -----------------------------------------------------------------------------------
 
 
-class _Named:
-    """A result seen under another scenario name (``compare.compare`` keys its columns by name,
-    and two scenarios compared may share one: an edited scenario and its saved version)."""
-
-    def __init__(self, result, name: str):
-        self._result = result
-        self.scenario = result.scenario.model_copy(update={"name": name})
-
-    def __getattr__(self, attr):
-        return getattr(self._result, attr)
-
-
 def compare_results(result_a, result_b, lang: str = "en", fx: dict | None = None) -> dict:
     """``compare.compare`` of two results, labelled: the view of :func:`compare_view`."""
-    from gigawatt.analyses.compare import compare
+    from gigawatt.analyses.compare import summary
 
-    out = compare([_Named(result_a, "A"), _Named(result_b, "B")])
-    return compare_view(out, result_a.scenario.name, result_b.scenario.name, lang, fx)
+    return compare_summaries_view(summary(result_a), summary(result_b), lang, fx)
+
+
+def compare_summaries_view(summary_a: dict, summary_b: dict, lang: str = "en", fx: dict | None = None) -> dict:
+    """:func:`compare_results` from ``compare.summary`` of each result (the server caches those).
+    The columns are keyed "A" and "B": two scenarios compared may share a name (an edited
+    scenario and its saved version)."""
+    from gigawatt.analyses.compare import compare_summaries
+
+    out = compare_summaries([{**summary_a, "name": "A", "inputs": {**summary_a["inputs"], "name": "A"}},
+                             {**summary_b, "name": "B", "inputs": {**summary_b["inputs"], "name": "B"}}])
+    return compare_view(out, summary_a["name"], summary_b["name"], lang, fx)
 
 
 def compare_view(out: dict, a: str, b: str, lang: str = "en", fx: dict | None = None) -> dict:

@@ -26,7 +26,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -289,6 +289,15 @@ class HeavyPool:
             stop.set()  # a timed-out or abandoned job stops at its next chunk
 
 
+class Evaluated(NamedTuple):
+    """One evaluation as the server keeps it: the /api/evaluate payload, its JSON bytes, and the
+    result's ``compare.summary`` (so /api/compare of evaluated scenarios evaluates nothing)."""
+
+    payload: dict
+    body: bytes
+    summary: dict
+
+
 class ResultCache:
     """Evaluate payloads by a hash of the resolved scenario (includes expanded, every field):
     a bounded LRU with a time limit, safe across the server's threads. Two requests that resolve
@@ -298,7 +307,7 @@ class ResultCache:
 
     def __init__(self, size: int = EVAL_CACHE_SIZE, ttl_s: float = EVAL_CACHE_TTL_S):
         self.size, self.ttl_s = size, ttl_s
-        self.items: OrderedDict[str, tuple[float, dict, bytes]] = OrderedDict()
+        self.items: OrderedDict[str, tuple[float, Evaluated]] = OrderedDict()
         self.lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -317,13 +326,13 @@ class ResultCache:
                 return None
             self.items.move_to_end(key)
             self.hits += 1
-            return item
+            return item[1]
 
-    def put(self, key: str, payload: dict, body: bytes) -> None:
+    def put(self, key: str, value: Evaluated) -> None:
         if self.size <= 0:
             return
         with self.lock:
-            self.items[key] = (time.monotonic(), payload, body)
+            self.items[key] = (time.monotonic(), value)
             self.items.move_to_end(key)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
@@ -440,8 +449,9 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             raise StoreError(404, f"no saved or built-in scenario {src.name!r}")
         return load(text, f"built-in scenario {src.name!r}", seen), text
 
-    def evaluate_cached(src: Source, lang: str = "en", currency: str = "USD") -> tuple[dict, bytes]:
-        """(payload, its JSON bytes), from the cache when the resolved scenario was seen.
+    def evaluate_cached(src: Source, lang: str = "en", currency: str = "USD") -> Evaluated:
+        """The payload, its JSON bytes and the result's compare summary, from the cache when the
+        resolved scenario was seen.
 
         A request seen before (the same YAML text, or the same name) skips parsing when every
         saved scenario its resolution looked up is unchanged (compared by digest, so a save in
@@ -452,7 +462,7 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         if known is not None and all(_digest(lookup_saved(n)) == d for n, d in known[0]):
             hit = cache.get(known[1])
             if hit is not None:
-                return hit[1], hit[2]
+                return hit
         seen: dict[str, str | None] = {}
         scenario, text = scenario_of(src, seen)
         key = ResultCache.key(scenario) + ":" + lang + ":" + currency  # the payload's labels are in one language and currency
@@ -460,14 +470,17 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             resolved.put(request_key, (tuple(seen.items()), key))
         hit = cache.get(key)
         if hit is not None:
-            return hit[1], hit[2]
-        payload = evaluate_payload(scenario, text, lang, currency)
-        body = _json_bytes(payload)
-        cache.put(key, payload, body)
-        return payload, body
-
-    def evaluate_payload(scenario, text: str, lang: str = "en", currency: str = "USD") -> dict:
+            return hit
         from gigawatt.analyses.api import evaluate
+        from gigawatt.analyses.compare import summary
+
+        result = evaluate(scenario)
+        payload = evaluate_payload(result, text, lang, currency)
+        value = Evaluated(payload, _json_bytes(payload), summary(result))
+        cache.put(key, value)
+        return value
+
+    def evaluate_payload(result, text: str, lang: str = "en", currency: str = "USD") -> dict:
         from gigawatt.analyses.flows import flows
         from gigawatt.interfaces.report import Context
         from gigawatt.interfaces.report.plotly_spec import figure
@@ -476,7 +489,7 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         from gigawatt.analyses.headline import figures
         from gigawatt.interfaces.report.sections import capacity, capex, energy, headline
 
-        result = evaluate(scenario)
+        scenario = result.scenario
         fx = currency_fx(currency)
         ctx = Context(result, text, lang=lang, currency=currency, per_usd=float(fx["per_usd"]) if fx else 1.0, fx=fx)
         ctx.flows = flows(result).to_dict()
@@ -554,20 +567,20 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
     def evaluate_endpoint(src: Source, lang: Lang | None = LANG_QUERY, currency: Currency | None = CURRENCY_QUERY):
         """The scenario's totals, headline, tranches and charts (views that repeat another left out: `hidden_charts`);
         money in the headline, tranches and charts in `currency` at `fx`'s dated rate (totals stay in USD)."""
-        return Response(evaluate_cached(src, src.lang or lang or "en", currency or "USD")[1], media_type="application/json")
+        return Response(evaluate_cached(src, src.lang or lang or "en", currency or "USD").body, media_type="application/json")
 
     @app.post("/api/compare", responses=_responses(404))
     def compare(body: CompareBody, lang: Lang | None = LANG_QUERY, currency: Currency | None = CURRENCY_QUERY):
         """Two scenarios side by side: `a`, `b`, `difference` (totals), and labelled rows with absolute
         and % differences, per GW and per effective PFLOP/s (`rows`, `table`, `inputs`), from `compare.compare`."""
-        from gigawatt.analyses.api import evaluate
-        from gigawatt.interfaces.dashboard import compare_results, currency_fx, fx_info
+        from gigawatt.interfaces.dashboard import compare_summaries_view, currency_fx, fx_info
 
         lang = body.lang or lang or "en"
         fx = currency_fx(currency)
-        a, b = evaluate_cached(body.a, lang, currency or "USD")[0], evaluate_cached(body.b, lang, currency or "USD")[0]
+        ea, eb = evaluate_cached(body.a, lang, currency or "USD"), evaluate_cached(body.b, lang, currency or "USD")
+        a, b = ea.payload, eb.payload
         keys = ["gw", "gw_it", "accelerators", "capex_usd", "capex_topdown_usd", "energy_twh_per_year", "effective_pflops_bf16", "npv_cost_usd"]
-        view = compare_results(evaluate(scenario_of(body.a)[0]), evaluate(scenario_of(body.b)[0]), lang, fx)
+        view = compare_summaries_view(ea.summary, eb.summary, lang, fx)
         return check_finite({"a": {"name": a["name"], "totals": {k: a["totals"][k] for k in keys},
                                    "charts": a["charts"][:1]},
                              "b": {"name": b["name"], "totals": {k: b["totals"][k] for k in keys},
