@@ -368,7 +368,8 @@ def apply_market(result, *, spot=None, as_of=None, volatility=None, rate=None):
     warrant's underlying set from the market inputs (the market file fills what is not given).
     Unchanged when no option is given; prints nothing (the caller says "value as of")."""
     from gigawatt.analyses.api import evaluate
-    from gigawatt.ledger.market import parse_as_of, with_market
+    from gigawatt.ledger.market import parse_as_of
+    from gigawatt.scenario.market import with_market
 
     for value, bound_name, option in ((volatility, "volatility", "--vol"), (spot, "share_price_usd", "--spot"), (rate, "rate", "--rate")):
         if value is not None:

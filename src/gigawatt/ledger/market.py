@@ -176,34 +176,6 @@ def resolve_price_inputs(issuer: str | None, *, spot_usd=None, as_of=None, volat
              "risk_free_rate": info["risk_free_rate"]["value"]}, info)
 
 
-def with_market(scenario, *, spot_usd=None, as_of=None, volatility=None, rate=None, market=None):
-    """The scenario with each warrant's underlying set from the market inputs (for ``mc``,
-    ``sensitivity`` and ``report``, which value the warrant from the scenario). Returns
-    ``(scenario, [info per warrant])``; unchanged when nothing is given."""
-    if all(x is None for x in (spot_usd, as_of, volatility, rate)):
-        return scenario, []
-    deals, infos = [], []
-    for d in scenario.deals:
-        if d.warrant is None:
-            deals.append(d)
-            continue
-        kw, info = resolve_price_inputs(d.supplier.lower(), spot_usd=spot_usd, as_of=as_of, volatility=volatility, rate=rate,
-                                        default_to_market=False, market=market)
-        u = d.warrant.underlying
-        update = {"spot_usd": kw["spot_usd"] if kw["spot_usd"] is not None else u.spot_usd,
-                  "as_of": kw["as_of"] or u.as_of,
-                  "volatility": kw["volatility"] if kw["volatility"] is not None else u.volatility,
-                  "risk_free_rate": kw["risk_free_rate"] if kw["risk_free_rate"] is not None else u.risk_free_rate}
-        if update["as_of"] != u.as_of and kw["spot_usd"] == u.spot_usd and spot_usd is None and info is None:
-            raise GigawattError(f"--as-of {as_of}: no market price for {d.supplier} in the market file; give --spot too")
-        new_u = u.model_copy(update=update)
-        deals.append(d.model_copy(update={"warrant": d.warrant.model_copy(update={"underlying": new_u})}))
-        infos.append({"deal": d.name, **update, "market": info})
-    new = scenario.model_copy(update={"deals": deals})
-    new._origins = list(getattr(scenario, "_origins", []))
-    return new, infos
-
-
 def parse_as_of(text: str | None, option: str = "--as-of") -> str | None:
     """``2026-11``, ``2026-11-29``, ``2H 2026`` → ``YYYY-MM`` or ``YYYY-MM-DD``; a user error otherwise."""
     if text is None:
