@@ -30,7 +30,16 @@ def with_market(scenario, *, spot_usd=None, as_of=None, volatility=None, rate=No
                   "risk_free_rate": kw["risk_free_rate"] if kw["risk_free_rate"] is not None else u.risk_free_rate}
         if update["as_of"] != u.as_of and kw["spot_usd"] == u.spot_usd and spot_usd is None and info is None:
             raise GigawattError(f"--as-of {as_of}: no market price for {d.supplier} in the market file; give --spot too")
-        new_u = u.model_copy(update=update)
+        # The underlying's source describes its spot: a new spot takes its own provenance along.
+        spot = (info or {}).get("spot")
+        if update["spot_usd"] == u.spot_usd:
+            source = u.source
+        elif spot:
+            dated = str(spot["date"]) in str(spot["source"])
+            source = f"{spot['source']} ({spot['kind']}{'' if dated else ', ' + str(spot['date'])})"
+        else:
+            source = f"given: {spot_usd}"
+        new_u = u.model_copy(update={**update, "source": source})
         deals.append(d.model_copy(update={"warrant": d.warrant.model_copy(update={"underlying": new_u})}))
         infos.append({"deal": d.name, **update, "market": info})
     new = scenario.model_copy(update={"deals": deals})
