@@ -335,3 +335,33 @@ def test_hostile_corpus_that_could_hang_is_a_quick_exit_2(name):
     assert code != "timeout", f"gigawatt plan {name} hung"
     assert_clean_exit_2(code, out, err)
     assert seconds < 10
+
+
+MARKUP = '[/] [bold]loud[/bold] [phase 1] [link=file:///etc/passwd]x'
+
+
+@pytest.mark.parametrize("args", SCENARIO_COMMANDS, ids=lambda a: " ".join(a))
+def test_scenario_text_that_looks_like_markup_prints_as_written(monkeypatch, capsys, tmp_path, args):
+    """Titles and labels are data, not rich markup: `[/]` used to crash plan/deal/supply with a
+    traceback, and `[phase 1]` vanished from the tables."""
+    from gigawatt.scenario.spec import builtin_text
+
+    text = builtin_text("openai-amd")
+    text = re.sub(r"^title:.*$", f'title: "Acme {MARKUP}"', text, count=1, flags=re.M)
+    text = text.replace('label: "MI450 first GW"', f'label: "GB300 {MARKUP}"', 1)
+    assert f"GB300 {MARKUP}" in text
+    path = tmp_path / "markup.yaml"
+    path.write_text(text)
+    code, out, err = run_main(monkeypatch, capsys, args[0], path, *args[1:])
+    assert code == 0, err
+    flat = re.sub(r"\s+", " ", re.sub(r"[│┃|]", " ", out))
+    if args[0] in ("plan", "supply"):
+        assert f"Acme {MARKUP}" in flat  # the title, as written
+    if args[0] == "plan":
+        assert "[phase 1]" in flat and "[/]" in flat
+
+
+def test_help_shows_bracketed_words(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out, _ = run_main(monkeypatch, capsys, "mc", "--help")
+    assert code == 0 and "gigawatt[gpu]" in out

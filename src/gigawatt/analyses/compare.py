@@ -124,4 +124,4 @@ def print_compare(out: dict, con) -> None:
             cells.append("-" if d["abs"] is None else f"{show(d['abs'])} ({fmt.pct(d['pct'])})")
         t.add_row(row["label"], *cells)
     con.print(t)
-    con.print(f"[dim]{out['note']}[/]")
+    con.print(out["note"], style="dim")

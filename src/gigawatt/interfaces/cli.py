@@ -10,6 +10,7 @@ import typer
 
 from gigawatt.core.bounds import BOUNDS
 from gigawatt.core.errors import GigawattError
+from gigawatt.interfaces.console import console, esc, styled
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Model multi-gigawatt AI compute build-outs: sizing, timeline, capex/opex, sources.")
@@ -53,12 +54,7 @@ JsonOpt = typer.Option(False, "--json", help="Print one JSON object instead of t
 
 
 def _console():
-    from rich.console import Console
-
-    con = Console()
-    if not con.is_terminal:  # piped or captured: room for every column, never cropped numbers
-        con = Console(width=160)
-    return con
+    return console()
 
 
 def _print_json(obj) -> None:
@@ -69,10 +65,7 @@ def _print_json(obj) -> None:
 
 def _warn(message: str) -> None:
     """A warning, on stderr: stdout stays a clean table or JSON document."""
-    from rich.console import Console
-    from rich.markup import escape
-
-    Console(stderr=True, width=160 if not sys.stderr.isatty() else None).print(f"[yellow]warning:[/] {escape(message)}")
+    console(stderr=True).print(styled(f"[yellow]warning:[/] {esc(message)}"))
 
 
 SpotOpt = typer.Option(None, "--spot", help="Share price [USD] (default: the market file's latest; with no --as-of, valued as of today).")
@@ -146,7 +139,7 @@ def _notes(con, warnings, overrides):
         _warn(w)
     for o in overrides:
         verb = "added" if o["new"] else f"overrode {', '.join(o['fields'])}"
-        con.print(f"[cyan]catalog:[/] {o['file']} {verb} in {o['section']}.{o['id']}")
+        con.print(styled(f"[cyan]catalog:[/] {esc(o['file'])} {verb} in {esc(o['section'])}.{esc(o['id'])}"))
 
 
 @app.command()
@@ -195,7 +188,7 @@ def _plan_tables(result, monthly: bool, arg: str) -> None:
 
     con = _console()
     sc = result.scenario
-    con.print(f"[bold]{sc.title or sc.name}[/]  ({result.source}; inputs checked {sc.checked or 'n/a'})")
+    con.print(styled(f"[bold]{esc(sc.title or sc.name)}[/]  ({esc(result.source)}; inputs checked {esc(sc.checked or 'n/a')})"))
     from gigawatt.analyses.headline import figures, rows
 
     cols = figures(result, by="deal")
@@ -254,8 +247,8 @@ def _plan_tables(result, monthly: bool, arg: str) -> None:
 
     con.print(footnote(plan_conventions(result)))
     for c in result.inputs.constraints:
-        con.print(f"[yellow]constraint:[/] {c['label']} ({c['deal']}) starts {c['start']}, not {c['requested_start']}: "
-                  f"{c['constraint']} ({c['slip_months']} months)")
+        con.print(styled(f"[yellow]constraint:[/] {esc(c['label'])} ({esc(c['deal'])}) starts {c['start']}, not {c['requested_start']}: "
+                         f"{esc(c['constraint'])} ({c['slip_months']} months)"))
     _notes(con, result.warnings, [o.public() for o in result.catalog.overrides])
 
 
@@ -310,7 +303,7 @@ def supply(
     from rich.table import Table
 
     con = _console()
-    con.print(f"[bold]{report.title}[/]: supply, {case} world capacity, allocable share {report.allocable_share:.0%}")
+    con.print(styled(f"[bold]{esc(report.title)}[/]: supply, {case} world capacity, allocable share {report.allocable_share:.0%}"))
     t = Table(title="By quarter (hardware bought, refreshes included)", title_justify="left")
     for col in ("Quarter", "HBM PB", "stacks (M)", "of world HBM", "CoWoS wafers", "of world CoWoS", "substrates (k)"):
         t.add_column(col, justify="right")
@@ -321,9 +314,9 @@ def supply(
                   f"{q.cowos_wafers:,.0f}", f"{q.cowos_share_of_world:.1%}", f"{q.substrates / 1e3:,.0f}")
     con.print(t)
     b = report.binding
-    con.print(f"Binds first: [bold]{b.name}[/] in {b.month} ({b.share_of_world:.1%} of world supply > {b.allocable_share:.1%} allocable)"
+    con.print(styled(f"Binds first: [bold]{esc(b.name)}[/] in {b.month} ({b.share_of_world:.1%} of world supply > {b.allocable_share:.1%} allocable)"
               if b else f"Nothing binds at an allocable share of {report.allocable_share:.0%} (peak: "
-              + ", ".join(f"{k} {v:.0%}" for k, v in report.peak_share_of_world.items()) + ")")
+              + ", ".join(f"{k} {v:.0%}" for k, v in report.peak_share_of_world.items()) + ")"))
     if report.slips is not None:
         st = Table(title="Constrained schedule", title_justify="left")
         for col in ("Tranche", "Planned completion", "Constrained", "Slip (months)", "Mean delay (months)", "Delivered by horizon end"):
@@ -334,7 +327,7 @@ def supply(
                        f"{sl.delivered_share_at_horizon_end:.0%}")
         con.print(st)
     for n in report.notes:
-        con.print(f"[dim]{n}[/]")
+        con.print(styled(f"[dim]{esc(n)}[/]"))
 
 
 @app.command()
@@ -386,7 +379,7 @@ def mc(
     chunk_size: int = typer.Option(1024, "--chunk-size", min=1, help="Samples per chunk (rounded up to 256). Memory: one chunk of arrays plus ~100 bytes per sample (kept for exact percentiles)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run on a local Dask cluster with N worker processes (from 50,000 samples; fewer run here, same results)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786."),
-    device: str = typer.Option("cpu", "--device", help="cpu, or gpu (CuPy; pip install 'gigawatt[gpu]'): where the engine's arrays live."),
+    device: str = typer.Option("cpu", "--device", help="cpu, or gpu (CuPy; pip install 'gigawatt\\[gpu]'): where the engine's arrays live."),
     spot: Optional[float] = SpotOpt,
     as_of: Optional[str] = AsOfOpt,
     volatility: Optional[float] = typer.Option(None, "--vol", "--volatility", help="Annual volatility of the warrant's underlying (default: the scenario's)."),
@@ -443,7 +436,7 @@ def _mc_tables(out: dict) -> None:
 
     from gigawatt.core import fmt
     con = _console()
-    con.print(f"[bold]{out['scenario']}[/]: {out['samples']:,} samples, seed {out['seed']}")
+    con.print(styled(f"[bold]{esc(out['scenario'])}[/]: {out['samples']:,} samples, seed {out['seed']}"))
     t = Table(title="Percentiles over the horizon", title_justify="left")
     for col in ("Output", "P5", "P10", "P50", "P90", "P95", "Mean"):
         t.add_column(col, justify="left" if col == "Output" else "right")
@@ -538,8 +531,8 @@ def optimize(
     con = _console()
     tgt = out.target
     goal = f"{tgt['effective_eflops_bf16']:,.0f} EFLOP/s effective BF16" if "effective_eflops_bf16" in tgt else f"{tgt['gw']:g} GW"
-    con.print(f"[bold]{out.name}[/]: {goal} online by {tgt['by']}, no vendor above {out.max_vendor_share:.0%} of GW")
-    con.print(f"Cheapest plan: [bold]{fmt.usd(out.cost_usd)}[/] ({out.cost_basis})")
+    con.print(styled(f"[bold]{esc(out.name)}[/]: {esc(goal)} online by {esc(tgt['by'])}, no vendor above {out.max_vendor_share:.0%} of GW"))
+    con.print(styled(f"Cheapest plan: [bold]{fmt.usd(out.cost_usd)}[/] ({esc(out.cost_basis)})"))
     t = Table(title="Plan (GW delivered over each quarter)", title_justify="left")
     for col in ("Quarter", "Product", "Vendor", "GW", "PV cost per GW", "EFLOP/s per GW at target"):
         t.add_column(col, justify="left" if col in ("Product", "Vendor") else "right")
@@ -812,7 +805,7 @@ def catalog_show(
     from rich.table import Table
 
     con = _console()
-    con.print(f"[bold]{entry.name}[/] ({section}.{entry.id}, {data['file']})")
+    con.print(styled(f"[bold]{esc(entry.name)}[/] ({esc(section)}.{esc(entry.id)}, {esc(data['file'])})"))
     t = Table(show_lines=False)
     for col in ("field", "value", "unit", "kind", "source / note"):
         t.add_column(col)
@@ -826,10 +819,10 @@ def catalog_show(
             lo = f"{f.low:,.6g}" if f.low is not None else ""
             hi = f"{f.high:,.6g}" if f.high is not None else ""
             value += f" (range {lo}-{hi})"
-        src = f.source or "[red]no source[/]"
+        src = esc(f.source) if f.source else "[red]no source[/]"
         if f.note:
-            src += f"\n[dim]{f.note}[/]"
-        t.add_row(k, value, f.unit, f.kind or "[red]none[/]", src)
+            src += f"\n[dim]{esc(f.note)}[/]"
+        t.add_row(k, value, f.unit, f.kind or styled("[red]none[/]"), styled(src))
     con.print(t)
 
 
@@ -846,9 +839,9 @@ def catalog_check(catalog: Optional[List[Path]] = CatalogOpt, as_json: bool = Js
     else:
         con = _console()
         for p in problems:
-            con.print(f"[red]x[/] {p.render()}")
-        con.print(f"{n} numbers in {sum(len(cat.section(s)) for s in SECTIONS)} entries: "
-                  + ("[green]every number has a source, a date and a kind[/]" if not problems else f"[red]{len(problems)} problems[/]"))
+            con.print(styled(f"[red]x[/] {esc(p.render())}"))
+        con.print(styled(f"{n} numbers in {sum(len(cat.section(s)) for s in SECTIONS)} entries: "
+                         + ("[green]every number has a source, a date and a kind[/]" if not problems else f"[red]{len(problems)} problems[/]")))
     if problems:
         raise typer.Exit(1)
 

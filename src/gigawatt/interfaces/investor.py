@@ -5,6 +5,7 @@ only render them, so ``cli.py`` only wires options to a library call and a rende
 from __future__ import annotations
 
 from gigawatt.core import fmt
+from gigawatt.interfaces.console import esc, styled
 
 
 #: How the deal analysis's assumption topics (its JSON keys) read in a sentence.
@@ -34,7 +35,7 @@ def _deal_tables(out, con) -> None:
     from gigawatt.interfaces.cli import _warn
 
     for d in out.deals:
-        con.print(f"[bold]{d.name}[/]  ({d.buyer} buys from {d.supplier})")
+        con.print(styled(f"[bold]{esc(d.name)}[/]  ({esc(d.buyer)} buys from {esc(d.supplier)})"))
         w = d.warrant
         if w:
             t = Table(title="Warrant", show_header=False, title_justify="left")
@@ -79,7 +80,7 @@ def _deal_tables(out, con) -> None:
         if inv:
             yrs = ", ".join(f"{y}: {fmt.usd(v)}" for y, v in inv.usd_by_year.items() if v)
             stake = f"; {inv.stake_pct_at_valuation:.1f} % at a {fmt.usd(inv.valuation_usd)} valuation" if inv.stake_pct_at_valuation else ""
-            con.print(f"[bold]Vendor investment[/]: {fmt.usd(inv.usd_per_gw)} per GW deployed, cap {fmt.usd(inv.cap_usd)}: "
+            con.print(styled("[bold]Vendor investment[/]: ") + f"{fmt.usd(inv.usd_per_gw)} per GW deployed, cap {fmt.usd(inv.cap_usd)}: "
                       f"{fmt.usd(inv.total_usd)} in total{stake} ({yrs})")
         b = d.buyer_economics
         parts = [f"cash paid {fmt.usd(b.cash_paid_usd)} (capex {fmt.usd(b.capex_usd)}, opex {fmt.usd(b.opex_usd)})"]
@@ -89,27 +90,27 @@ def _deal_tables(out, con) -> None:
             parts.append(f"TCO ${b.tco_usd_per_accelerator_hour:.2f}/accelerator-hour, ${b.tco_usd_per_effective_pflop_hour:.3f}/effective PFLOP-hour")
         if b.revenue_usd_per_gw_year:
             parts.append(f"payback {b.payback_month or 'not within the horizon'} at {fmt.usd(b.revenue_usd_per_gw_year)} revenue per GW-year")
-        con.print("[bold]Buyer[/]: " + "; ".join(parts))
+        con.print(styled("[bold]Buyer[/]: ") + "; ".join(parts))
         con.print()
     if out.note:
-        con.print(f"[yellow]note:[/] {out.note}")
+        con.print(styled("[yellow]note:[/] ") + out.note)
     a = out.assumptions
-    con.print("[dim]Assumptions: " + "; ".join(f"{ASSUMPTION_TOPICS.get(k, k)}: {v}" for k, v in a.items()
-                                              if k != "assumed_tranches" and v) + "[/]")
+    con.print("Assumptions: " + "; ".join(f"{ASSUMPTION_TOPICS.get(k, k)}: {v}" for k, v in a.items()
+                                          if k != "assumed_tranches" and v), style="dim")
     if a["assumed_tranches"]:
-        con.print(f"[yellow]Not public, assumed:[/] {', '.join(a['assumed_tranches'])} (see the scenario's warrant note)")
+        con.print(styled("[yellow]Not public, assumed:[/] ") + f"{', '.join(a['assumed_tranches'])} (see the scenario's warrant note)")
 
 
 def _print_market_line(con, info: dict | None, valuation_month: str | None) -> None:
     if info is None:
         if valuation_month:
-            con.print(f"[bold]Value as of {valuation_month}[/] (the scenario's market inputs)")
+            con.print(styled(f"[bold]Value as of {esc(valuation_month)}[/] (the scenario's market inputs)"))
         return
     s, v, r = info["spot"], info["volatility"], info["risk_free_rate"]
-    con.print(f"[bold]Value as of {info['value_as_of']}[/]: {info['name']} ${s['value']:,.2f} ({s['kind']}, {s['source']}, {s['date']}); "
+    con.print(styled(f"[bold]Value as of {esc(info['value_as_of'])}[/]: ") + f"{info['name']} ${s['value']:,.2f} ({s['kind']}, {s['source']}, {s['date']}); "
               f"volatility {v['value']:.0%} ({v['kind']}, {v['source']}); risk-free {r['value']:.2%} ({r['kind']}, {r['source']})")
     for n in info.get("notes", []):
-        con.print(f"[yellow]note:[/] {n}")
+        con.print(styled("[yellow]note:[/] ") + n)
 
 
 def print_deal_extras(out, con, currency: str = "USD") -> None:
@@ -169,9 +170,9 @@ def print_deal_extras(out, con, currency: str = "USD") -> None:
                 a.add_row(x["what"], v, str(x.get("kind") or "-"), str(x.get("source") or "-"), str(x.get("as_of") or "-"))
             con.print(a)
             for n in sh.notes:
-                con.print(f"[dim]{n}[/]")
+                con.print(n, style="dim")
         elif sh:
-            con.print(f"[yellow]shareholder view:[/] {sh.note}")
+            con.print(styled("[yellow]shareholder view:[/] ") + sh.note)
         b = d.buyer_hourly
         if b:
             _print_buyer(con, b, cur, per)
@@ -209,15 +210,15 @@ def _print_buyer(con, b: dict, cur: str, per: float) -> None:
                                                           for s in series))
     if b.get("tokens"):
         tk = b["tokens"]
-        con.print(f"[dim]Tokens: {tk['tokens_per_second_per_accelerator']:,.0f} tokens/s per accelerator ({tk['kind']}; {tk['source']})[/]")
-    con.print(f"[dim]{b['method']}[/]")
+        con.print(f"Tokens: {tk['tokens_per_second_per_accelerator']:,.0f} tokens/s per accelerator ({tk['kind']}; {tk['source']})", style="dim")
+    con.print(b["method"], style="dim")
 
 
 def _print_dilution(con, sh, cur: str, per: float) -> None:
     from rich.table import Table
 
     if not sh.available:
-        con.print(f"[yellow]shareholder view:[/] {sh.note}")
+        con.print(styled("[yellow]shareholder view:[/] ") + sh.note)
         return
     t = Table(title=f"{sh.ticker} EPS diluted by all its warrants (expected vested shares, common price paths)", title_justify="left")
     for col in ("FY", "Base EPS", "Base is", "Warrant shares (expected)", "EPS after dilution", "Dilution"):
@@ -226,8 +227,8 @@ def _print_dilution(con, sh, cur: str, per: float) -> None:
         t.add_row(y["fiscal_year"], fmt.per_share(y["base_eps_usd"], cur, per), y["base_is"], f"{y['warrant_shares_expected'] / 1e6:,.1f}M",
                   fmt.per_share(y["eps_after_dilution_usd"], cur, per), fmt.pct(y["dilution_pct"]))
     con.print(t)
-    con.print(f"Warrant value per existing {sh.ticker} share: {fmt.per_share(sh.warrant_value_per_existing_share_usd, cur, per)}, "
-              f"value as of {sh.value_as_of}. [dim]{sh.note}[/]")
+    con.print(styled(esc(f"Warrant value per existing {sh.ticker} share: {fmt.per_share(sh.warrant_value_per_existing_share_usd, cur, per)}, "
+                         f"value as of {sh.value_as_of}. ") + f"[dim]{esc(sh.note)}[/]"))
 
 
 def print_flows(out, con, currency: str = "USD") -> None:
@@ -270,13 +271,13 @@ def _print_reconciled(out, con, currency: str = "USD") -> None:
     for k, v in h["lines"].items():
         t.add_row(h["labels"][k], h["paid_to"][k], fmt.money(v, currency, per), fmt.money(h["per_gw"].get(k), currency, per),
                   f"{v / h['total_usd']:.1%}" if h["total_usd"] else "-")
-    t.add_row("[bold]Sum[/]", "", fmt.money(h["sum_of_lines_usd"], currency, per), "", "")
+    t.add_row(styled("[bold]Sum[/]"), "", fmt.money(h["sum_of_lines_usd"], currency, per), "", "")
     con.print(t)
-    con.print(f"[dim]TSMC logic wafers: unknown as of {h['tsmc_logic_wafers']['unknown_as_of']} ({h['tsmc_logic_wafers']['note']})[/]")
+    con.print(f"TSMC logic wafers: unknown as of {h['tsmc_logic_wafers']['unknown_as_of']} ({h['tsmc_logic_wafers']['note']})", style="dim")
     for v, r in out.vendor_revenue.items():
         o = r["of_which"]
         years = ", ".join(f"{y}: {fmt.money(x, currency, per)}" for y, x in r["revenue_usd_by_year"].items())
-        con.print(f"[bold]{v}[/] revenue {fmt.money(r['revenue_usd'], currency, per)} ({fmt.money(r['revenue_usd_per_gw'], currency, per)} per GW; "
+        con.print(styled(f"[bold]{esc(v)}[/]") + f" revenue {fmt.money(r['revenue_usd'], currency, per)} ({fmt.money(r['revenue_usd_per_gw'], currency, per)} per GW; "
                   f"{'; '.join(r['basis'])}): own value {fmt.money(o['own_value_usd'], currency, per)} + HBM {fmt.money(o['hbm_usd'], currency, per)}"
                   f" + CoWoS {fmt.money(o['cowos_packaging_usd'], currency, per)} + stated above content "
                   f"{fmt.money(o['stated_above_content_usd'], currency, per)}. By year of delivery: {years}")
@@ -300,7 +301,7 @@ def print_companies(out, con, currency: str = "USD", per: float = 1.0) -> None:
         t.add_row(c["name"], c["ticker"], c["exchange"], c["segment"], share_text, rev,
                   *[fmt.money(c["revenue_usd_by_year"].get(y), currency, per) if c.get("revenue_usd_by_year", {}).get(y) else "-" for y in years])
     con.print(t)
-    con.print(f"[dim]{out.method}; companies checked {out.checked}[/]")
+    con.print(f"{out.method}; companies checked {out.checked}", style="dim")
 
 
 def _print_tornado(con, label: str, tor, show) -> None:
@@ -334,7 +335,7 @@ def print_sensitivity_deal(out, con) -> None:
         for p, row in zip(g.spots_usd, g.values):
             gt.add_row(f"${p:,.2f}", *[show(v) for v in row])
         con.print(gt)
-    con.print(f"[dim]{out.tornado.note}. Sobol indices for deal metrics are not computed (engine metrics only).[/]")
+    con.print(f"{out.tornado.note}. Sobol indices for deal metrics are not computed (engine metrics only).", style="dim")
 
 
 def print_sensitivity(out, metric: str, con) -> None:
@@ -355,12 +356,12 @@ def print_sensitivity(out, metric: str, con) -> None:
             st.add_row(name, f"{v.S1:.3f} ± {v.S1_conf:.3f}", f"{v.ST:.3f} ± {v.ST_conf:.3f}")
         con.print(st)
         if so.skipped_per_tranche_variables:
-            con.print(f"[yellow]not in the Sobol table:[/] per-tranche variables {', '.join(so.skipped_per_tranche_variables)} "
+            con.print(styled("[yellow]not in the Sobol table:[/] ") + f"per-tranche variables {', '.join(so.skipped_per_tranche_variables)} "
                       "(their tranches draw independently; the tornado moves them together)")
     skipped = out.tornado.skipped_deal_variables
     if skipped:
-        con.print(f"[dim]Deal-only variables ({', '.join(skipped)}) do not change these engine metrics; "
-                  "see `gigawatt mc` for their effect on the warrant.[/]")
+        con.print(f"Deal-only variables ({', '.join(skipped)}) do not change these engine metrics; "
+                  "see `gigawatt mc` for their effect on the warrant.", style="dim")
 
 
 def apply_market(result, *, spot=None, as_of=None, volatility=None, rate=None):

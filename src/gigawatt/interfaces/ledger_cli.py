@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 
 from gigawatt.core.errors import GigawattError
+from gigawatt.interfaces.console import console, esc, styled
 
 deals_app = typer.Typer(no_args_is_help=True, help="The deal ledger: list, show and check every announced AI compute deal.")
 scenario_app = typer.Typer(no_args_is_help=True, help="Make scenario files (from the deal ledger).")
@@ -31,10 +32,7 @@ def _print_json(obj) -> None:
 
 
 def _console():
-    from rich.console import Console
-
-    con = Console()
-    return con if con.is_terminal else Console(width=180)
+    return console(piped_width=180)
 
 
 def _as_of(text: str | None) -> str | None:
@@ -149,13 +147,13 @@ def deals_show(deal_id: str = typer.Argument(..., help="Ledger id, e.g. meta-amd
     from rich.table import Table
 
     con = _console()
-    con.print(f"[bold]{e.title}[/] ({v.id}; {led.origin.get(v.id)})")
-    con.print(f"{e.buyer} <- {e.seller}; {KIND_LABELS[e.kind]}; status [bold]{v.status}[/] ({STATUS_LABELS[v.status]})"
-              + (f"; as of {as_of}" if as_of else ""))
+    con.print(styled(f"[bold]{esc(e.title)}[/] ({esc(v.id)}; {esc(led.origin.get(v.id))})"))
+    con.print(styled(f"{esc(e.buyer)} <- {esc(e.seller)}; {KIND_LABELS[e.kind]}; status [bold]{v.status}[/] ({STATUS_LABELS[v.status]})"
+                     + (f"; as of {as_of}" if as_of else "")))
     if e.note:
-        con.print(f"[dim]{e.note.strip()}[/]")
+        con.print(e.note.strip(), style="dim")
     if e.within:
-        con.print(f"[cyan]counted once:[/] part of {e.within.id} ({e.within.note})")
+        con.print(styled("[cyan]counted once:[/] ") + f"part of {e.within.id} ({e.within.note})")
     ft = Table(title="Terms (every figure with its kind, date and sources)", title_justify="left")
     for col in ("Term", "Value", "Kind", "Date", "Sources / note"):
         ft.add_column(col, overflow="fold")
@@ -169,15 +167,16 @@ def deals_show(deal_id: str = typer.Argument(..., help="Ledger id, e.g. meta-amd
         if f.assumed:
             extra.append("ASSUMED")
         value = f.text() + (f" ({f.basis})" if f.basis else "") + (f" [{f.low:g}-{f.high:g}]" if f.low is not None and f.high is not None else "")
-        ft.add_row(label, value, f.kind or "[red]none[/]", f.as_of or "", src + ("\n[dim]" + " ".join(extra) + "[/]" if extra else ""))
+        ft.add_row(label, value, f.kind or styled("[red]none[/]"), f.as_of or "",
+                   styled(esc(src) + ("\n[dim]" + esc(" ".join(extra)) + "[/]" if extra else "")))
     con.print(ft)
     for name in ("hardware", "sites"):
         if v.terms.get(name):
             con.print(f"{TERM_LABELS[name]}: {', '.join(v.terms[name])}")
     for t in v.terms.get("tranches") or []:
         size = (f"{t.gw.x:g} GW" if t.gw else f"{t.accelerators.x:,.0f} accelerators" if t.accelerators else "GW from the contract's dollars")
-        con.print(f"  engine tranche: {t.label}: {t.product}, {size} ({t.basis}), from {t.start} over {t.ramp_months} months"
-                  + (" [yellow]assumed[/]" if t.assumed else "") + (f" [dim]{t.note}[/]" if t.note else ""))
+        con.print(styled(f"  engine tranche: {esc(t.label)}: {esc(t.product)}, {size} ({t.basis}), from {t.start} over {t.ramp_months} months"
+                         + (" [yellow]assumed[/]" if t.assumed else "") + (f" [dim]{esc(t.note)}[/]" if t.note else "")))
     et = Table(title="Event history", title_justify="left")
     for col in ("Date", "Event", "Status after", "What happened", "Sets", "Sources"):
         et.add_column(col, overflow="fold")
@@ -189,12 +188,12 @@ def deals_show(deal_id: str = typer.Argument(..., help="Ledger id, e.g. meta-amd
                    ", ".join(ev.sources))
     con.print(et)
     if data["later_events_not_counted"]:
-        con.print(f"[dim]not counted (after {as_of}): events on {', '.join(data['later_events_not_counted'])}[/]")
+        con.print(f"not counted (after {as_of}): events on {', '.join(data['later_events_not_counted'])}", style="dim")
     for s in v.superseded():
-        con.print(f"[yellow]superseded:[/] {TERM_LABELS.get(s['term'], s['term'])} set {s['set']} was replaced {s['replaced']} "
+        con.print(styled("[yellow]superseded:[/] ") + f"{TERM_LABELS.get(s['term'], s['term'])} set {s['set']} was replaced {s['replaced']} "
                   f"({s['replaced_by']}); now: {s['now'] if s['now'] == 'removed' else json.dumps(s['now'], default=str)[:120]}")
     for o in e.observations:
-        con.print(f"observed {o.date}: {o.what}: {o.value.text()}" + ("" if o.confirmed else " [dim](unconfirmed)[/]"))
+        con.print(styled(esc(f"observed {o.date}: {o.what}: {o.value.text()}") + ("" if o.confirmed else " [dim](unconfirmed)[/]")))
     st = Table(title="Sources", title_justify="left")
     for col in ("Key", "Publisher", "Date", "Tier", "URL / via"):
         st.add_column(col, overflow="fold")
@@ -219,9 +218,9 @@ def deals_check(ledger: Optional[List[Path]] = LedgerOpt, catalog: Optional[List
     else:
         con = _console()
         for p in problems:
-            con.print(f"[red]x[/] {p.render()}")
-        con.print(f"{n} figures in {len(led.deals)} deals: " + (
-            "[green]every figure has a value or 'unknown', a kind, a source and a date[/]" if not problems else f"[red]{len(problems)} problems[/]"))
+            con.print(styled(f"[red]x[/] {esc(p.render())}"))
+        con.print(styled(f"{n} figures in {len(led.deals)} deals: " + (
+            "[green]every figure has a value or 'unknown', a kind, a source and a date[/]" if not problems else f"[red]{len(problems)} problems[/]")))
     if problems:
         raise typer.Exit(1)
 
@@ -273,7 +272,7 @@ def _world_tables(out: dict) -> None:
     from gigawatt.core import fmt
     con = _console()
     t = out["totals"]
-    con.print(f"[bold]The world of announced AI compute deals[/], as of {out['as_of']}")
+    con.print(styled(f"[bold]The world of announced AI compute deals[/], as of {esc(out['as_of'])}"))
     w = {k: v for k, v in out["status_weights"].items() if v != 1}
     con.print("Status weights: " + ", ".join(f"{k} {v:g}" for k, v in out["status_weights"].items())
               + ("" if w else ""))
@@ -297,10 +296,10 @@ def _world_tables(out: dict) -> None:
     for r in out["deals"]:
         how = ", ".join(sorted({x["how"] for x in r["tranches"]})) if r["tranches"] else ""
         why = r["excluded_reason"] or r.get("unmodelled_reason") or ""
-        sup = (" [yellow]earlier terms replaced: " + ", ".join(sorted({s["term"] for s in r["superseded_terms"]})) + "[/]") if r["superseded_terms"] else ""
+        sup = styled(" [yellow]earlier terms replaced: " + esc(", ".join(sorted({s["term"] for s in r["superseded_terms"]}))) + "[/]") if r["superseded_terms"] else ""
         dt.add_row(r["id"], r["buyer"], r["seller"], r["status"], f"{r['weight']:g}",
                    f"{r['gw_stated_facility']:.2f}" if r["gw_stated_facility"] is not None else "-",
-                   f"{r['gw_modelled_facility']:.2f}", f"{r['gw_unmodelled_facility']:.2f}", "; ".join(filter(None, [how, why])) + sup)
+                   f"{r['gw_modelled_facility']:.2f}", f"{r['gw_unmodelled_facility']:.2f}", styled(esc("; ".join(filter(None, [how, why])))) + sup)
     con.print(dt)
     bt = Table(title="By buyer and by vendor (sized part, at full build-out)", title_justify="left")
     for col in ("Group", "GW", "Accelerators", "Capex bottom-up", "Energy TWh/yr"):
@@ -335,13 +334,13 @@ def _world_tables(out: dict) -> None:
             f"{e['investor']} -> {e['investee']} {fmt.usd(e['amount_usd'])}" + (" (tied to deployment)" if e["tied_to_deployment"] else "")
             for e in out["equity_flows"]))
     for g in out["double_count_guard"]:
-        con.print(f"[cyan]counted once:[/] {g['id']} is inside {g['counted_in']} ({g['note']})")
+        con.print(styled("[cyan]counted once:[/] ") + f"{g['id']} is inside {g['counted_in']} ({g['note']})")
     for c in out["conversions"]:
         if "rate_usd_per_gw_year" in c:
-            con.print(f"[cyan]converted:[/] {c['deal']}: {fmt.usd(c['usd_per_year'])}/yr / {fmt.usd(c['rate_usd_per_gw_year'])} per GW-year "
+            con.print(styled("[cyan]converted:[/] ") + f"{c['deal']}: {fmt.usd(c['usd_per_year'])}/yr / {fmt.usd(c['rate_usd_per_gw_year'])} per GW-year "
                       f"= {c['gw_it']:.2f} GW IT (range {c['gw_it_low']:.2f}-{c['gw_it_high']:.2f}; rate {c['rate_id']}, an estimate)")
         else:
-            con.print(f"[cyan]sized from count:[/] {c['deal']}: {c['accelerators']:,.0f} {c['product']} x {c['it_kw_per_accelerator']:.2f} kW "
+            con.print(styled("[cyan]sized from count:[/] ") + f"{c['deal']}: {c['accelerators']:,.0f} {c['product']} x {c['it_kw_per_accelerator']:.2f} kW "
                       f"= {c['gw_it']:.2f} GW IT")
     ot = Table(title="Observed vs model", title_justify="left")
     for col in ("Deal", "Date", "What", "Observed", "Model", "Note"):
@@ -356,16 +355,16 @@ def _world_tables(out: dict) -> None:
     if "completion_mc" in out:
         _completion_tables(con, out["completion_mc"])
     for n in out["notes"]:
-        con.print(f"[dim]note: {n}[/]")
+        con.print(f"note: {n}", style="dim")
     for wmsg in out["warnings"]:
-        con.print(f"[yellow]warning:[/] {wmsg}")
+        con.print(styled("[yellow]warning:[/] ") + wmsg)
 
 
 def _completion_tables(con, c: dict) -> None:
     from rich.table import Table
 
     g = c["gw_delivered_at_horizon_end"]
-    con.print(f"[bold]Deal completion sampled[/] ({c['samples']:,} samples, seed {c['seed']}): GW delivered by the horizon's end "
+    con.print(styled("[bold]Deal completion sampled[/]") + f" ({c['samples']:,} samples, seed {c['seed']}): GW delivered by the horizon's end "
               f"mean {g['mean']:,.1f} GW (P5 {g['p5']:,.1f}, P50 {g['p50']:,.1f}, P95 {g['p95']:,.1f}); "
               f"{c['gw_if_all_complete']:,.1f} GW if every deal completes")
     t = Table(title="Deals whose completion is sampled", title_justify="left")
@@ -387,10 +386,10 @@ def _supply_tables(con, s: dict) -> None:
     b = s["binding"]
     share = f"{s['allocable_share']:.0%} of world supply ({s['allocable_share_source']})"
     if b:
-        con.print(f"[bold]Supply:[/] with {share}, [red]{b['name']} binds first[/] in {b['month']} ({b['quarter']}); "
-                  f"allocation by {s['allocation_rule']}: {s['allocation_note']}")
+        con.print(styled(f"[bold]Supply:[/] with {esc(share)}, [red]{esc(b['name'])} binds first[/] in {b['month']} ({b['quarter']}); "
+                         f"allocation by {esc(s['allocation_rule'])}: {esc(s['allocation_note'])}"))
     else:
-        con.print(f"[bold]Supply:[/] with {share}, neither HBM nor CoWoS binds")
+        con.print(styled(f"[bold]Supply:[/] with {esc(share)}, neither HBM nor CoWoS binds"))
     con.print("Break-even share of world supply (the deals need this much at peak): " + ", ".join(
         f"{k} {v['share']:.1%} in {v['month']}" for k, v in s["break_even_share"].items()))
     from rich.table import Table
@@ -456,7 +455,7 @@ def print_warrants(out, con) -> None:
     from gigawatt.core import fmt
 
     j = out.joint
-    con.print(f"[bold]All {out.issuer.upper()} warrants in the ledger[/] ({', '.join(out.deals)}), valued together: {j.price_mode}, "
+    con.print(styled(f"[bold]All {esc(out.issuer.upper())} warrants in the ledger[/]") + f" ({', '.join(out.deals)}), valued together: {j.price_mode}, "
               f"as of {j.valuation_month}, spot ${j.issuer_spot_usd:,.2f}"
               + (f", vol {j.volatility:.0%}" if j.volatility is not None else ""))
     t = Table(show_header=False, title_justify="left")
@@ -482,4 +481,4 @@ def print_warrants(out, con) -> None:
                    f"{w['expected_vested_shares']:,.0f}", " ".join(f"{p:.0%}" for p in w["prob_vest_by_tranche"]))
     con.print(wt)
     for deal_id, note in out.tranche_structure.items():
-        con.print(f"[dim]{deal_id}: {note}[/]")
+        con.print(f"{deal_id}: {note}", style="dim")

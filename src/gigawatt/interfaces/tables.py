@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gigawatt.analyses.explain import describe_origin, quantity
+from gigawatt.interfaces.console import esc, styled
 
 
 def _pct(x: float | None) -> str:
@@ -61,13 +62,14 @@ def print_validation(report: dict, console) -> None:
         k.add_row(r["label"], shown, str(r["seed"]) if isinstance(r["seed"], str) else fmt.usd(r["seed"]), "yes" if r["ok"] else "NO")
     console.print(k)
     for n in report["notes"]:
-        console.print(f"[dim]{n}[/]")
+        console.print(styled(f"[dim]{esc(n)}[/]"))
 
 
 def print_explanation(tree: dict, console) -> None:
     """``gigawatt explain``: :func:`gigawatt.analyses.explain.explain`'s tree, printed as a rich tree."""
-    from rich.markup import escape
     from rich.tree import Tree
+
+    escape = esc
 
     def value_text(n: dict) -> str:
         v = quantity(n["value"], n["unit"])
@@ -80,9 +82,9 @@ def print_explanation(tree: dict, console) -> None:
     def add(branch, n: dict):
         head = f"[bold]{escape(n['label'])}[/] = {escape(value_text(n))}"
         if n.get("repeated"):
-            branch.add(head + " [dim](see above)[/]")
+            branch.add(styled(head + " [dim](see above)[/]"))
             return
-        sub = branch.add(head + (f"  [dim]= {escape(n['formula'])}[/]" if n["formula"] else ""))
+        sub = branch.add(styled(head + (f"  [dim]= {escape(n['formula'])}[/]" if n["formula"] else "")))
         if "origin" in n:
             add_origin(sub, n["origin"])
         for child in n.get("from", []):
@@ -90,13 +92,13 @@ def print_explanation(tree: dict, console) -> None:
 
     def add_origin(branch, o: dict):
         if o.get("from") == "derived":
-            sub = branch.add(f"[dim]computed: {escape(o['formula'])}[/]")
+            sub = branch.add(styled(f"[dim]computed: {escape(o['formula'])}[/]"))
             for part, po in o["parts"].items():
-                add_origin(sub.add(f"{escape(part.replace('_', ' '))}"), po)
+                add_origin(sub.add(part.replace('_', ' ')), po)
         else:
-            branch.add(f"[cyan]from[/] {escape(describe_origin(o))}")
+            branch.add(styled(f"[cyan]from[/] {escape(describe_origin(o))}"))
 
     t = tree["tranche"]
-    root = Tree(f"{escape(tree['scenario'])}: tranche {t['index']} ({escape(t['label'])}, {escape(t['deal'])})")
+    root = Tree(f"{tree['scenario']}: tranche {t['index']} ({t['label']}, {t['deal']})")
     add(root, tree["explain"])
     console.print(root)
