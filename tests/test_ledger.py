@@ -361,3 +361,21 @@ def test_views_do_not_depend_on_the_string_hash_seed():
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3", "4")}
     assert len(outs) == 1
+
+
+@pytest.mark.parametrize("text,message", [("2026-13", "no such month"), ("2026-02-30", "no such day"), ("2026-00", "no such month")])
+def test_impossible_dates_are_refused(text, message):
+    """The date pattern alone let 2026-13 through (`world --as-of 2026-13` printed a world "as of 2026-13")."""
+    from gigawatt.ledger.schema import _date_text
+
+    with pytest.raises(ValueError, match=message):
+        _date_text(text)
+    assert _date_text("2026-02-28") == "2026-02-28" and _date_text("2026-12") == "2026-12"
+
+
+@pytest.mark.parametrize("command", [["world"], ["deals", "list"]])
+def test_cli_as_of_must_be_a_real_month(monkeypatch, capsys, command):
+    from tests.test_cli_hostile import run_main
+
+    code, out, err = run_main(monkeypatch, capsys, *command, "--as-of", "2026-13")
+    assert code == 2 and "no such month" in err and not out

@@ -64,6 +64,12 @@ def _date_text(v):
     v = str(v)
     if not _DATE.match(v):
         raise ValueError(f"expected a date like 2026-02-24 or 2026-02, got {v!r}")
+    import datetime as _dt
+
+    try:  # the pattern lets 2026-13 and 2026-02-30 through
+        _dt.date.fromisoformat(v if len(v) == 10 else v + "-01")
+    except ValueError:
+        raise ValueError(f"no such {'day' if len(v) == 10 else 'month'}: {v!r}") from None
     return v
 
 
