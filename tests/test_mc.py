@@ -211,3 +211,18 @@ def test_mc_result_json_is_a_fresh_copy_and_its_non_finite_numbers_are_caught():
     bad = dataclasses.replace(m, percentiles={**m.percentiles, "capex_usd": {**m.percentiles["capex_usd"], "p50": float("nan")}})
     with pytest.raises(GigawattError, match=r"mc\.percentiles\.capex_usd\.p50"):
         check_finite({"mc": bad})
+
+
+def test_a_run_that_would_not_fit_in_memory_is_refused_before_it_starts(portfolio):
+    """Per-sample results are kept for exact percentiles: 10^9 samples asked ~250 GB and grew
+    until the machine ran out. The check uses the scenario's own bytes a sample."""
+    from gigawatt.core.errors import GigawattError
+    from gigawatt.engine import mc
+
+    per = 8 * (11 + 11)  # the portfolio: 11 scalars and 11 drawn columns
+    with pytest.raises(GigawattError, match=f"at most {10_000_000 // (2 * per):,} samples") as err:
+        simulate(portfolio, samples=1_000_000, seed=1, max_memory_bytes=10_000_000)
+    assert f"{per} bytes a sample" in str(err.value)
+    ok = simulate(portfolio, samples=10_000_000 // (2 * per), seed=1, max_memory_bytes=10_000_000)
+    assert ok["samples"] == 10_000_000 // (2 * per)
+    assert mc.machine_memory_bytes() is None or mc.machine_memory_bytes() > 2**30

@@ -25,6 +25,7 @@ number of workers or ranges. A local cluster runs quietly (:data:`QUIET_CLUSTER`
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -384,7 +385,8 @@ def _hist_percentiles(hist: np.ndarray, lo: np.ndarray, hi: np.ndarray, qs) -> d
 
 def simulate(result: Result, samples: int = 10_000, seed: int = 0, chunk_size: int = 1024, workers: int | None = None,
              scheduler: str | None = None, progress=None, milestones_gw=None, kernel: str | None = "auto",
-             tasks_per_thread: int = 4, min_parallel_samples: int = MIN_PARALLEL_SAMPLES, device="cpu") -> "MCResult":
+             tasks_per_thread: int = 4, min_parallel_samples: int = MIN_PARALLEL_SAMPLES, device="cpu",
+             max_memory_bytes: int | None = None) -> "MCResult":
     """Run the Monte Carlo and summarise it: an :class:`MCResult` (``to_dict()`` is the
     ``gigawatt mc --json`` object).
 
@@ -396,6 +398,10 @@ def simulate(result: Result, samples: int = 10_000, seed: int = 0, chunk_size: i
     ``min_parallel_samples`` samples (fewer run here, faster than starting the cluster);
     the results are identical either way. ``device="gpu"`` runs the engine totals of each
     chunk on a GPU (:mod:`gigawatt.engine.backend`); the reductions stay on the CPU.
+
+    Memory grows with ``samples`` by :func:`kept_bytes_per_sample` (the per-sample results kept
+    for exact percentiles); a run that would need more than ``max_memory_bytes`` (default: half
+    this machine's memory) is refused before it starts, with the largest sample count that fits.
     """
     if samples < 1:
         raise GigawattError("--samples must be at least 1")
@@ -415,6 +421,7 @@ def simulate(result: Result, samples: int = 10_000, seed: int = 0, chunk_size: i
                device=None if device == "cpu" else device)
     # Histogram ranges from block 0 (the same block whatever the chunking), with headroom.
     probe = _evaluate(base, 0, 1, min(samples, unc.BLOCK))
+    _check_memory(samples, kept_bytes_per_sample(probe), max_memory_bytes)
     edges = {}
     for i, f in enumerate(FANS):
         s = probe["fans"][:, i]
@@ -448,6 +455,35 @@ def simulate(result: Result, samples: int = 10_000, seed: int = 0, chunk_size: i
     out["workers_used"] = workers_used or None
     out["notes"] += notes
     return MCResult.from_dict(out)
+
+
+def kept_bytes_per_sample(chunk: dict) -> int:
+    """Bytes a sample keeps until the end of a run (its scalars and draws, for exact percentiles),
+    from one evaluated chunk: 8 x (scalars + draw columns), e.g. 128 B for openai-amd."""
+    return 8 * (len(chunk["scalars"]) + chunk["draws"].shape[1])
+
+
+def machine_memory_bytes() -> int | None:
+    """This machine's physical memory, where the OS says (None elsewhere)."""
+    try:
+        return os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # pragma: no cover - not POSIX
+        return None
+
+
+def _check_memory(samples: int, per_sample: int, limit: int | None) -> None:
+    """Refuse a run whose kept results would not fit: the per-sample arrays exist twice at the
+    end (the chunks and their concatenation), so the peak is ~2 x samples x per_sample."""
+    if limit is None:
+        total = machine_memory_bytes()
+        limit = total // 2 if total else None
+    if limit is None:
+        return
+    need = 2 * samples * per_sample
+    if need > limit:
+        raise GigawattError(f"--samples {samples:,} would keep about {need / 1e9:,.1f} GB of per-sample results for exact "
+                            f"percentiles ({per_sample} bytes a sample, twice at the end); the limit here is {limit / 1e9:,.1f} GB "
+                            f"(half this machine's memory): at most {limit // (2 * per_sample):,} samples")
 
 
 def split(job: Job, n_ranges: int) -> list[Job]:

@@ -376,7 +376,7 @@ def mc(
     scenario: str = typer.Argument(..., help="Built-in scenario or a YAML file with an `uncertainty:` block."),
     samples: int = typer.Option(10_000, "--samples", "-n", min=1, max=1_000_000_000, help="Number of samples."),
     seed: int = SeedOpt,
-    chunk_size: int = typer.Option(1024, "--chunk-size", min=1, help="Samples per chunk (rounded up to 256). Memory: one chunk of arrays plus ~100 bytes per sample (kept for exact percentiles)."),
+    chunk_size: int = typer.Option(1024, "--chunk-size", min=1, help="Samples per chunk (rounded up to 256). Memory: one chunk of arrays plus 8 bytes per sample for each result and drawn variable (~130-180 bytes for the built-in scenarios, kept for exact percentiles)."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Run on a local Dask cluster with N worker processes (from 50,000 samples; fewer run here, same results)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://host:8786."),
     device: str = typer.Option("cpu", "--device", help="cpu, or gpu (CuPy; pip install 'gigawatt\\[gpu]'): where the engine's arrays live."),
@@ -392,8 +392,10 @@ def mc(
     """Monte Carlo: percentiles (P5-P95) of capex, NPV, energy, completion, warrant value; fans by month.
 
     Runs the same engine as `plan` with many samples, streamed in chunks: the big arrays live
-    for one chunk at a time; what grows with --samples is ~100 bytes a sample of scalars kept
-    for exact percentiles (1,000,000 samples of the portfolio stay well under 2 GiB).
+    for one chunk at a time; what grows with --samples is 8 bytes a sample for each result and
+    drawn variable, kept for exact percentiles (~130-180 bytes; 1,000,000 samples of the
+    portfolio peak under 1 GiB). A run that would not fit in half this machine's memory is
+    refused before it starts.
     Results are identical for any --chunk-size and any --workers.
     """
     from gigawatt.analyses.api import evaluate
