@@ -3,6 +3,8 @@
 model does, and the workbook's labels, number formats, charts and language."""
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 import re
 import zipfile
@@ -451,3 +453,147 @@ def test_workbook_labels_of_sensitivity_fans_and_drivers_come_from_the_registry(
         assert i18n.label("energy_cost_usd_per_year", lang, "metric") in drivers
         assert i18n.label("capex_ratio_topdown_to_bottomup", lang, "metric") in drivers
     assert "Capex over the horizon" in " ".join(_strings(openpyxl.load_workbook(amd[1])["Sensitivity"]))
+
+
+# -- nothing English that gigawatt writes is left in the Japanese workbook and report -------------
+
+ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z\-']{3,}")
+#: Keys of the data files whose values are codes and units: gigawatt writes these in the reader's language itself
+#: (a fact's kind "estimate", a unit "stacks", a deal's status), so they never count as source text.
+CODE_KEYS = {"unit", "kind", "status", "type", "tier"}
+#: Keys whose one-word, lower-case values are identifiers (catalog entries, deals, sources, scenarios, products,
+#: families, sites): they may stand as they are. Other one-word, lower-case values are codes ("facility", "s-curve").
+ID_KEYS = {"id", "name", "names", "include", "ledger", "product", "hardware", "accelerator", "default_system", "family", "site",
+           "sites", "site_class", "software", "source", "sources", "vendor", "region", "cooling", "resource", "share_from",
+           "publisher", "via"}
+#: Keys whose one-word, lower-case values are free text all the same (a company's exposure "fibre", a note "pre-money").
+WORD_KEYS = {"exposure", "note"}
+#: Latin-script words a Japanese reader reads as they are that no data file holds (each one a name or a symbol).
+SYMBOLS = {
+    "TFLOP", "PFLOP", "EFLOP", "ZFLOP",  # compute units (TFLOP/s, 実効PFLOP時間)
+    "CoWoS",  # TSMC's packaging technology, a proper name (CoWoSウェハー)
+    "GAAP",  # the accounting standard (非GAAP)
+    "PERT",  # the distribution's name (PERT分布)
+    "Excel",  # the application the Drivers sheet recalculates in
+    "YAML",  # the format the scenario file is written in
+    "gigawatt",  # this program
+}
+#: A catalog entry's path (``defaults/it_life_years``, ``systems/helios-72``) and a scenario field's (``deals[0].tranches[1].gw``).
+CATALOG_PATH = re.compile(r"\b(?:accelerators|systems|cooling|site_classes|regions|software|defaults|series)/[\w.-]+")
+SCENARIO_PATH = re.compile(r"\b[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+(?:\[\d+\])?)+")
+
+
+def _walk(obj, key=None):
+    """Every string in ``obj`` (models, mappings, lists) with the key it sits under."""
+    if hasattr(obj, "model_dump"):
+        obj = obj.model_dump()
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _walk(v, k)
+    elif isinstance(obj, (list, tuple, set)):
+        for v in obj:
+            yield from _walk(v, key)
+    elif isinstance(obj, str):
+        yield key, obj
+
+
+@functools.cache
+def _source_text():
+    """What the data files say, read through the project's loaders: the catalog, the deal ledger and its market file
+    (the investor facts), the listed companies and the built-in scenarios. Returns (a pattern matching any of their free
+    text, their identifiers, the scenario files' lines as written)."""
+    from gigawatt.analyses.flows import _companies_data
+    from gigawatt.analyses.validate import ATTRIBUTION, reference_rows
+    from gigawatt.catalog import load_catalog
+    from gigawatt.catalog.schema import SECTIONS
+    from gigawatt.core import i18n
+    from gigawatt.ledger import load_ledger
+    from gigawatt.scenario.spec import builtin_names, builtin_text, load
+
+    cat, ledger = load_catalog(), load_ledger()
+    found = [kv for s in SECTIONS for e in cat.section(s).values() for kv in _walk(e)]
+    found += [kv for d in ledger.deals.values() for kv in _walk(d)] + list(_walk(ledger.market)) + list(_walk(_companies_data()))
+    lines = set()
+    for name in builtin_names():
+        found += list(_walk(load(name)[0]))
+        lines |= {x.strip() for x in builtin_text(name).splitlines()}
+    # the built-in scenarios' titles and descriptions in Japanese (labels-ja.csv): the scenario's own words, translated
+    found += [(role, v) for (role, _), v in i18n.labels_ja().items() if role in ("scenario_title", "scenario_description")]
+    # the validation's reference clusters and the citation of their data set
+    found += [kv for row in reference_rows() for kv in _walk(dataclasses.asdict(row))] + [("source", ATTRIBUTION)]
+    code = re.compile(r"[a-z0-9][a-z0-9/._-]*")
+    text = {v.strip() for k, v in found if k not in CODE_KEYS and ENGLISH_WORD.search(v) and (not code.fullmatch(v) or k in WORD_KEYS)}
+    # and their parts, as a citation is quoted in a sentence: between quotes, brackets, commas, semicolons and bars
+    text |= {p.strip() for v in list(text) for p in re.split(r"""[;,|()'"\[\]]""", v)
+             if ENGLISH_WORD.search(p) and not code.fullmatch(p.strip())}
+    ids = {v for k, v in found if k in ID_KEYS and code.fullmatch(v)} | set(SECTIONS) | set(ledger.deals) | set(builtin_names())
+    ids |= {i for s in SECTIONS for i in cat.section(s)}
+    pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(map(re.escape, sorted(text, key=len, reverse=True))) + r")(?![A-Za-z0-9])")
+    return pattern, ids, lines
+
+
+def english_left(text: str) -> list[str]:
+    """The English words of ``text`` that are neither source text (a catalog note, a deal's name, a scenario's tranche
+    label ...), an identifier, a path, a command in backticks nor one of :data:`SYMBOLS`."""
+    pattern, ids, lines = _source_text()
+    if "\n" in text:  # a file shown whole (the scenario): line by line
+        return [w for line in text.splitlines() for w in english_left(line)]
+    if not ENGLISH_WORD.search(text) or text.strip() in lines:
+        return []
+    rest = re.sub(r"`[^`]*`", " ", pattern.sub(" ", text))
+    rest = SCENARIO_PATH.sub(" ", CATALOG_PATH.sub(" ", rest))
+    words = [w.strip("'./-") for w in re.findall(r"[A-Za-z0-9][\w\-'./]*", rest)]
+    return [w for w in words if ENGLISH_WORD.search(w) and w not in ids and not set(ENGLISH_WORD.findall(w)) <= SYMBOLS]
+
+
+def _english_cells(path) -> list[tuple[str, str, list[str]]]:
+    wb = openpyxl.load_workbook(path)
+    return [(ws.title, c.coordinate, english_left(c.value)) for ws in wb.worksheets for r in ws.iter_rows() for c in r
+            if isinstance(c.value, str) and not c.value.startswith("=") and english_left(c.value)]
+
+
+def _section_strings(sec) -> list[str]:
+    """Every text of a report section the HTML shows: titles, text, table headings and cells, chart titles, axes, series, notes."""
+    out = [sec.title, sec.text]
+    for tb in sec.tables:
+        out += [tb.title, *tb.columns, *(v for row in tb.rows for v in row if isinstance(v, str))]
+    for c in sec.charts:
+        out += [c.title, c.y_title, c.x_title, c.y2_title, c.note, *c.series, *(x for x in c.x if isinstance(x, str))]
+    return [x for x in out if x]
+
+
+def _japanese(tmp_path, name="openai-portfolio", samples=200, file="ja.xlsx"):
+    result = gigawatt.evaluate(name)
+    text = scenario_text(name)
+    ctx = Context.build(result, text, samples, 0, lang="ja", currency="JPY")
+    path = tmp_path / file
+    write(result, path, text, ctx=ctx, lang="ja")
+    return ctx, path
+
+
+def test_japanese_workbook_and_report_leave_nothing_gigawatt_writes_in_english(tmp_path):
+    """`report openai-portfolio --lang ja --currency JPY`: every string cell of the workbook and every text of the HTML
+    report's sections is Japanese, except source data (catalog notes and sources, the ledger's and the investor facts'
+    text, company names, what the scenario files write), identifiers, paths and unit symbols."""
+    from gigawatt.interfaces.report.sections import build
+
+    ctx, path = _japanese(tmp_path)
+    assert not _english_cells(path)
+    assert not [(s.id, x, english_left(x)) for s in build(ctx) for x in _section_strings(s) if english_left(x)]
+
+
+def test_the_english_check_finds_english_that_gigawatt_writes(tmp_path, monkeypatch):
+    from gigawatt.core import i18n
+
+    # Source text, identifiers, paths and symbols pass; generated English does not, alone or beside source text.
+    assert not english_left("AMD Helios (72 MI455X + 18 EPYC Venice), CES 2026 [S16, S17] | gigawatt template (see note)")
+    assert not english_left("組み込みシナリオ 'openai-amd' の22行目（deals[0].tranches[0].gw）") and not english_left("defaults/cowos_yield")
+    assert not english_left("稼働中のBF16ピーク性能 [PFLOP/s]") and not english_left("name: openai-portfolio")
+    assert english_left("basis not written: the scenario schema's default") and english_left("estimate, spec")
+    assert english_left("triangular (low 0, high 12, mode 6)") and english_left("stacks") and english_left("packages/wafer")
+    assert english_left("系統電力 — System power: カタログ systems/helios-72") == ["System", "power"]
+    # A note left in English in a whole workbook is found.
+    en = i18n.STRINGS["sup.n.demand"][0]
+    monkeypatch.setitem(i18n.STRINGS, "sup.n.demand", (en, en))
+    _, path = _japanese(tmp_path, "openai-amd", samples=0)
+    assert [(sheet, words[:2]) for sheet, _, words in _english_cells(path)] == [("供給", ["demand", "counts"])]

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from gigawatt.core.i18n import t as _en  # the English of a string key (other languages say it: ``i18n.said``)
 from gigawatt.core.records import Record, frame, internal, optional
 from gigawatt.model import cost, sizing
 from gigawatt.engine.result import Result
@@ -206,8 +207,7 @@ def flows(result: Result, sample: int = 0) -> Flows:
         opex_over_horizon={"energy_usd (utilities)": h["energy_cost_usd"], "maintenance_usd (operators)": h["maintenance_usd"]},
         capex_refresh_over_horizon_usd=h["capex_refresh_usd"],
         warnings=[f"negative segment (the catalog shares exceed the system price): {n}" for n in negative],
-        method="bottom-up capex at full build-out (the total `plan` shows as Capex (bottom-up)), split by catalog shares "
-               "(cpu/storage of systems, power/cooling of facility) and per-product HBM and CoWoS costs",
+        method=_en("flows.n.method"),
     )
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from gigawatt.core.records import Record, frame, optional
 from gigawatt.core import fmt
+from gigawatt.core.i18n import t as _en  # the English of a string key (other languages say it: ``i18n.said``)
 from gigawatt.engine import uncertainty as unc
 from gigawatt.engine.core import run_totals
 from gigawatt.core.errors import GigawattError
@@ -199,8 +200,7 @@ def tornado(result: Result, low_q: float = 0.1, high_q: float = 0.9) -> Tornado:
         out[m] = TornadoMetric(base=float(base[m][0]), bars=bars)
     return Tornado(scenario=result.scenario.name, quantiles=[low_q, high_q], metrics=METRICS, tornado=out,
                    skipped_deal_variables=_deal_only(result),
-                   note="one variable at a time at its quantiles, every other input at the base case (the deterministic plan); "
-                        "a per-tranche variable moves all its tranches together here")
+                   note=_en("sens.n.tornado"))
 
 
 def _deal_only(result: Result) -> list[str]:

@@ -16,6 +16,7 @@ from gigawatt.catalog import Catalog
 from gigawatt.catalog.schema import Series
 from gigawatt.engine.core import delivered_share, run
 from gigawatt.core.errors import GigawattError
+from gigawatt.core.i18n import t as _en  # the English of a string key (other languages say it: ``i18n.said``)
 from gigawatt.model import ramp, sizing
 from gigawatt.engine.result import Result
 from gigawatt.core.timeline import month_label, quarter_label, sum_by_period
@@ -184,12 +185,7 @@ def supply_report(result: Result, case: str = "base", allocable_share: float | N
         binding=binding,
         peak_share_of_world=peak,
         world_hbm_gb_by_vendor_by_quarter=world_hbm_by_vendor,
-        notes=[
-            "demand counts hardware bought in the quarter, refreshes included; HBM in GB and stacks, CoWoS in wafers at the catalog's yield",
-            "HBM and packaging are counted in the month the hardware is delivered (no lead time); binding is tested month by month",
-            "substrates are counted (one per package); no world substrate capacity series is in the catalog (T-glass/ABF limits are qualitative in the sources)",
-            "world capacity after the last sourced year is extrapolated (labelled estimate) and held flat after the last point",
-        ],
+        notes=[_en(k) for k in ("sup.n.demand", "sup.n.no_lead", "sup.n.substrates", "sup.n.extrapolated")],
         sources={sid: {"name": s.name, "points": {p.year: p.public() for p in s.points}} for sid, s in cat.series.items()},
         title=result.scenario.title or result.scenario.name,
     )

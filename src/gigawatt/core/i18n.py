@@ -270,6 +270,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sup.allocable": ("allocable share", "割当可能シェア"),
     "sup.axis": ("share of world supply (%)", "世界供給に占めるシェア（%）"),
     "sup.note": ("CoWoS is dashed: HBM and CoWoS needs move together and can overlap.", "CoWoSは破線。HBMとCoWoSの需要は連動するため線が重なることがある。"),
+    # the supply report's notes (``supply --json`` ``notes``, fixed English: :func:`said`)
+    "sup.n.demand": ("demand counts hardware bought in the quarter, refreshes included; HBM in GB and stacks, CoWoS in wafers at the "
+                     "catalog's yield",
+                     "需要は当該四半期に購入した機器で計上（更新投資を含む）。HBMは容量（GB）とスタック数、CoWoSはカタログの歩留まりで換算したウェハー枚数"),
+    "sup.n.no_lead": ("HBM and packaging are counted in the month the hardware is delivered (no lead time); binding is tested month by month",
+                      "HBMとパッケージングは機器の納入月に計上（リードタイムは考慮しない）。制約となるかは月ごとに判定"),
+    "sup.n.substrates": ("substrates are counted (one per package); no world substrate capacity series is in the catalog (T-glass/ABF limits "
+                         "are qualitative in the sources)",
+                         "基板は1パッケージにつき1枚として計上。カタログには世界の基板供給能力の系列がない（Tガラス・ABFの制約は出典では定性的な記述のみ）"),
+    "sup.n.extrapolated": ("world capacity after the last sourced year is extrapolated (labelled estimate) and held flat after the last point",
+                           "出典のある最終年より後の世界供給能力は外挿値（推計として表示）で、系列の最終点より後は横ばいとする"),
+    # flows (``flows --json`` ``method``, fixed English: :func:`said`)
+    "flows.n.method": ("bottom-up capex at full build-out (the total `plan` shows as Capex (bottom-up)), split by catalog shares "
+                       "(cpu/storage of systems, power/cooling of facility) and per-product HBM and CoWoS costs",
+                       "フル稼働時のボトムアップ設備投資（`plan` が「設備投資（ボトムアップ）」として示す合計）を、カタログの構成比"
+                       "（システムに占めるCPU・ストレージ、施設に占める電力設備・冷却）と製品別のHBM・CoWoSコストで区分"),
     # world
     "world.text": ("案件台帳（{as_of}時点）の案件を同一エンジンで評価：計上{counted} GW、うちエンジンで規模算定{sized} GW（施設GW）。",
                    "案件台帳（{as_of}時点）の案件を同一エンジンで評価：計上{counted} GW、うちエンジンで規模算定{sized} GW（施設GW）。"),
@@ -302,6 +318,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sens.note": ("Each bar runs from the lower to the higher result, measured from the base case (0).",
                   "各バーは結果の小さい側から大きい側までの幅（基本ケースを0とした差）。"),
     "sens.vs_base": (" vs base", "（基本ケース比）"),
+    "sens.quantiles": ("P{low} / P{high}; {note}", "P{low}／P{high}。{note}"),
+    # the tornado's note (``sensitivity --json`` ``note``, fixed English: :func:`said`)
+    "sens.n.tornado": ("one variable at a time at its quantiles, every other input at the base case (the deterministic plan); "
+                       "a per-tranche variable moves all its tranches together here",
+                       "変数を1つずつ分位点に動かし、他の入力はすべて基本ケース（確定的な計画）に固定。トランシェ別の変数は、"
+                       "ここではその全トランシェを同時に動かす"),
     # validation
     "val.text": ("Modelled power of clusters with reported power (planned sites against facility power, operating systems against IT power), "
                  "beside a simple baseline (TDP x 2.44). Nothing is fitted per cluster; run `gigawatt validate` for every row. Cluster data: "
@@ -356,8 +378,9 @@ def keyed(english: str | None, key: str | None, lang: str = "en", params: dict |
 
 
 #: Prefixes of the keys whose English an analysis writes into its JSON as is (no fields): the shareholder view's notes
-#: (``sh.n.*``) and revenue bases (``sh.basis.*``); :func:`said` finds them by their English.
-SAID_PREFIXES = ("sh.n.", "sh.basis.")
+#: (``sh.n.*``) and revenue bases (``sh.basis.*``), the supply report's notes (``sup.n.*``), the flows' method
+#: (``flows.n.*``) and the tornado's note (``sens.n.*``); :func:`said` finds them by their English.
+SAID_PREFIXES = ("sh.n.", "sh.basis.", "sup.n.", "flows.n.", "sens.n.")
 
 
 @functools.cache
@@ -390,9 +413,11 @@ def labels_ja() -> dict[tuple[str, str], str]:
 _ROLE_ORDER = ("series", "nameplate", "metric", "input", "scalar", "catalog")
 #: Roles of ``labels-ja.csv`` that are not registry parameters: the deal ledger's status, kind and
 #: event words, the built-in scenarios' titles and descriptions (by scenario name), the supply inputs
-#: that bind (``hbm_gb``, ``cowos_wafers``) and the kinds of catalog facts (spec, estimate ...).
+#: that bind (``hbm_gb``, ``cowos_wafers``), the kinds of catalog facts (spec, estimate ...) and the
+#: uncertain inputs' distributions and their parameters (triangular, low ...: :func:`distribution`).
 WORD_ROLES = ("status", "kind", "event", "scenario_title", "scenario_description", "supply_input", "fact_kind",
-              "formula_nameplate", "formula_input", "flow_group", "flow_line", "flow_paid_to", "catalog_section")
+              "formula_nameplate", "formula_input", "flow_group", "flow_line", "flow_paid_to", "catalog_section",
+              "distribution", "distribution_param")
 
 
 def word(role: str, key: str, lang: str = "en", english: str | None = None) -> str:
@@ -407,6 +432,46 @@ def word(role: str, key: str, lang: str = "en", english: str | None = None) -> s
         if ja:
             return ja
     return english if english is not None else str(key).replace("-", " ")
+
+
+def fact_kinds(kinds, lang: str = "en") -> str:
+    """The kinds of one or more catalog facts (``estimate``, or several) in ``lang``, each once, in order.
+
+    >>> fact_kinds(["estimate", "spec", "estimate"], "ja"), fact_kinds(["estimate", "spec"]), fact_kinds("derived", "ja"), fact_kinds(None)
+    ('推計、仕様', 'estimate, spec', '計算値', '')
+    """
+    kinds = [kinds] if isinstance(kinds, str) or not kinds else list(kinds)
+    words = dict.fromkeys(word("fact_kind", k, lang, k) for k in kinds if k)
+    return ("、" if lang == "ja" else ", ").join(words)
+
+
+def fact_kind_counts(counts: dict, lang: str = "en") -> str:
+    """How many numbers are of each kind, in ``lang``: ``8 derived, 28 estimate`` / ``計算値8件、推計28件``.
+
+    >>> fact_kind_counts({"derived": 8, "estimate": 28}), fact_kind_counts({"derived": 8, "estimate": 28}, "ja")
+    ('8 derived, 28 estimate', '計算値8件、推計28件')
+    """
+    if lang == "ja":
+        return "、".join(f"{word('fact_kind', k, lang, k)}{n:,}件" for k, n in sorted(counts.items()))
+    return ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+
+
+def distribution(dist: dict, lang: str = "en") -> str:
+    """An uncertain input's distribution as the scenario gives it (``uncertainty.variables[].dist``), for people.
+
+    >>> distribution({"type": "triangular", "low": 0, "high": 12, "mode": 6})
+    'triangular (low 0, high 12, mode 6)'
+    >>> distribution({"type": "lognormal", "median": 1, "sigma": 0.15}, "ja"), distribution({"type": "pert", "low": 58}, "ja")
+    ('対数正規分布（中央値 1、対数標準偏差 0.15）', 'PERT分布（下限 58）')
+    """
+    kind = str(dist.get("type", ""))
+    shown = [(k, f"{v:g}" if isinstance(v, (int, float)) else str(v)) for k, v in dist.items() if k != "type"]
+    if lang != "ja":
+        rest = ", ".join(f"{k} {v}" for k, v in shown)
+        return f"{kind} ({rest})" if rest else kind
+    rest = "、".join(f"{word('distribution_param', k, lang)} {v}" for k, v in shown)
+    name = word("distribution", kind, lang)
+    return f"{name}（{rest}）" if rest else name
 
 
 def builtin_scenario_text(name: str, field: str, lang: str = "en") -> str | None:
@@ -434,7 +499,11 @@ _UNITS_JA = {"months": "か月", "month": "月", "accelerators": "基", "systems
              "months from horizon start": "期間開始からの月数", "W (all-in IT)": "W（全込みIT）", "of system capex": "（システム設備投資比）",
              "1/year": "/年", "good packages per CoWoS wafer": "良品パッケージ/CoWoSウェハー", "g/kWh (location-based)": "g/kWh（ロケーション基準）",
              "g/kWh (market-based)": "g/kWh（マーケット基準）", "TWh/yr": "TWh/年", "Mt/yr": "百万トン/年",
-             "USD/yr": "米ドル/年", "million m3": "百万m³", "TWh": "TWh"}
+             "USD/yr": "米ドル/年", "million m3": "百万m³", "TWh": "TWh",
+             # the codes of flag inputs (the value column says the word), and catalog units that are words
+             "1 = facility, 0 = IT": "1 = 施設、0 = IT", "0 linear, 1 s-curve, 2 step": "0 = 線形、1 = S字、2 = 段階",
+             "1 = refresh at end of life": "1 = 耐用期間の終了時に更新", "year": "年", "packages/wafer": "パッケージ/ウェハー",
+             "GB/year": "GB/年", "wafers/month": "枚/月", "USD/wafer": "米ドル/ウェハー"}
 
 
 #: Unit words inside formatted figures (``fmt.by_format``'s) as Japanese writes them.
@@ -618,8 +687,28 @@ DERIVED_JA = {
     "packages per CoWoS wafer x CoWoS yield": "CoWoSウェハーあたりパッケージ数 × CoWoS歩留まり",
     "later of the requested start and the grid-ready month": "希望開始月と系統接続完了月の遅い方",
     "system_power": "システム電力", "overhead": "オーバーヘッド", "packages": "パッケージ数", "yield": "歩留まり", "requested": "希望開始月",
-    "grid": "系統接続完了月", "stacks": "スタック数",
+    "grid": "系統接続完了月", "stacks": "スタック数", "mix": "電源構成", "grid_price": "系統電力の価格", "grid_carbon": "系統電力の排出係数",
 }
+
+
+def derived_formula(formula: str, lang: str = "en") -> str:
+    """The formula in words of a derived input value (``scenario.inputs.derived_origin``) in ``lang``."""
+    return DERIVED_JA.get(formula, formula) if lang == "ja" else formula
+
+
+def derived_part(name: str, lang: str = "en") -> str:
+    """A part of a derived input value: the label of its registry row (an input such as ``accelerators_per_system``, a
+    catalog value such as ``cowos_yield``), else its words (in Japanese from :data:`DERIVED_JA`).
+
+    >>> derived_part("cowos_yield"), derived_part("cowos_yield", "ja"), derived_part("system_power"), derived_part("grid", "ja")
+    ('CoWoS yield', 'CoWoS歩留まり', 'system power', '系統接続完了月')
+    """
+    from gigawatt.core.registry import params
+
+    for role in ("input", "catalog"):
+        if (role, name) in params():
+            return label(name, lang, role)
+    return DERIVED_JA.get(name, name.replace("_", " ")) if lang == "ja" else name.replace("_", " ")
 
 
 #: Generated phrases of other outputs (flows, the shareholder view) in Japanese, as :data:`WORLD_PHRASES_JA`.
@@ -632,7 +721,15 @@ WORLD_PHRASES_JA += [
     (r"^(FY\d{4}) actual", r"\1 実績"),
     # flows' vendor revenue basis
     (r"^stated: ([\d.]+)B USD per GW \((.*)\)$", lambda m: f"公表値：1GWあたり{money(float(m[1]) * 1e9, 'ja')}（{m[2]}）"),
-    (r"^content at catalog system prices: ", "カタログのシステム価格での取り分："),
+    (r"^content at catalog system prices: (.*)$",
+     lambda m: "カタログのシステム価格での取り分：" + "、".join(t(f"seg.{k}", "ja") if f"seg.{k}" in STRINGS else k for k in m[1].split(", "))),
+    # where an input came from (``scenario.inputs`` origins): the scenario file and the notes of defaults and gaps
+    (r"^built-in scenario ", "組み込みシナリオ "),
+    (r"^the scenario$", "シナリオ"),
+    (r"^[a-z_]+ not written: the scenario schema's default$", "シナリオに記載なし（スキーマの既定値）"),
+    (r"^no grid constraint stated$", "系統接続の制約の記載なし"),
+    (r"^([a-z_]+)\.([\w-]+) has no [a-z0-9_]+$", r"カタログ \1/\2 にこの値の記載なし"),
+    (r"^([\w-]+) has no [a-z0-9_]+$", r"\1 にこの値の記載なし"),
 ]
 
 

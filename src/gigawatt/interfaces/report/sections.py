@@ -476,7 +476,7 @@ def _source_entry(ctx: Context, section: str, entry_id: str) -> str:
     shown = fmt.lookup(entry_id, "input") if section == "defaults" else None
     entry = ctx.result.catalog.section(section).get(entry_id) if hasattr(ctx.result.catalog, section) else None
     name = fmt.label(entry_id, ctx.lang, "input") if shown is not None else (getattr(entry, "name", None) or entry_id)
-    return f"{i18n.word('catalog_section', section, ctx.lang, section.replace('_', ' ').capitalize())}: {name}"
+    return f"{i18n.word('catalog_section', section, ctx.lang, section.replace('_', ' ').capitalize())}{'：' if ctx.lang == 'ja' else ': '}{name}"
 
 
 def sources(ctx: Context) -> Section:
@@ -493,9 +493,9 @@ def sources(ctx: Context) -> Section:
         cited = list(dict.fromkeys(str(f.get("source", "")) for f in facts if f.get("source")))
         dates = sorted({str(f.get("as_of")) for f in facts if f.get("as_of")})
         entry = _source_entry(ctx, str(src["section"]), str(src["id"]))
-        rows.append([entry, len(src["facts"]), ", ".join(f"{n} {i18n.word('fact_kind', kk, L, kk)}" for kk, n in sorted(k.items())),
+        rows.append([entry, len(src["facts"]), i18n.fact_kind_counts(k, L),
                      "; ".join(cited), (dates[0] if len(dates) == 1 else f"{dates[0]} – {dates[-1]}") if dates else "-"])
-    return Section("sources", _t("sec.sources", L), _t("src.text", L, kinds=", ".join(f"{n} {i18n.word('fact_kind', k, L, k)}" for k, n in sorted(kinds.items()))),
+    return Section("sources", _t("sec.sources", L), _t("src.text", L, kinds=i18n.fact_kind_counts(kinds, L)),
                    [Table(_t("src.table", L), [_t("src.entry", L), _t("src.numbers", L), _t("src.kinds", L), _t("src.sources", L),
                                                _t("src.as_of", L)], rows, numeric=[1])])
 

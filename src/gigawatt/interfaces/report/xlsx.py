@@ -137,7 +137,7 @@ def _fx_pairs(bk) -> list[tuple]:
     return [(bk.t("Money shown in"), bk.currency_word, "text"),
             (bk.t("Exchange rate"), float(f["per_usd"]), "ratio2", f"{bk.currency_word} / {'米ドル' if bk.lang == 'ja' else 'USD'}"),
             (bk.t("Rate date"), str(f["date"]), "text"),
-            (bk.t("Source"), f"{f['source']} ({f['kind']})", "text")]
+            (bk.t("Source"), f"{f['source']}（{i18n.fact_kinds(f['kind'], 'ja')}）" if bk.lang == "ja" else f"{f['source']} ({f['kind']})", "text")]
 
 
 def _summary_charts(bk, ws, result, monthly_refs, deal_refs):
@@ -324,37 +324,50 @@ def input_display(bk, result, name: str, value: float):
 
 
 def describe_origin(bk, o: dict) -> dict:
-    """One origin (``inputs.origins``) as columns: from, where, kind, as of, source, note."""
+    """One origin (``inputs.origins``) as columns: from, where, kind, as of, source, note (``kind``: the fact kinds,
+    a list, in the workbook's language when written)."""
+    ja = bk.lang == "ja"
     kind = o.get("from", "none")
     if kind == "scenario":
-        where = f"{o.get('file', '')}" + (f", {bk.t('Line').lower()} {o['line']}" if o.get("line") else "") + f": {o.get('path', '')}"
-        return {"from": bk.t("scenario"), "where": where, "kind": "", "as_of": "", "source": "", "note": ""}
+        file, line = i18n.world_phrase(str(o.get("file", "")), bk.lang), o.get("line")
+        if ja:
+            where = file + (f" の{line}行目" if line else "") + f"（{o.get('path', '')}）"
+        else:
+            where = file + (f", {bk.t('Line').lower()} {line}" if line else "") + f": {o.get('path', '')}"
+        return {"from": bk.t("scenario"), "where": where, "kind": [], "as_of": "", "source": "", "note": ""}
     if kind == "catalog":
         field = o.get("field", "")
         where = f"{o.get('section', '')}/{o.get('id', '')}" + ("" if field == "value" else f" · {_catalog_label(bk, field)}")
-        return {"from": bk.t("catalog"), "where": where, "kind": o.get("kind", ""), "as_of": o.get("as_of", ""),
+        return {"from": bk.t("catalog"), "where": where, "kind": [o["kind"]] if o.get("kind") else [], "as_of": o.get("as_of", ""),
                 "source": o.get("source", ""), "note": o.get("note", "") or ""}
     if kind == "derived":
         parts = []
         kinds, dates, sources = [], [], []
         for part_name, part in o.get("parts", {}).items():
             d = describe_origin(bk, part)
-            parts.append(f"{humanize(part_name)}: {d['from']} {d['where']}".strip())
-            if d["kind"]:
-                kinds.append(d["kind"])
+            name = humanize(i18n.derived_part(part_name, bk.lang))
+            if not ja:
+                parts.append(f"{name}: {d['from']} {d['where']}".strip())
+            else:  # the file names the scenario; a part with no origin says why
+                shown = d["where"] if part.get("from") == "scenario" else d["note"] if part.get("from") == "none" and d["note"] else \
+                    f"{d['from']} {d['where']}".strip()
+                parts.append(f"{name}：{shown}")
+            kinds += d["kind"]
             if d["as_of"]:
                 dates.append(str(d["as_of"]))
             if d["source"]:
                 sources.append(d["source"])
-        return {"from": bk.t("derived"), "where": o.get("formula", "") + " — " + "; ".join(parts),
-                "kind": ", ".join(dict.fromkeys(kinds)), "as_of": max(dates) if dates else "",
-                "source": " | ".join(dict.fromkeys(sources)), "note": ""}
+        return {"from": bk.t("derived"), "where": i18n.derived_formula(o.get("formula", ""), bk.lang) + " — " + ("；" if ja else "; ").join(parts),
+                "kind": kinds, "as_of": max(dates) if dates else "", "source": " | ".join(dict.fromkeys(sources)), "note": ""}
+    note = i18n.world_phrase(o.get("note", ""), bk.lang)
     if kind == "default":
-        return {"from": bk.t("default"), "where": "", "kind": "", "as_of": "", "source": "", "note": o.get("note", "")}
-    return {"from": bk.t("none"), "where": "", "kind": "", "as_of": "", "source": "", "note": o.get("note", "")}
+        return {"from": bk.t("default"), "where": "", "kind": [], "as_of": "", "source": "", "note": note}
+    return {"from": bk.t("none"), "where": "", "kind": [], "as_of": "", "source": "", "note": note}
 
 
 def _catalog_label(bk, field: str) -> str:
+    if field == "value":  # a cost default's one number
+        return bk.t("Value")
     if ("catalog", field) in registry.params():
         return bk.label(field, "catalog")
     return humanize(field)
@@ -384,6 +397,7 @@ def _inputs(bk, result):
             ws.write_string(row, 1, "" if name == "grid_ready_offset" or (registry.get(name, "input").format == "month") else unit)
             ws.write_string(row, 2, f"{t.index + 1}: {t.label}")
             bk.cell(ws, row, 3, value, kind)
+            d["kind"] = i18n.fact_kinds(d["kind"], bk.lang)
             for j, key in enumerate(("from", "where", "kind", "as_of", "source", "note"), start=4):
                 ws.write_string(row, j, str(d[key] or ""), wrap if key in ("where", "source") else None)
             row += 1
@@ -407,7 +421,8 @@ def _sources(bk, result):
             v = fact.get("value")
             rows.append([f"{src.get('name') or src['id']} ({src['section']}/{src['id']})", _catalog_label(bk, field),
                          v if isinstance(v, (int, float)) and not isinstance(v, bool) else (str(v) if v is not None else "-"),
-                         fact.get("unit", "") or "", fact.get("kind", "") or "", fact.get("source", "") or "",
+                         i18n.unit_text(fact.get("unit", "") or "", bk.lang), i18n.fact_kinds(fact.get("kind", ""), bk.lang),
+                         fact.get("source", "") or "",
                          str(fact.get("as_of", "") or ""), fact.get("note", "") or ""])
     cols = [(bk.t("Entry"), "text"), (bk.t("Field"), "text"), (bk.t("Value"), "number"), (bk.t("Unit"), "text"),
             (bk.t("Kind"), "text"), (bk.t("Source"), "text"), (bk.t("As of"), "text"), (bk.t("Note"), "text")]
@@ -417,8 +432,18 @@ def _sources(bk, result):
     row = bk.subtitle(ws, row, bk.t("Values the scenario sets"))
     vals = result.scenario_values()
     bk.table(ws, row, 0, [(bk.t("File"), "text"), (bk.t("Line"), "int"), (bk.t("Path"), "text"), (bk.t("Value"), "number")],
-             [[v["file"], v["line"], v["path"], v["value"] if isinstance(v["value"], (int, float)) and not isinstance(v["value"], bool)
-               else str(v["value"])] for v in vals])
+             [[i18n.world_phrase(v["file"], bk.lang), v["line"], v["path"],
+               v["value"] if isinstance(v["value"], (int, float)) and not isinstance(v["value"], bool) else _code_word(bk, v["path"], v["value"])]
+              for v in vals])
+
+
+def _code_word(bk, path: str, value) -> str:
+    """A value the scenario sets, as the workbook says it: a tranche's basis or ramp shape in its words (``facility`` →
+    ``施設``, ``s-curve`` → ``S字``), anything else as written."""
+    text = str(value)
+    if bk.lang == "en" or path.rsplit(".", 1)[-1] not in ("basis", "shape"):
+        return text
+    return "IT" if text == "it" else bk.t(text)
 
 
 def _scenario(bk, text: str):

@@ -187,7 +187,7 @@ class Book:
         f = self.fx
         if self.lang == "ja":
             return (f"金額は{self.currency_word}表示：1米ドル＝{f['per_usd']:,.2f}{self.currency_word}"
-                    f"（{f['date']}、{f['kind']}、出典：{f['source']}）")
+                    f"（{f['date']}、{i18n.fact_kinds(f['kind'], 'ja')}、出典：{f['source']}）")
         return f"Money shown in {self.currency} at {f['per_usd']:,.2f} {self.currency} per USD ({f['date']}, {f['kind']}; {f['source']})"
 
     def header(self, name: str, role: str | None = None) -> str:

@@ -327,7 +327,7 @@ def _flows(bk, ctx) -> None:
 
     fl = ctx.flows
     ws = bk.sheet("Flows")
-    row = bk.title(ws, 0, _t(bk, "Money flows: capex by segment"), fl.get("method", ""))
+    row = bk.title(ws, 0, _t(bk, "Money flows: capex by segment"), i18n.said(fl.get("method", ""), bk.lang))
     seg_label = (lambda k: JA.get(k, SEGMENT_EN[k])) if bk.lang == "ja" else (lambda k: SEGMENT_EN.get(k, humanize(k)))
     rows = [[seg_label(k), v, fl["per_gw"][k], fl["shares"][k], i18n.word("flow_group", k, bk.lang, GROUPS[k])] for k, v in fl["segments"].items()]
     rows.append([bk.label("capex_usd", "nameplate"), fl["total_usd"], fl["total_usd"] / fl["gw"] if fl["gw"] else None, 1.0, ""])
@@ -398,7 +398,7 @@ def _supply(bk, sup: dict) -> None:
     ws.insert_chart(2, 10, chart)
     row = bk.subtitle(ws, row, _t(bk, "Notes"))
     for note in sup.get("notes", []):
-        ws.write_string(row, 0, note)
+        ws.write_string(row, 0, i18n.said(note, bk.lang))
         row += 1
     ws.freeze_panes(top + 1, 1)
 
@@ -440,7 +440,8 @@ def _montecarlo(bk, mc: dict, result) -> None:
         vlabels = _var_labels(bk, result)
         money = _money_vars(result) if bk.converts else set()
         # A money variable's distribution stays as the scenario writes it (dollars); its percentiles are converted.
-        rows = [[vlabels.get(v["name"]) or humanize(v["name"]), _dist_text(v.get("dist", {})) + (" [USD]" if v["name"] in money else ""),
+        usd = f"［{i18n.unit_text('USD', 'ja')}］" if bk.lang == "ja" else " [USD]"
+        rows = [[vlabels.get(v["name"]) or humanize(v["name"]), i18n.distribution(v.get("dist", {}), bk.lang) + (usd if v["name"] in money else ""),
                  v.get("p5"), v.get("p50"), v.get("p95")] for v in variables]
         top = row
         row = bk.table(ws, row, 0, [(_t(bk, "Variable"), "text"), (_t(bk, "Distribution"), "text"), ("P5", "number"), ("P50", "number"),
@@ -522,12 +523,6 @@ def _var_labels(bk, result) -> dict[str, str]:
         return {}
 
 
-def _dist_text(d: dict) -> str:
-    kind = d.get("type", "")
-    rest = ", ".join(f"{k} {v:g}" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in d.items() if k != "type")
-    return f"{kind} ({rest})" if rest else kind
-
-
 # -- Sensitivity ----------------------------------------------------------------------------------
 
 def _sensitivity(bk, result) -> None:
@@ -540,7 +535,8 @@ def _sensitivity(bk, result) -> None:
         return
     ws = bk.sheet("Sensitivity")
     lo_q, hi_q = tor["quantiles"]
-    row = bk.title(ws, 0, _t(bk, "Sensitivity: tornado"), f"P{lo_q * 100:.0f} / P{hi_q * 100:.0f}; " + tor.get("note", ""))
+    row = bk.title(ws, 0, _t(bk, "Sensitivity: tornado"), bk.s("sens.quantiles", low=f"{lo_q * 100:.0f}", high=f"{hi_q * 100:.0f}",
+                                                              note=i18n.said(tor.get("note", ""), bk.lang)))
     sheet = ws.get_name()
     chart_row = 2
     for m, block in tor["tornado"].items():
