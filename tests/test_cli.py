@@ -536,3 +536,23 @@ def test_deal_cli_refuses_meaningless_options(monkeypatch, capsys, args, fragmen
     with pytest.raises(SystemExit) as e:
         cli.main()
     assert e.value.code == 2 and fragment in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("scenario_market", [False, True])
+def test_mc_and_report_value_warrants_like_deal(monkeypatch, capsys, tmp_path, scenario_market):
+    """One default everywhere: `deal`, `mc` and `report` value a warrant at the market file's latest
+    inputs (the scenario's own with --scenario-market), and each says which."""
+    import gigawatt
+    from gigawatt.ledger.market import underlying_inputs
+
+    flag = ["--scenario-market"] if scenario_market else []
+    month = gigawatt.load("openai-amd").deals[0].warrant.underlying.as_of if scenario_market else \
+        underlying_inputs("amd")["valuation_month"]
+    code, out, err = run_main(monkeypatch, capsys, "deal", "openai-amd", "--samples", "200", "--json", *flag)
+    assert code == 0 and json.loads(out)["deals"][0]["warrant"]["valuation_month"] == month
+    code, out, err = run_main(monkeypatch, capsys, "mc", "openai-amd", "--samples", "300", "--json", *flag)
+    assert code == 0 and f"warrant valued as of {month}" in err
+    code, out, err = run_main(monkeypatch, capsys, "mc", "openai-amd", "--samples", "300", *flag)
+    assert code == 0 and f"warrant valued as of {month}" in out
+    code, out, err = run_main(monkeypatch, capsys, "report", "openai-amd", "--html", tmp_path / "r.html", *flag)
+    assert code == 0 and f"warrant valued as of {month}" in err

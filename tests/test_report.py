@@ -281,7 +281,7 @@ def test_executive_summary_numbers_equal_the_engine():
     d = result.monthly(["delivered_gw"])["delivered_gw"]
     assert result.months[int(np.argmax(d >= 6 - 1e-6))] == "2030-06"
     w = ctx.deal["deals"][0]["warrant"]
-    assert rows["Warrant value today (OpenAI-AMD)"] == fmt.money(w["value_usd"])
+    assert rows["Warrant value (OpenAI-AMD)"] == fmt.money(w["value_usd"])
     assert rows["AMD revenue from the deal"] == "$105.0B"
     assert ctx.deal["deals"][0]["supplier_economics"]["revenue_usd_total"] == pytest.approx(105e9)
     assert "1,716,247 accelerators" in table.rows[0][2] and f"{round(t['accelerators']):,}" == "1,716,247"

@@ -86,7 +86,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sum.capex_note": ("bottom-up estimate {bu}; top-down / bottom-up {ratio}", "ボトムアップ推計 {bu}（トップダウン／ボトムアップ比 {ratio}）"),
     "sum.full": ("Full build-out delivered", "全容量の納入完了"),
     "sum.full_note": ("first delivery {start}", "初回納入 {start}"),
-    "sum.warrant": ("Warrant value today ({deal})", "ワラントの現在価値（{deal}）"),
+    "sum.warrant": ("Warrant value ({deal})", "ワラントの価値（{deal}）"),
     "sum.warrant_note": ("{shares} shares; P10 {p10}, P90 {p90}; full vesting in {full} of price paths; value as of {asof}",
                          "{shares}、P10 {p10}・P90 {p90}、全トランシェ権利確定の確率 {full}、{asof}時点の評価"),
     "sum.revenue": ("{supplier} revenue from the deal", "{supplier}の案件売上"),

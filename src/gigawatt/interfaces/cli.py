@@ -63,6 +63,11 @@ def _print_json(obj) -> None:
     sys.stdout.write(json.dumps(check_finite(obj), indent=2, allow_nan=False, default=str) + "\n")
 
 
+def _note(message: str) -> None:
+    """A note on stderr (what a run assumed), for commands whose stdout is a file list or JSON."""
+    console(stderr=True).print(styled(f"[dim]note:[/] {esc(message)}"))
+
+
 def _warn(message: str) -> None:
     """A warning, on stderr: stdout stays a clean table or JSON document."""
     console(stderr=True).print(styled(f"[yellow]warning:[/] {esc(message)}"))
@@ -70,6 +75,8 @@ def _warn(message: str) -> None:
 
 SpotOpt = typer.Option(None, "--spot", help="Share price [USD] (default: the market file's latest; with no --as-of, valued as of today).")
 AsOfOpt = typer.Option(None, "--as-of", help="Valuation date, e.g. 2026-11 or 2025-10-06 (default: the spot's date; today with --spot).")
+ScenarioMarketOpt = typer.Option(False, "--scenario-market",
+                                 help="Value warrants with the scenario's own spot, date and volatility instead of the market file's latest.")
 RateOpt = typer.Option(None, "--rate", help="Risk-free rate per year, e.g. 0.037 (default: the market file's).")
 SeedOpt = typer.Option(0, "--seed", min=int(BOUNDS["seed"][0]), max=int(BOUNDS["seed"][1]), help="Random seed, 0 or more: the same seed gives the same answer.")
 
@@ -263,7 +270,7 @@ def deal(
     volatility: Optional[float] = typer.Option(None, "--volatility", "--vol", help="Annual volatility, e.g. 0.5 (default: the market file's)."),
     rate: Optional[float] = RateOpt,
     drift: Optional[float] = typer.Option(None, "--drift", help="Annual drift of simulated prices (default: risk-neutral)."),
-    scenario_market: bool = typer.Option(False, "--scenario-market", help="Value with the scenario's own spot, date and volatility instead of the market file's."),
+    scenario_market: bool = ScenarioMarketOpt,
     fiscal_year_start: Optional[int] = typer.Option(None, "--fiscal-year-start", min=1, max=12, help="First month of the fiscal year for yearly tables (4 = April-March; default: the company's)."),
     currency: str = typer.Option("USD", "--currency", help="Show money in this currency (USD, JPY) at the market file's dated rate."),
     rental_price: Optional[float] = typer.Option(None, "--rental-price", help="Market price per accelerator-hour [USD] for the buyer's margin (default: the market file's series)."),
@@ -382,8 +389,9 @@ def mc(
     device: str = typer.Option("cpu", "--device", help="cpu, or gpu (CuPy; pip install 'gigawatt\\[gpu]'): where the engine's arrays live."),
     spot: Optional[float] = SpotOpt,
     as_of: Optional[str] = AsOfOpt,
-    volatility: Optional[float] = typer.Option(None, "--vol", "--volatility", help="Annual volatility of the warrant's underlying (default: the scenario's)."),
+    volatility: Optional[float] = typer.Option(None, "--vol", "--volatility", help="Annual volatility of the warrant's underlying (default: the market file's)."),
     rate: Optional[float] = RateOpt,
+    scenario_market: bool = ScenarioMarketOpt,
     catalog_ranges: bool = typer.Option(False, "--catalog-ranges", help="Also sample every catalog number the run uses that has a "
                                         "low/high range (PERT, the catalog value as mode); no `uncertainty:` block needed."),
     catalog: Optional[List[Path]] = CatalogOpt,
@@ -404,9 +412,7 @@ def mc(
     result = evaluate(scenario, catalog_paths=catalog)
     from gigawatt.interfaces.investor import apply_market
 
-    result, market_used = apply_market(result, spot=spot, as_of=as_of, volatility=volatility, rate=rate)
-    for m in market_used:
-        _warn(f"{m['deal']}: warrant valued as of {m['as_of']} at ${m['spot_usd']:,.2f}, vol {m['volatility']:.0%}, rate {m['risk_free_rate']:.2%}")
+    result, _ = apply_market(result, spot=spot, as_of=as_of, volatility=volatility, rate=rate, scenario_market=scenario_market)
     if catalog_ranges:
         result.scenario = result.scenario.model_copy(update={"catalog_ranges": True})
     if not result.scenario.uncertainty and not catalog_ranges:
@@ -428,17 +434,23 @@ def mc(
     finally:
         if progress is not None:
             bar.stop()
+    from gigawatt.interfaces.investor import valuation_lines
+
     if as_json:
+        for line in valuation_lines(result):
+            _note(line)
         return _print_json(out.to_dict())
-    _mc_tables(out)
+    _mc_tables(out, valuation_lines(result))
 
 
-def _mc_tables(out: dict) -> None:
+def _mc_tables(out: dict, valuation: list[str]) -> None:
     from rich.table import Table
 
     from gigawatt.core import fmt
     con = _console()
     con.print(styled(f"[bold]{esc(out['scenario'])}[/]: {out['samples']:,} samples, seed {out['seed']}"))
+    for line in valuation:
+        con.print(line)
     t = Table(title="Percentiles over the horizon", title_justify="left")
     for col in ("Output", "P5", "P10", "P50", "P90", "P95", "Mean"):
         t.add_column(col, justify="left" if col == "Output" else "right")
@@ -470,7 +482,8 @@ def _mc_tables(out: dict) -> None:
     if "warrant" in out:
         w = out["warrant"]
         con.print(f"Warrant ({w['deal']}): P(full vesting) {w['prob_full_vest']:.1%}; value P10 {fmt.usd(w['value_usd']['p10'])}, "
-                  f"P50 {fmt.usd(w['value_usd']['p50'])}, P90 {fmt.usd(w['value_usd']['p90'])}")
+                  f"P50 {fmt.usd(w['value_usd']['p50'])}, P90 {fmt.usd(w['value_usd']['p90'])}; the deployment milestones move with "
+                  "the sampled delays (`gigawatt deal` values the planned schedule, so its P(full vesting) is higher)")
     vt = Table(title="Uncertain inputs (sampled P5 / P50 / P95)", title_justify="left")
     for col in ("Variable", "Distribution", "P5", "P50", "P95"):
         vt.add_column(col, justify="left" if col in ("Variable", "Distribution") else "right")
@@ -579,8 +592,9 @@ def report(
     seed: int = SeedOpt,
     spot: Optional[float] = SpotOpt,
     as_of: Optional[str] = AsOfOpt,
-    volatility: Optional[float] = typer.Option(None, "--vol", "--volatility", help="Annual volatility of the warrant's underlying (default: the scenario's)."),
+    volatility: Optional[float] = typer.Option(None, "--vol", "--volatility", help="Annual volatility of the warrant's underlying (default: the market file's)."),
     rate: Optional[float] = RateOpt,
+    scenario_market: bool = ScenarioMarketOpt,
     catalog: Optional[List[Path]] = CatalogOpt,
     world: bool = typer.Option(False, "--world", help="Add the world view of the deal ledger (every deal, as of today); a scenario built from the ledger gets it anyway."),
     pdf: Optional[Path] = typer.Option(None, "--pdf", help="Write a PDF: headless Chromium prints the HTML report (A4, offline)."),
@@ -610,9 +624,11 @@ def report(
     result = evaluate(scenario, catalog_paths=catalog)
     from gigawatt.interfaces.investor import apply_market
 
-    result, market_used = apply_market(result, spot=spot, as_of=as_of, volatility=volatility, rate=rate)
-    for m in market_used:
-        _warn(f"{m['deal']}: warrant valued as of {m['as_of']} at ${m['spot_usd']:,.2f}, vol {m['volatility']:.0%}, rate {m['risk_free_rate']:.2%}")
+    result, _ = apply_market(result, spot=spot, as_of=as_of, volatility=volatility, rate=rate, scenario_market=scenario_market)
+    from gigawatt.interfaces.investor import valuation_lines
+
+    for line in valuation_lines(result):
+        _note(line)
     text = scenario_text(scenario)
     ctx = Context.build(result, text, samples, seed, lang=lang, currency=currency)
     if world:

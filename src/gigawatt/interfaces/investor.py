@@ -364,10 +364,12 @@ def print_sensitivity(out, metric: str, con) -> None:
                   "see `gigawatt mc` for their effect on the warrant.", style="dim")
 
 
-def apply_market(result, *, spot=None, as_of=None, volatility=None, rate=None):
-    """``mc``/``report`` with ``--spot/--vol/--rate/--as-of``: the result re-evaluated with each
-    warrant's underlying set from the market inputs (the market file fills what is not given).
-    Unchanged when no option is given; prints nothing (the caller says "value as of")."""
+def apply_market(result, *, spot=None, as_of=None, volatility=None, rate=None, scenario_market=False):
+    """``mc``/``report``: the result re-evaluated with each warrant's underlying set from the
+    market inputs, the same default as ``gigawatt deal``: the market file's latest, with
+    ``--spot/--vol/--rate/--as-of`` overriding it. With ``scenario_market`` only the options given
+    change the scenario's own underlying (unchanged when none is). Prints nothing: the caller
+    prints :func:`valuation_lines`."""
     from gigawatt.analyses.api import evaluate
     from gigawatt.ledger.market import parse_as_of
     from gigawatt.scenario.market import with_market
@@ -377,7 +379,19 @@ def apply_market(result, *, spot=None, as_of=None, volatility=None, rate=None):
             from gigawatt.core.bounds import check
 
             check(bound_name, value, option)
-    scen, infos = with_market(result.scenario, spot_usd=spot, as_of=parse_as_of(as_of), volatility=volatility, rate=rate)
+    scen, infos = with_market(result.scenario, spot_usd=spot, as_of=parse_as_of(as_of), volatility=volatility, rate=rate,
+                              default_to_market=not scenario_market)
     if not infos:
         return result, []
     return evaluate(scen, catalog=result.catalog), infos
+
+
+def valuation_lines(result) -> list[str]:
+    """One line per warrant: the inputs it is valued at and where the spot comes from."""
+    lines = []
+    for d in result.scenario.deals:
+        if d.warrant is not None:
+            u = d.warrant.underlying
+            lines.append(f"{d.name}: warrant valued as of {u.as_of} at ${u.spot_usd:,.2f} ({u.source}), volatility {u.volatility:.0%}, "
+                         f"risk-free rate {u.risk_free_rate:.2%}")
+    return lines

@@ -10,11 +10,13 @@ from gigawatt.core.errors import GigawattError
 from gigawatt.ledger.market import resolve_price_inputs
 
 
-def with_market(scenario, *, spot_usd=None, as_of=None, volatility=None, rate=None, market=None):
-    """The scenario with each warrant's underlying set from the market inputs (for ``mc``,
-    ``sensitivity`` and ``report``, which value the warrant from the scenario). Returns
-    ``(scenario, [info per warrant])``; unchanged when nothing is given."""
-    if all(x is None for x in (spot_usd, as_of, volatility, rate)):
+def with_market(scenario, *, spot_usd=None, as_of=None, volatility=None, rate=None, market=None, default_to_market=False):
+    """The scenario with each warrant's underlying set from the market inputs (for ``mc`` and
+    ``report``, which value the warrant from the scenario). Returns ``(scenario, [info per
+    warrant])``. With nothing given it is unchanged, unless ``default_to_market``: then each
+    warrant whose issuer the market file prices is valued at the file's latest inputs (what
+    ``gigawatt deal`` does by default)."""
+    if all(x is None for x in (spot_usd, as_of, volatility, rate)) and not default_to_market:
         return scenario, []
     deals, infos = [], []
     for d in scenario.deals:
@@ -22,7 +24,7 @@ def with_market(scenario, *, spot_usd=None, as_of=None, volatility=None, rate=No
             deals.append(d)
             continue
         kw, info = resolve_price_inputs(d.supplier.lower(), spot_usd=spot_usd, as_of=as_of, volatility=volatility, rate=rate,
-                                        default_to_market=False, market=market)
+                                        default_to_market=default_to_market, market=market)
         u = d.warrant.underlying
         update = {"spot_usd": kw["spot_usd"] if kw["spot_usd"] is not None else u.spot_usd,
                   "as_of": kw["as_of"] or u.as_of,
