@@ -242,7 +242,7 @@ def test_cli_monte_carlo_table_reads_the_registry():
     orig = cli._console
     cli._console = lambda: con
     try:
-        cli._mc_tables(out)
+        cli._mc_tables(out, [])
     finally:
         cli._console = orig
     text = con.export_text()

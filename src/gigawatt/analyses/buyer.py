@@ -111,7 +111,9 @@ def buyer_economics(result: Result, deal_index: int, *, rate: float | None = Non
     operator_price, operator_basis = (price, price_basis) if price is not None else (
         revenue_hour, "the buyer's revenue per GW-year spread over its accelerator-hours (the scenario's `buyer_terms`)" if revenue_hour else None)
     by_life = []
-    base_life = pa["it_life_years"]
+    # A blend of tranches' lives in months comes out a hair off a whole year (4.999999...): rounded,
+    # it is the same row as the table's own 5 years instead of a second "5 y" row.
+    base_life = round(pa["it_life_years"], 6)
     for life in sorted(set(list(lives) + [base_life])):
         c = cost_per_hour(pa, life, r)
         row = {"life_years": life, **c, **operator_case(pa, operator_price, life, r),

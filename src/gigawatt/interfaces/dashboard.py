@@ -391,10 +391,11 @@ def deal_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
             tables.append(table(f"deal{n}-investment", tr("investment", lang), [tr("item", lang), tr("value", lang)], rows, [1]))
         be, bh = d.get("buyer_economics") or {}, d.get("buyer_hourly") or {}
         rows = [[tr("cash_paid", lang), money(be.get("cash_paid_usd"), lang, fx)],
-                [field_label("tco_usd_per_accelerator_hour", lang, "metric"),
-                 per_share(bh.get("usd_per_accelerator_hour", be.get("tco_usd_per_accelerator_hour")), lang, fx)],
-                [field_label("tco_usd_per_effective_pflop_hour", lang, "metric"),
-                 per_share(bh.get("usd_per_effective_pflop_hour", be.get("tco_usd_per_effective_pflop_hour")), lang, fx)]]
+                [field_label("tco_usd_per_accelerator_hour", lang, "metric"), per_share(be.get("tco_usd_per_accelerator_hour"), lang, fx)],
+                [field_label("tco_usd_per_effective_pflop_hour", lang, "metric"), per_share(be.get("tco_usd_per_effective_pflop_hour"), lang, fx)]]
+        if bh.get("usd_per_accelerator_hour") is not None:  # the capital-recovery cost at the base IT life (not the same figure)
+            rows += [[field_label("usd_per_accelerator_hour", lang, "metric"), per_share(bh["usd_per_accelerator_hour"], lang, fx)],
+                     [field_label("usd_per_effective_pflop_hour", lang, "metric"), per_share(bh["usd_per_effective_pflop_hour"], lang, fx)]]
         if be.get("payback_month"):
             rows.append([tr("payback", lang), month(be["payback_month"], lang)])
         if be.get("effective_discount_pct") is not None:

@@ -87,7 +87,8 @@ def _deal_tables(out, con) -> None:
         if b.effective_discount_pct is not None:
             parts.append(f"warrant worth {b.effective_discount_pct:.1f} % of supplier revenue")
         if b.tco_usd_per_accelerator_hour:
-            parts.append(f"TCO ${b.tco_usd_per_accelerator_hour:.2f}/accelerator-hour, ${b.tco_usd_per_effective_pflop_hour:.3f}/effective PFLOP-hour")
+            parts.append(f"book cost (depreciation + opex over the horizon) ${b.tco_usd_per_accelerator_hour:.2f}/accelerator-hour, "
+                         f"${b.tco_usd_per_effective_pflop_hour:.3f}/effective PFLOP-hour")
         if b.revenue_usd_per_gw_year:
             parts.append(f"payback {b.payback_month or 'not within the horizon'} at {fmt.usd(b.revenue_usd_per_gw_year)} revenue per GW-year")
         con.print(styled("[bold]Buyer[/]: ") + "; ".join(parts))
@@ -184,8 +185,8 @@ def _print_buyer(con, b: dict, cur: str, per: float) -> None:
 
     t = Table(title=f"Buyer economics per accelerator ({', '.join(b['products'])}), discount rate {b['discount_rate']:.1%}; "
                     "useful life side by side", title_justify="left")
-    cols = ["IT life", "Cost / accelerator-hour", "capital (IT)", "capital (facility)", "energy", "operations",
-            "Cost / effective PFLOP-hour", "Operator IRR", "Discounted payback", "Margin vs market"]
+    cols = ["IT life", fmt.label("usd_per_accelerator_hour", role="metric"), "capital (IT)", "capital (facility)", "energy", "operations",
+            fmt.label("usd_per_effective_pflop_hour", role="metric"), "Operator IRR", "Discounted payback", "Margin vs market"]
     tokens = "usd_per_million_tokens" in b["life_sensitivity"][0]
     if tokens:
         cols.append("Cost / M tokens (estimate)")

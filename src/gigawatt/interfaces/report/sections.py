@@ -359,7 +359,7 @@ def buyer(ctx: Context) -> Section | None:
                  _t("b.not_within", L) if r_.get("discounted_payback_months") is None else _t("unit.months", L, n=r_["discounted_payback_months"])]
                 for r_ in h["life_sensitivity"]]
         tables.append(Table(_t("b.life", L, deal=h["deal"], rate=i18n.pct(h["discount_rate"], L)),
-                            [_t("b.it_life", L), label_of(ctx, "tco_usd_per_accelerator_hour", "metric"), _t("b.cap_it", L),
+                            [_t("b.it_life", L), label_of(ctx, "usd_per_accelerator_hour", "metric"), _t("b.cap_it", L),
                              _t("b.cap_fac", L), _t("b.energy", L), _t("b.ops", L),
                              _t("b.irr", L), _t("b.dpayback", L)], life, numeric=list(range(1, 8))))
     return Section("buyer", _t("sec.buyer", L), _t("b.text", L), tables)
