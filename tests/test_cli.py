@@ -556,3 +556,13 @@ def test_mc_and_report_value_warrants_like_deal(monkeypatch, capsys, tmp_path, s
     assert code == 0 and f"warrant valued as of {month}" in out
     code, out, err = run_main(monkeypatch, capsys, "report", "openai-amd", "--html", tmp_path / "r.html", *flag)
     assert code == 0 and f"warrant valued as of {month}" in err
+
+
+def test_catalog_list_says_unknown_where_a_fact_has_no_number(monkeypatch, capsys):
+    """tpu-v7 has no public BF16 rate: the table said `nan`; the fact itself says "unknown as of <date>"."""
+    from gigawatt.catalog import load_catalog
+
+    fact = load_catalog().section("accelerators")["tpu-v7"].bf16_dense_tflops
+    assert str(fact.value).startswith("unknown as of")
+    code, out, _ = run_main(monkeypatch, capsys, "catalog", "list", "accelerators")
+    assert code == 0 and not re.search(r"\bnan\b", out) and str(fact.value) in out

@@ -793,10 +793,14 @@ def catalog_list(
         if s == "accelerators":
             for col in ("vendor", "available", "BF16 TFLOPS", "HBM GB", "TDP W", "system"):
                 t.add_column(col, justify="right")
+        def shown(f) -> str:
+            """A number, or the fact's own "unknown as of <date>" (its value) where it has none."""
+            return f"{f.x:,.0f}" if f.x == f.x else str(f.value)
+
         for e in cat.section(s).values():
             if s == "accelerators":
-                t.add_row(e.id, e.name, e.vendor, str(e.available.value), f"{e.bf16_dense_tflops.x:,.0f}", f"{e.memory_gb.x:,.0f}",
-                          f"{e.tdp_w.x:,.0f}", e.default_system)
+                t.add_row(e.id, e.name, e.vendor, str(e.available.value), shown(e.bf16_dense_tflops), shown(e.memory_gb),
+                          shown(e.tdp_w), e.default_system)
             else:
                 t.add_row(e.id, e.name)
         con.print(t)
