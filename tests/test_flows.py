@@ -45,3 +45,13 @@ def test_segments_by_hand(toy_catalog, toy_scenario_text):
 def test_hbm_makers_split_the_hbm_segment():
     f = flows(gigawatt.evaluate("openai-amd"))
     assert sum(f["hbm_makers"].values()) == pytest.approx(f["segments"]["hbm"])
+
+
+def test_cli_flows_names_segments_and_vendors_as_people_write_them(monkeypatch, capsys):
+    """The segment table printed raw ids (`hbm`, `cpus`, `land_and_grid` as `land and grid`) and vendor ids (`amd $81.0B`)."""
+    from tests.test_cli_hostile import run_main
+
+    code, out, _ = run_main(monkeypatch, capsys, "flows", "openai-amd")
+    assert code == 0
+    assert "│ CPUs " in out and "│ Land and grid " in out and "│ cpus " not in out and "│ hbm " not in out
+    assert "AMD revenue" in out and "amd revenue" not in out and " amd $" not in out
