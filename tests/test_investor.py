@@ -293,3 +293,17 @@ def test_deal_fiscal_year_start_april():
     assert rows[0]["fiscal_year"] == "FY2026" and rows[0]["warrant_shares_expected"] == 0   # April 2026 to March 2027
     assert rows[0]["revenue_usd"] == pytest.approx(17.5e9 / 12 * 9)                        # 2026-07 .. 2027-03
     assert sum(r["revenue_usd"] for r in rows) == pytest.approx(105e9)
+
+
+def test_shareholder_assumptions_print_with_units(monkeypatch, capsys):
+    """The table printed bare numbers (17,500,000,000, 0.5, 0.13); each is written by its unit now."""
+    from tests.test_cli_hostile import run_main
+
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out, _ = run_main(monkeypatch, capsys, "deal", "openai-amd", "--samples", "200")
+    assert code == 0
+    assert "17,500,000,000" not in out and "$17.5B/GW" in out
+    rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in out.splitlines()
+            if line.startswith("│") and line.count("│") > 3}
+    assert rows["tax rate"] == "13.0 %" and rows["incremental gross margin"] == "50.0 %"
+    assert rows["base EPS, non-GAAP (FY2025)"] == "$4.17"

@@ -166,9 +166,7 @@ def print_deal_extras(out, con, currency: str = "USD") -> None:
             for col in ("Assumption", "Value", "Kind", "Source", "As of"):
                 a.add_column(col)
             for x in sh.assumptions:
-                v = x.get("text") or (f"{x['value']:,.4g}" if isinstance(x.get("value"), float) and abs(x["value"]) < 100 else
-                                      (f"{x['value']:,.0f}" if x.get("value") is not None else "unknown"))
-                a.add_row(x["what"], v, str(x.get("kind") or "-"), str(x.get("source") or "-"), str(x.get("as_of") or "-"))
+                a.add_row(x["what"], _assumption_value(x), str(x.get("kind") or "-"), str(x.get("source") or "-"), str(x.get("as_of") or "-"))
             con.print(a)
             for n in sh.notes:
                 con.print(n, style="dim")
@@ -178,6 +176,26 @@ def print_deal_extras(out, con, currency: str = "USD") -> None:
         if b:
             _print_buyer(con, b, cur, per)
         con.print()
+
+
+#: The number format of a shareholder-view assumption by its unit (`fmt.by_format` names); a
+#: unitless value is a fraction (margins, ratios, tax rate) and reads as a per cent.
+ASSUMPTION_FORMATS = {"USD/GW": "usd_per_gw", "USD": "usd", "USD/share": "usd_small", "shares": "shares", "": "pct"}
+
+
+def _assumption_value(x: dict) -> str:
+    """A shareholder-view assumption as a reader writes it: ``$17.5B/GW``, ``50.0 %``, ``1.65B shares``."""
+    from gigawatt.core import i18n
+
+    if x.get("text"):
+        return str(x["text"])
+    v = x.get("value")
+    if v is None:
+        return "unknown"
+    kind = ASSUMPTION_FORMATS.get(x.get("unit") or "")
+    if kind == "shares":
+        return f"{i18n.shares(v, 'en')} shares"
+    return fmt.by_format(v, kind, x.get("unit") or "") if kind else fmt.num(v, x.get("unit") or "")
 
 
 def _print_buyer(con, b: dict, cur: str, per: float) -> None:
