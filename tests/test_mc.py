@@ -226,3 +226,10 @@ def test_a_run_that_would_not_fit_in_memory_is_refused_before_it_starts(portfoli
     ok = simulate(portfolio, samples=10_000_000 // (2 * per), seed=1, max_memory_bytes=10_000_000)
     assert ok["samples"] == 10_000_000 // (2 * per)
     assert mc.machine_memory_bytes() is None or mc.machine_memory_bytes() > 2**30
+
+
+def test_completion_month_has_a_mean_month(portfolio):
+    """The completion row's Mean column printed "100% done"; the mean is a month like the percentiles."""
+    out = simulate(portfolio, samples=512, seed=3)
+    row = out["percentiles"]["completion_month_index"]
+    assert row["mean_month"] is not None and row["p5_month"] <= row["mean_month"] <= row["p95_month"]

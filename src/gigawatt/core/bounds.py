@@ -77,13 +77,32 @@ def check(name: str, value: float, label: str) -> float:
 
     lo, hi, unit, what = BOUNDS[name]
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value) or not lo <= value <= hi:
-        raise GigawattError(f"{label} must be {describe(name)}, got {value!r}")
+        raise GigawattError(f"{label} must be {describe(name)}, got {given(value)}")
     return value
 
 
+def given(value) -> str:
+    """What a user gave, as a message quotes it: numbers in plain digits (``1e+308`` was printed
+    as Python writes it), a huge one by its power of ten, NaN and infinity by name.
+
+    >>> given(1e308), given(float("nan")), given(-float("inf")), given(2.5e-7), given(900.0), given("900 %")
+    ('about 10^308', 'not a number (NaN)', 'minus infinity', '0.00000025', '900', "'900 %'")
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return repr(value)
+    if math.isnan(value):
+        return "not a number (NaN)"
+    if math.isinf(value):
+        return "infinity" if value > 0 else "minus infinity"
+    if abs(value) >= 1e15:
+        return f"{'minus ' if value < 0 else ''}about 10^{int(math.floor(math.log10(abs(value))))}"
+    return plain_number(value)
+
+
 def describe(name: str) -> str:
-    """``'from 0.0001 to 3 1/year (annual volatility of the share price)'``."""
+    """``'from 0.0001 to 3 per year (annual volatility of the share price)'``."""
     lo, hi, unit, what = BOUNDS[name]
+    unit = {"1/year": "per year"}.get(unit, unit)
     return f"from {plain_number(lo)} to {plain_number(hi)}{' ' + unit if unit else ''} ({what})"
 
 
@@ -95,8 +114,8 @@ def plain_number(x: float) -> str:
     """
     if x == int(x) and abs(x) < 1e18:
         return f"{int(x):,}"
-    text = f"{x:,.12f}".rstrip("0").rstrip(".")
-    return text
+    text = f"{x:,.15f}".rstrip("0").rstrip(".")
+    return text if text not in ("0", "-0") else f"{x:.3g}"  # too small to write in digits
 
 
 def first_non_finite(obj, path: str = "") -> str | None:

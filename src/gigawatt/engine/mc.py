@@ -586,9 +586,9 @@ def summarise(result: Result, variables, part: dict, edges, samples, seed, chunk
         row.update(mean=float(finite.mean()) if len(finite) else None, unit=SCALAR_UNITS.get(k, ""))
         if k == "completion_month_index":
             row["share_completed"] = float(len(finite) / len(v))
-            for q in PERCENTILES:
-                val = row[f"p{q}"]
-                row[f"p{q}_month"] = month_label(result.inputs.month0 + int(math.ceil(val - 1e-9))) if val is not None else None
+            for q in (*(f"p{q}" for q in PERCENTILES), "mean"):
+                val = row[q]
+                row[f"{q}_month"] = month_label(result.inputs.month0 + int(math.ceil(val - 1e-9))) if val is not None else None
         pct[k] = row
     fans = {}
     for f in FANS:

@@ -461,11 +461,14 @@ def _mc_tables(out: dict, valuation: list[str]) -> None:
         row = out["percentiles"].get(k)
         if row is None:
             continue
+        label = fmt.label(k, role="scalar")
         if k == "completion_month_index":
-            cells = [row.get(f"p{q}_month") or "-" for q in (5, 10, 50, 90, 95)] + [f"{row['share_completed']:.0%} done"]
+            # Percentiles of the samples that complete within the horizon; the share that does is in the label.
+            cells = [row.get(f"{q}_month") or "-" for q in ("p5", "p10", "p50", "p90", "p95", "mean")]
+            label += f" ({row['share_completed']:.0%} complete within the horizon)"
         else:
             cells = [fmt.value(k, row.get(key), role="scalar") for key in ("p5", "p10", "p50", "p90", "p95", "mean")]
-        t.add_row(fmt.label(k, role="scalar"), *cells)
+        t.add_row(label, *cells)
     con.print(t)
     f = out["fans"]["online_gw"]
     ft = Table(title="GW online (fan, end of each year)", title_justify="left")
