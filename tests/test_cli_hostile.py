@@ -365,3 +365,10 @@ def test_help_shows_bracketed_words(monkeypatch, capsys):
     monkeypatch.setenv("COLUMNS", "250")
     code, out, _ = run_main(monkeypatch, capsys, "mc", "--help")
     assert code == 0 and "gigawatt[gpu]" in out
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_names_the_report_file(monkeypatch, capsys):
+    """Writing to a full device said "No space left on device ()": the message names the file now."""
+    code, out, err = run_main(monkeypatch, capsys, "report", "openai-amd", "--html", "/dev/full")
+    assert code == 2 and "cannot write the report to /dev/full: No space left on device" in err and "()" not in err

@@ -640,6 +640,7 @@ def report(
         ctx.world = world_data(supply=True)  # read by report.sections.world
     sections = build(ctx)
     con = _console()
+    writing = None  # the output being written, for the message if writing fails
     try:
         from gigawatt.interfaces.dashboard import scenario_text_in
 
@@ -649,22 +650,26 @@ def report(
 
             page = render(sections, title, lang=lang, scenario=result.scenario.name)
         if html:
+            writing = html
             html.write_text(page, encoding="utf-8")
             con.print(f"wrote {html}")
         if pdf:
             from gigawatt.core.i18n import day, t
             from gigawatt.interfaces.report.pdf import write_pdf
 
+            writing = pdf
             write_pdf(page, pdf, footer=t("report.footer", lang, scenario=result.scenario.name, date=day(lang=lang)))
             con.print(f"wrote {pdf}")
         if xlsx:
             from gigawatt.interfaces.report.xlsx import write
 
+            writing = xlsx
             write(result, xlsx, text, ctx=ctx, lang=getattr(ctx, "lang", "en"))
             con.print(f"wrote {xlsx}")
         if png:
             from gigawatt.interfaces.report.png import write as write_png
 
+            writing = png
             paths = write_png(sections, png, lang=lang, scenario=result.scenario.name)
             con.print(f"wrote {len(paths)} figures to {png}")
     except Exception as exc:  # OSError, or a writer library's own error for an unwritable file
@@ -672,8 +677,9 @@ def report(
             raise
         if not isinstance(exc, OSError) and "FileCreateError" not in type(exc).__name__:
             raise
-        detail = f"{exc.strerror} ({exc.filename or ''})" if isinstance(exc, OSError) else str(exc)
-        raise GigawattError(f"cannot write the report: {detail}") from None
+        detail = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+        where = (exc.filename if isinstance(exc, OSError) else None) or writing
+        raise GigawattError(f"cannot write the report{f' to {where}' if where else ''}: {detail}") from None
 
 
 @app.command()
