@@ -110,7 +110,7 @@ def summary(ctx: Context) -> Section:
         cands.append([_t("sum.investment", L, supplier=idl["supplier"]), _m(ctx, inv["total_usd"]),
                       _t("sum.investment_note", L, per=_m(ctx, inv["usd_per_gw"]))])
     cands.append([label_of(ctx, "npv_cost_usd", "nameplate"), _m(ctx, tt["npv_cost_usd"]), _t("sum.npv_note", L, start=_mon(ctx, sc.horizon.start))])
-    cands.append([label_of(ctx, "energy_twh_per_year", "nameplate"), i18n.number(tt["energy_twh_per_year"], L, 1, "TWh"), ""])
+    cands.append([label_of(ctx, "energy_twh_per_year", "nameplate"), i18n.unit_words(i18n.number(tt["energy_twh_per_year"], L, 1, "TWh/yr"), L), ""])
     rows = cands[:5]
     # The paragraph: what it is, what it costs, then the risks.
     parts = [_t("sum.p_base", L, title=scenario_text_in(sc, "title", L), gw=_gw(ctx, tt["gw"]), start=_mon(ctx, start),
@@ -225,7 +225,8 @@ def energy(ctx: Context) -> Section:
     L = ctx.lang
     loc, mkt = _t("en.location", L), _t("en.market", L)
     return Section("energy", _t("sec.energy", L), _t("en.text", L), charts=[
-        Chart("energy", _t("en.energy_chart", L), years, {"TWh": [v / 1e6 for v in yearly(s["energy_mwh"])]}, "bar", "TWh"),
+        Chart("energy", _t("en.energy_chart", L), years, {f"{_t('en.energy_chart', L)} (TWh)": [v / 1e6 for v in yearly(s["energy_mwh"])]},
+              "bar", "TWh"),
         Chart("co2", _t("en.co2_chart", L), years, {loc: [v / 1e6 for v in yearly(s["co2_t"])],
                                                     mkt: [v / 1e6 for v in yearly(s["co2_market_t"])]}, "line", _t("en.co2_axis", L),
               styles={loc: "markers", mkt: "dash"}, note=_t("en.co2_note", L)),
