@@ -407,3 +407,58 @@ def test_explain_over_the_api_matches_the_library(client):
     assert client.post("/api/explain", json={"name": "openai-amd", "field": "nope"}).status_code == 422
     assert client.post("/api/explain", json={"name": "openai-amd", "field": "pue", "tranche": 99}).status_code == 422
     assert client.post("/api/explain", json={"name": "openai-amd", "field": "../x"}).status_code == 422
+
+
+@pytest.mark.parametrize("path,body,where", [
+    ("/api/evaluate", {"name": "openai-amd", "evil": 1}, "evil"),
+    ("/api/compare", {"a": {"name": "openai-amd", "evil": 1}, "b": {"name": "openai-amd"}}, "a.evil"),
+    ("/api/mc", {"name": "openai-amd", "sampels": 300}, "sampels"),
+    ("/api/edit", {"yaml": SMALL, "path": ["name"], "value": "x", "evil": 1}, "evil"),
+])
+def test_unknown_body_fields_are_422_naming_the_field(client, path, body, where):
+    r = client.post(path, json=body)
+    assert r.status_code == 422, r.text
+    assert f"{where}: unknown field (this part of the request takes: " in r.json()["error"]
+    assert r.json()["problems"][0]["path"] == where
+    assert client.put("/api/scenarios/mine", json={"yaml": SMALL, "version": 0, "evil": 1}).status_code == 422
+    assert client.get("/api/scenarios").json()["saved"] == []
+
+
+@pytest.mark.parametrize("path,raw,where", [
+    ("/api/deal", '{"name": "openai-amd", "spot_usd": NaN}', "spot_usd"),
+    ("/api/deal", '{"name": "openai-amd", "volatility": Infinity}', "volatility"),
+    ("/api/mc", '{"name": "openai-amd", "samples": 300, "seed": -Infinity}', "seed"),
+    ("/api/edit", '{"yaml": "name: x", "path": ["name"], "value": [1, 1e999]}', "value[1]"),
+])
+def test_non_finite_numbers_in_a_body_are_422_saying_so(client, path, raw, where):
+    r = client.post(path, content=raw.encode(), headers={"content-type": "application/json"})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"] == f"invalid request: {where}: must be a finite number (JSON has no NaN or Infinity)"
+    assert r.json()["problems"] == [{"path": where, "message": "must be a finite number (JSON has no NaN or Infinity)", "line": None}]
+
+
+@pytest.mark.parametrize("path", ["/", "/static/app.js", "/static/app.css", "/static/plotly.min.js", "/api/health", "/openapi.json"])
+def test_head_is_answered_like_get(client, path):
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    assert head.headers["content-security-policy"] == got.headers["content-security-policy"]
+    if "content-length" in got.headers:
+        assert head.headers["content-length"] == got.headers["content-length"]
+
+
+def test_head_on_a_post_route_is_405(client):
+    r = client.head("/api/evaluate")
+    assert r.status_code == 405 and r.headers["allow"] == "POST"
+
+
+def test_a_chunked_body_over_the_limit_is_413(client):
+    def chunks():  # no Content-Length: sent chunked, 10 MB
+        for _ in range(160):
+            yield b"x" * 65536
+
+    r = client.post("/api/evaluate", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json() == {"error": f"request body over {MAX_BODY // 1024} KiB", "problems": []}
+    assert "content-security-policy" in r.headers
+    assert client.post("/api/evaluate", content=iter([b'{"name": ', b'"openai-amd"}']),
+                       headers={"content-type": "application/json"}).status_code == 200

@@ -522,3 +522,15 @@ def test_schemathesis_finds_no_5xx(tmp_path):
     assert calls > 50
     assert not failures, "\n".join(failures[:20])
     assert time.monotonic() - t0 < 90
+
+
+@pytest.mark.xfail(strict=True, reason="needs core/yaml_io.read_yaml to turn PyYAML's ReaderError into a one-line problem with its line")
+@pytest.mark.parametrize("endpoint", ["/api/evaluate", "/api/scenarios/mine"])
+def test_a_nul_byte_in_posted_yaml_is_a_one_line_422_with_its_line(client, endpoint):
+    text = BASE.replace("name: ", "name: x\x00", 1)
+    line = text[:text.index("\x00")].count("\n") + 1
+    r = client.put(endpoint, json={"yaml": text, "version": 0}) if endpoint.startswith("/api/scenarios") \
+        else client.post(endpoint, json={"yaml": text})
+    body = assert_user_error(r, 422)
+    (p,) = body["problems"]
+    assert "NUL character" in p["message"] and "\n" not in p["message"] and p["line"] == line, p

@@ -90,9 +90,10 @@ def test_serve_with_workers_runs_uvicorn_with_a_factory(monkeypatch, tmp_path):
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append((app, kw)))
     monkeypatch.setenv(server.OPTIONS_ENV, "{}")  # restored after the test (serve() sets it)
-    server.serve("127.0.0.1", 8123, str(tmp_path / "w.db"), token="s3cret-token", allowed_hosts=["box.lan"], heavy_workers=3, workers=3)
+    port = _free_port()  # serve() checks the port can be bound first
+    server.serve("127.0.0.1", port, str(tmp_path / "w.db"), token="s3cret-token", allowed_hosts=["box.lan"], heavy_workers=3, workers=3)
     (target, kw), = calls
-    assert target == "gigawatt.interfaces.server:app_from_env" and kw["factory"] is True and kw["workers"] == 3 and kw["port"] == 8123
+    assert target == "gigawatt.interfaces.server:app_from_env" and kw["factory"] is True and kw["workers"] == 3 and kw["port"] == port
     opts = json.loads(os.environ[server.OPTIONS_ENV])
     assert opts == {"db": str(tmp_path / "w.db"), "token": "s3cret-token", "allowed_hosts": ["box.lan"], "heavy_workers": 3,
                     "cache_size": server.EVAL_CACHE_SIZE}
@@ -103,7 +104,7 @@ def test_serve_with_workers_runs_uvicorn_with_a_factory(monkeypatch, tmp_path):
     assert client.get("/api/health", headers={"authorization": "Bearer s3cret-token", "host": "box.lan"}).status_code == 200
     assert client.get("/api/health", headers={"authorization": "Bearer s3cret-token", "host": "evil.example"}).status_code == 400
     calls.clear()
-    server.serve("127.0.0.1", 8124, str(tmp_path / "w.db"), workers=1)
+    server.serve("127.0.0.1", _free_port(), str(tmp_path / "w.db"), workers=1)
     assert not isinstance(calls[0][0], str) and "workers" not in calls[0][1]  # one process: the app object itself
 
 
@@ -175,16 +176,94 @@ def _is_python(pid: int) -> bool:
         return False
 
 
-def test_a_saved_scenario_replacing_a_builtin_name_is_seen(tmp_path):
-    """The parse memo remembers which saved scenarios a request read, including names that were
-    built-ins at the time: saving one under that name must change the answer."""
+def test_a_builtin_name_cannot_be_saved_over(tmp_path):
+    """Saving under a built-in's name would replace the seed scenario for every user of the
+    database (by name, in include: and in GET): it is refused, and the built-in stays."""
     client = _client(tmp_path)
     text = OUTER.replace("include: [small]", "include: [openai-amd]")
     assert client.post("/api/evaluate", json={"yaml": text}).json()["totals"]["gw"] == pytest.approx(6.0)
+    r = client.put("/api/scenarios/openai-amd", json={"yaml": SMALL.replace("name: small", "name: openai-amd"), "version": 0})
+    assert r.status_code == 409 and r.json()["error"] == "openai-amd is a built-in scenario; save under another name"
     assert client.post("/api/evaluate", json={"yaml": text}).json()["totals"]["gw"] == pytest.approx(6.0)
-    assert client.put("/api/scenarios/openai-amd", json={"yaml": SMALL.replace("name: small", "name: openai-amd"),
-                                                          "version": 0}).status_code == 200
-    assert client.post("/api/evaluate", json={"yaml": text}).json()["totals"]["gw"] == pytest.approx(1.0)
-    assert client.post("/api/evaluate", json={"name": "openai-amd"}).json()["totals"]["gw"] == pytest.approx(1.0)
+    assert client.post("/api/evaluate", json={"name": "openai-amd"}).json()["totals"]["gw"] == pytest.approx(6.0)
+    got = client.get("/api/scenarios/openai-amd").json()
+    assert got["builtin"] and "shadowed" not in got
+    assert client.get("/api/scenarios").json()["saved"] == []
+
+
+def test_a_legacy_saved_row_under_a_builtin_name_is_shown_apart_and_never_used(tmp_path):
+    """A row an older version let someone save under a built-in's name: the built-in wins
+    everywhere (evaluate, include, GET); the row is listed under `shadowed` with a note, its text
+    is in GET's `shadowed`, and it can be deleted."""
+    import sqlite3
+
+    client = _client(tmp_path)
+    with sqlite3.connect(tmp_path / "c.db") as c:
+        c.execute("INSERT INTO scenarios (name, yaml, version, updated_at) VALUES ('openai-amd', ?, 1, 0)",
+                  (SMALL.replace("name: small", "name: openai-amd"),))
+    text = OUTER.replace("include: [small]", "include: [openai-amd]")
+    assert client.post("/api/evaluate", json={"yaml": text}).json()["totals"]["gw"] == pytest.approx(6.0)
+    assert client.post("/api/evaluate", json={"name": "openai-amd"}).json()["totals"]["gw"] == pytest.approx(6.0)
+    got = client.get("/api/scenarios/openai-amd").json()
+    assert got["builtin"] and got["version"] == 0 and "mi450" in got["yaml"] and "gw: 1," in got["shadowed"]["yaml"]
+    listed = client.get("/api/scenarios").json()
+    assert listed["saved"] == [] and [r["name"] for r in listed["shadowed"]] == ["openai-amd"]
+    assert "the built-in is used" in listed["shadowed"][0]["note"]
+    assert client.put("/api/scenarios/openai-amd", json={"yaml": SMALL, "version": 1}).status_code == 409
     assert client.delete("/api/scenarios/openai-amd", params={"version": 1}).status_code == 204
-    assert client.post("/api/evaluate", json={"yaml": text}).json()["totals"]["gw"] == pytest.approx(6.0)
+    assert client.get("/api/scenarios").json()["shadowed"] == []
+
+
+def _busy_port():
+    """A listening socket on a free port (what another server holds)."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    s.listen()
+    return s, s.getsockname()[1]
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_serve_on_a_port_in_use_is_a_user_error_before_anything_starts(monkeypatch, tmp_path, workers):
+    import uvicorn
+
+    from gigawatt.core.errors import GigawattError
+
+    calls, announced = [], []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(app))
+    monkeypatch.setenv(server.OPTIONS_ENV, "{}")
+    busy, port = _busy_port()
+    with busy, pytest.raises(GigawattError, match=f"cannot serve on 127.0.0.1:{port}: the port is already in use"):
+        server.serve("127.0.0.1", port, str(tmp_path / "w.db"), workers=workers, announce=lambda: announced.append(1))
+    assert calls == [] and announced == []
+    server.serve("127.0.0.1", port, str(tmp_path / "w.db"), workers=workers, announce=lambda: announced.append(1))
+    assert len(calls) == 1 and announced == [1]  # once free: announced, then run
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_port_taken_after_the_check_is_a_user_error_too(monkeypatch, tmp_path, workers):
+    import uvicorn
+
+    from gigawatt.core.errors import GigawattError
+
+    def fails(app, **kw):
+        raise SystemExit(3)  # what uvicorn does when its bind fails
+
+    monkeypatch.setattr(uvicorn, "run", fails)
+    monkeypatch.setenv(server.OPTIONS_ENV, "{}")
+    with pytest.raises(GigawattError, match="could not start"):
+        server.serve("127.0.0.1", _free_port(), str(tmp_path / "w.db"), workers=workers)
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_gigawatt_serve_on_a_busy_port_says_so_in_one_line_and_exits_2(tmp_path, workers):
+    exe = Path(sys.executable).with_name("gigawatt")
+    env = {k: v for k, v in os.environ.items() if k not in ("GIGAWATT_TOKEN", server.OPTIONS_ENV)}
+    busy, port = _busy_port()
+    with busy:
+        r = subprocess.run([str(exe), "serve", "--workers", workers, "--port", str(port), "--db", str(tmp_path / "p.db")],
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 2, (r.stdout, r.stderr)
+    assert r.stderr == f"error: cannot serve on 127.0.0.1:{port}: the port is already in use (another program, or another " \
+                       "`gigawatt serve`); stop it or choose another --port\n"
+    assert "serving" not in r.stdout, r.stdout

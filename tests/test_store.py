@@ -81,3 +81,30 @@ def test_wal_and_durability_across_reopen(tmp_path):
     Store(path).save("k", "kept", 0)
     assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert Store(path).get("k").yaml == "kept"
+
+
+def _legacy_row(path, name: str, text: str) -> None:
+    """A row under a built-in's name, as a version before names were reserved could save it."""
+    with sqlite3.connect(path) as c:
+        c.execute("INSERT INTO scenarios (name, yaml, version, updated_at) VALUES (?, ?, 1, 0)", (name, text))
+
+
+def test_a_builtin_name_is_reserved(store):
+    with pytest.raises(StoreError) as e:
+        store.save("openai-amd", "name: openai-amd", 0)
+    assert e.value.status == 409 and str(e.value) == "openai-amd is a built-in scenario; save under another name"
+    assert store.list() == []
+    with pytest.raises(StoreError) as e:
+        store.delete("openai-amd", 1)
+    assert e.value.status == 409 and "built-in scenarios cannot be deleted" in str(e.value)
+
+
+def test_a_legacy_row_under_a_builtin_name_is_kept_never_updated(tmp_path):
+    store = Store(tmp_path / "s.db")
+    _legacy_row(tmp_path / "s.db", "openai-amd", "mine")
+    assert store.get("openai-amd").yaml == "mine"  # the user's text is not lost ...
+    with pytest.raises(StoreError) as e:
+        store.save("openai-amd", "mine, edited", 1)  # ... but cannot be written again
+    assert e.value.status == 409
+    store.delete("openai-amd", 1)
+    assert store.list() == []

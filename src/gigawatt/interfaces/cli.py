@@ -708,10 +708,11 @@ def serve(
     shown = "localhost" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{port}/" + (f"#token={token}" if token else "")
     n_proc = processes or default_workers()
-    _console().print(f"gigawatt serving on {url}  ({n_proc} process{'es' if n_proc > 1 else ''}; saved scenarios: {db or default_path()}; "
-                     "Ctrl-C stops)")
+    # Printed by serve() once the port is known to be free (a busy port is one `error:` line, exit 2).
+    announce = lambda: _console().print(f"gigawatt serving on {url}  ({n_proc} process{'es' if n_proc > 1 else ''}; "  # noqa: E731
+                                        f"saved scenarios: {db or default_path()}; Ctrl-C stops)")
     run_server(host, port, str(db) if db else None, token=token, allowed_hosts=list(allow_host or []), heavy_workers=workers,
-               workers=n_proc)
+               workers=n_proc, announce=announce)
 
 
 @app.command()

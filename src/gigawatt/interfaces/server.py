@@ -8,9 +8,10 @@ from the installed package).
 Safety model (see the README): a request never makes the server touch the filesystem
 (scenarios come from the request body, the saved-scenario store or the built-ins, by name);
 every input is bounded (body size, YAML size/aliases/depth, numeric ranges, tranches, Monte
-Carlo work); heavy requests run in a small pool with a time limit and stop when cancelled;
-the Host header must name this server (DNS rebinding), an optional bearer token guards
-``/api``, and pages are sent with a Content-Security-Policy. User mistakes are 4xx with a
+Carlo work), and a request body takes only its declared fields and finite numbers; built-in
+scenario names are reserved (never saved over); heavy requests run in a small pool with a
+time limit and stop when cancelled; the Host header must name this server (DNS rebinding),
+an optional bearer token guards ``/api``, and pages are sent with a Content-Security-Policy. User mistakes are 4xx with a
 message, never a 500.
 """
 from __future__ import annotations
@@ -26,15 +27,16 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Callable, Literal, NamedTuple
 
-from fastapi import FastAPI, Query, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from gigawatt.core.bounds import BOUNDS, bound, check_finite
+from gigawatt.core.bounds import BOUNDS, bound, check_finite, first_non_finite
 from gigawatt.core.errors import GigawattError, ValidationFailure
 from gigawatt.scenario.store import Store, StoreError
 
@@ -68,7 +70,8 @@ class ErrorBody(BaseModel):
 
 ERRORS = {code: {"model": ErrorBody, "description": text} for code, text in (
     (400, "Bad request (e.g. a Host header that does not name this server)"), (401, "Missing or wrong bearer token"),
-    (404, "No such scenario or catalog entry"), (409, "The saved scenario changed meanwhile (stale version)"),
+    (404, "No such scenario or catalog entry"),
+    (409, "The saved scenario changed meanwhile (stale version), or the name is a built-in scenario's"),
     (413, "Request body or requested work over its limit"), (422, "Invalid input: the problems say where"),
     (503, "Too many heavy requests running; retry shortly"), (504, "The request ran over its time limit and was stopped"))}
 
@@ -99,7 +102,14 @@ CURRENCY_QUERY = Query(None, description="Currency money is shown in: USD (defau
                                          "(stated in the reply's `fx`: per_usd, date, source).")
 
 
-class Source(BaseModel):
+class _Body(BaseModel):
+    """A request body: unknown fields are refused (422 naming them), as in scenario YAML, so a
+    misspelt option is never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Body):
     """A scenario to work on: YAML text, or the name of a saved or built-in scenario."""
 
     yaml: str | None = Field(None, max_length=MAX_BODY)
@@ -107,12 +117,12 @@ class Source(BaseModel):
     lang: Lang | None = Field(None, description="Language of labels and titles (en, ja); or the `lang` query parameter.")
 
 
-class SaveBody(BaseModel):
+class SaveBody(_Body):
     yaml: str = Field(max_length=MAX_BODY)
     version: int = Field(0, ge=0, le=2**62, description="The version this save is based on (0 for a new scenario).")
 
 
-class EditBody(BaseModel):
+class EditBody(_Body):
     yaml: str = Field(max_length=MAX_BODY)
     path: list[str | int] = Field(min_length=1, max_length=12, description="e.g. [\"deals\", 0, \"tranches\", 1, \"gw\"]")
     value: Any
@@ -132,7 +142,7 @@ class EditBody(BaseModel):
         return v
 
 
-class CompareBody(BaseModel):
+class CompareBody(_Body):
     a: Source
     b: Source
     lang: Lang | None = Field(None, description="Language of labels (en, ja); or the `lang` query parameter.")
@@ -163,6 +173,49 @@ class ExplainBody(Source):
 class McBody(Source):
     samples: int = Field(2000, ge=1, le=20_000)
     seed: int = Field(0, ge=int(BOUNDS["seed"][0]), le=int(BOUNDS["seed"][1]), description="Random seed, 0 or more.")
+
+
+class _InvalidBody(HTTPException):
+    """A 422 raised while the body is parsed (FastAPI passes an HTTPException through)."""
+
+    def __init__(self, message: str, problems: list[dict]):
+        super().__init__(422, message)
+        self.problems = problems
+
+
+class _FiniteJSONRequest(Request):
+    """A request whose JSON body may hold only finite numbers: Python's parser takes NaN,
+    Infinity and 1e999, which JSON does not have and which no field here can use."""
+
+    async def json(self) -> Any:
+        data = await super().json()
+        bad = first_non_finite(data)
+        if bad is not None:
+            message = "must be a finite number (JSON has no NaN or Infinity)"
+            raise _InvalidBody(f"invalid request: {bad}: {message}", [{"path": bad, "message": message, "line": None}])
+        return data
+
+
+class _Route(APIRoute):
+    """Every API route parses its body with :class:`_FiniteJSONRequest`."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def finite_json(request: Request) -> Response:
+            return await handler(_FiniteJSONRequest(request.scope, request.receive))
+
+        return finite_json
+
+
+def _fields_at(request: Request, loc: tuple) -> list[str]:
+    """Names of the fields the request body model takes where ``loc`` (after ``body``) points."""
+    params = getattr(getattr(request.scope.get("route"), "dependant", None), "body_params", None) or []
+    model = params[0].field_info.annotation if len(params) == 1 else None
+    for part in loc[:-1]:
+        field = getattr(model, "model_fields", {}).get(part)
+        model = field.annotation if field is not None else None
+    return list(getattr(model, "model_fields", {}))
 
 
 def is_loopback(host: str) -> bool:
@@ -209,25 +262,38 @@ class Guard:
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
             return await _reply(send, 413, f"request body over {MAX_BODY // 1024} KiB")
-        seen = 0
+        head = scope.get("method") == "HEAD"
+        if head:  # answered as the GET would be, without its body (link checkers, `curl -I`)
+            scope = {**scope, "method": "GET"}
+        seen, over, started = 0, False, False
         csp = CSP.encode()
 
         async def counted():
-            nonlocal seen
+            nonlocal seen, over
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > MAX_BODY:
+            if seen > MAX_BODY:  # a chunked body, or one longer than its Content-Length said
+                over = True
                 raise _TooLarge()
             return message
 
         async def secured(message):
+            nonlocal started
+            if over:
+                return  # whatever the app made of the cut-off body (FastAPI: a 400), the answer is the 413 below
             if message["type"] == "http.response.start":
+                started = True
                 message = {**message, "headers": [*message.get("headers", []), (b"content-security-policy", csp), *SECURITY_HEADERS]}
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         try:
             await self.app(scope, counted, secured)
-        except _TooLarge:
+        except Exception:
+            if not over:
+                raise
+        if over and not started:
             await _reply(send, 413, f"request body over {MAX_BODY // 1024} KiB")
 
 
@@ -383,6 +449,7 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
     # "works offline" both forbid. The OpenAPI document itself is at /openapi.json.
     app = FastAPI(title="gigawatt", version=__import__("gigawatt").__version__, docs_url=None, redoc_url=None,
                   description="Model multi-gigawatt AI compute build-outs: evaluate, compare and save scenarios.")
+    app.router.route_class = _Route  # before any route is added
     app.add_middleware(Guard, token=token, hosts={_host_name(h) for h in (allowed_hosts or [])})
 
     @app.exception_handler(GigawattError)
@@ -404,6 +471,8 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             if loc and loc[0] in ("body", "query", "path"):
                 loc = loc[1:]
             msg = e.get("msg", "invalid")
+            if e.get("type") == "extra_forbidden":
+                msg = f"unknown field (this part of the request takes: {', '.join(_fields_at(request, loc)) or 'no fields'})"
             problems.append({"path": format_path(loc), "message": msg[len("Value error, "):] if msg.startswith("Value error, ") else msg,
                              "line": None})
         text = "; ".join(f"{p['path'] or '(request)'}: {p['message']}" for p in problems[:5])
@@ -413,17 +482,25 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
     async def _http_error(request: Request, exc: StarletteHTTPException):
         # Starlette's own 4xx (unknown path, wrong method, unparsable body) in the same shape as ours.
         detail = exc.detail if isinstance(exc.detail, str) else "bad request"
-        return JSONResponse({"error": detail, "problems": []}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return JSONResponse({"error": detail, "problems": getattr(exc, "problems", [])}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RecursionError)
     async def _too_deep(request: Request, exc: RecursionError):
         return JSONResponse({"error": "the request is nested too deeply", "problems": []}, status_code=422)
 
     def lookup_saved(name: str, seen: dict | None = None) -> str | None:
-        try:
-            text = store.get(name).yaml
-        except StoreError:
+        """A saved scenario's text, or None. A built-in's name is never looked up: nothing can be
+        saved under one now, and a row an older version let someone save under it (which would
+        silently replace the seed scenario for every user of the database) is ignored when a name
+        is resolved — by name, and in ``include:``. It stays readable (see scenario_get) and deletable."""
+        if Store.is_builtin(name):
             text = None
+        else:
+            try:
+                text = store.get(name).yaml
+            except StoreError:
+                text = None
         if seen is not None:  # what a resolution depended on (see evaluate_cached)
             seen[name] = _digest(text)
         return text
@@ -529,31 +606,45 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
             raise StoreError(404, str(exc)) from None
         return {"section": section, **entry.model_dump(exclude_none=True), **{k: f.public() for k, f in entry.facts().items()}}
 
+    def shadowed_note(name: str, version: int) -> str:
+        return (f"saved under the built-in name {name!r} before built-in names were reserved: the built-in is used; "
+                f"save this text under another name, then delete this copy (DELETE /api/scenarios/{name}?version={version})")
+
     @app.get("/api/scenarios", responses=_responses())
     def scenarios():
+        """Built-in and saved scenarios. `shadowed`: saved copies under a built-in's name (from before
+        such names were reserved), never used for that name; listed apart so the page never offers them
+        as the built-in, and kept so nothing saved is lost."""
         from gigawatt.scenario.spec import builtin_names
 
-        return {"builtin": builtin_names(), "saved": store.list()}
+        builtin = builtin_names()
+        rows = store.list()
+        return {"builtin": builtin, "saved": [r for r in rows if r["name"] not in builtin],
+                "shadowed": [{**r, "note": shadowed_note(r["name"], r["version"])} for r in rows if r["name"] in builtin]}
 
     @app.get("/api/scenarios/{name}", responses=_responses(404))
     def scenario_get(name: str):
+        """A scenario's text. A built-in's name always gives the built-in (with, under `shadowed`, the
+        text and version of a copy saved under that name before such names were reserved)."""
         from gigawatt.scenario.spec import builtin_text
 
         Store.check_name(name)
-        try:
+        text = builtin_text(name)
+        if text is None:
             s = store.get(name)
             return {"name": s.name, "yaml": s.yaml, "version": s.version, "builtin": False}
-        except StoreError as exc:
-            text = builtin_text(name) if exc.status == 404 else None
-            if text is None:
-                raise
-        return {"name": name, "yaml": text, "version": 0, "builtin": True}
+        out = {"name": name, "yaml": text, "version": 0, "builtin": True}
+        try:
+            s = store.get(name)
+        except StoreError:
+            return out
+        return {**out, "shadowed": {"yaml": s.yaml, "version": s.version, "note": shadowed_note(name, s.version)}}
 
     @app.put("/api/scenarios/{name}", responses=_responses(409))
     def scenario_save(name: str, body: SaveBody):
         from gigawatt.analyses.api import evaluate
 
-        Store.check_name(name)
+        Store.check_save_name(name)  # a built-in's name is refused before the scenario is even read
         check_finite(evaluate(load(body.yaml, "the scenario")).totals())  # only valid scenarios are saved
         s = store.save(name, body.yaml, body.version)
         return {"name": s.name, "version": s.version}
@@ -708,6 +799,7 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         load(text, "the edited scenario")  # refuse an edit that breaks the scenario
         return {"yaml": text}
 
+    # The page routes also answer HEAD (as does every GET route: the Guard answers a HEAD as its GET, bodiless).
     @app.get("/", include_in_schema=False)
     def index():
         return FileResponse(WEB_DIR / "index.html", media_type="text/html")
@@ -775,25 +867,80 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def check_port(host: str, port: int, workers: int = 1) -> None:
+    """Bind ``host:port`` as uvicorn will, then let go: a :class:`GigawattError` saying why if it
+    cannot be bound (in use, no permission, not this machine's address), so `gigawatt serve`
+    says so before it claims to be serving.
+
+    One process: every address the name resolves to, as asyncio's ``create_server`` binds them
+    (SO_REUSEADDR; IPv6 sockets IPv6-only). Several: the one socket uvicorn's manager binds
+    (IPv6 when the host has a colon)."""
+    import errno
+    import socket
+
+    try:
+        if workers > 1:
+            targets = [(socket.AF_INET6 if ":" in host else socket.AF_INET, (host, port), False)]
+        else:
+            infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+            targets = list(dict.fromkeys((family, addr, family == socket.AF_INET6) for family, _, _, _, addr in infos))
+    except (OSError, UnicodeError) as exc:
+        raise GigawattError(f"cannot serve on {host}: the host does not resolve ({getattr(exc, 'strerror', None) or exc}); "
+                            "check --host") from None
+    socks = []
+    try:
+        for family, addr, v6only in targets:
+            sock = socket.socket(family, socket.SOCK_STREAM)
+            socks.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if v6only:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(addr)
+    except (OSError, UnicodeError) as exc:
+        why = {errno.EADDRINUSE: "the port is already in use (another program, or another `gigawatt serve`); "
+                                 "stop it or choose another --port",
+               errno.EACCES: "permission denied (ports below 1024 need privileges); choose another --port",
+               errno.EADDRNOTAVAIL: "that is not an address of this machine; check --host"}.get(
+                   getattr(exc, "errno", None), f"{getattr(exc, 'strerror', None) or exc}")
+        raise GigawattError(f"cannot serve on {host}:{port}: {why}") from None
+    finally:
+        for sock in socks:
+            sock.close()
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, db: str | None = None, token: str | None = None, allowed_hosts=None,
-          heavy_workers: int = 2, workers: int | None = None, cache_size: int = EVAL_CACHE_SIZE) -> None:
+          heavy_workers: int = 2, workers: int | None = None, cache_size: int = EVAL_CACHE_SIZE,
+          announce: Callable[[], None] | None = None) -> None:
     """Run the app: in this process (``workers`` 1), or in ``workers`` processes sharing the
     port (uvicorn's multiprocess manager; each builds the app from the same options). Every
     process has its own heavy pool (``heavy_workers`` Monte Carlo runs at a time) and cache;
-    saved scenarios are shared through the SQLite file."""
+    saved scenarios are shared through the SQLite file.
+
+    The port is checked first (:func:`check_port`), then ``announce()`` is called (the CLI's
+    "serving on ..." line); a port taken between the two, or any other failure of uvicorn to
+    start, is a :class:`GigawattError` too (after uvicorn's own log line)."""
     import uvicorn
 
     hosts = list(allowed_hosts or [])
     if not is_loopback(host) and host not in ("0.0.0.0", "::"):
         hosts.append(host)  # a specific address the user bound to is a name clients will use
     workers = default_workers() if workers is None else workers
-    if workers <= 1:
-        uvicorn.run(create_app(db, token=token, allowed_hosts=hosts, heavy_workers=heavy_workers, cache_size=cache_size),
-                    host=host, port=port, log_level="warning")
-        return
-    from gigawatt.scenario.store import default_path
+    check_port(host, port, workers)
+    if announce is not None:
+        announce()
+    try:
+        if workers <= 1:
+            uvicorn.run(create_app(db, token=token, allowed_hosts=hosts, heavy_workers=heavy_workers, cache_size=cache_size),
+                        host=host, port=port, log_level="warning")
+            return
+        from gigawatt.scenario.store import default_path
 
-    os.environ[OPTIONS_ENV] = json.dumps({"db": str(db or default_path()), "token": token, "allowed_hosts": hosts,
-                                          "heavy_workers": heavy_workers, "cache_size": cache_size})
-    uvicorn.run("gigawatt.interfaces.server:app_from_env", factory=True, workers=workers, host=host, port=port, log_level="warning",
-                http="gigawatt.interfaces.server:NoDelayHTTP")
+        os.environ[OPTIONS_ENV] = json.dumps({"db": str(db or default_path()), "token": token, "allowed_hosts": hosts,
+                                              "heavy_workers": heavy_workers, "cache_size": cache_size})
+        uvicorn.run("gigawatt.interfaces.server:app_from_env", factory=True, workers=workers, host=host, port=port,
+                    log_level="warning", http="gigawatt.interfaces.server:NoDelayHTTP")
+    except SystemExit as exc:  # uvicorn exits (status 1 or 3) when it cannot bind or start
+        if exc.code in (None, 0):
+            raise
+        raise GigawattError(f"the server could not start on {host}:{port} (uvicorn's message above says why); "
+                            "if the port is in use, choose another --port") from None

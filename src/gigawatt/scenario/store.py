@@ -3,6 +3,11 @@
 A save names the version it is based on; a save based on an old version is refused
 (optimistic concurrency), never a silent overwrite. WAL mode and one transaction per write
 mean a crash mid-write loses nothing already saved.
+
+Built-in scenario names are reserved: a save under one is refused (409), so one user cannot
+replace a seed scenario for everyone sharing the database. A row saved under such a name by
+an older version is kept (it is the user's text) and can still be read and deleted, but
+never updated; the server lists it apart and resolves the name to the built-in.
 """
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
 class StoreError(Exception):
-    """status: 404 (not found), 409 (version conflict) or 422 (bad name)."""
+    """status: 404 (not found), 409 (version conflict, or a built-in's name) or 422 (bad name)."""
 
     def __init__(self, status: int, message: str):
         super().__init__(message)
@@ -62,6 +67,20 @@ class Store:
             raise StoreError(422, f"invalid scenario name {name!r}: use 1-64 lower-case letters, digits, '.', '_' or '-', "
                                   "starting with a letter or digit (no paths)")
 
+    @staticmethod
+    def is_builtin(name: str) -> bool:
+        """True for the name of a built-in scenario (reserved: never saved under)."""
+        from gigawatt.scenario.spec import builtin_names
+
+        return name in builtin_names()
+
+    @classmethod
+    def check_save_name(cls, name: str) -> None:
+        """:meth:`check_name`, and refuse a built-in's name (409)."""
+        cls.check_name(name)
+        if cls.is_builtin(name):
+            raise StoreError(409, f"{name} is a built-in scenario; save under another name")
+
     def list(self) -> list[dict]:
         rows = self._conn().execute("SELECT name, version, updated_at FROM scenarios ORDER BY name").fetchall()
         return [{"name": n, "version": v, "updated_at": u} for n, v, u in rows]
@@ -74,8 +93,9 @@ class Store:
         return Saved(*row)
 
     def save(self, name: str, yaml_text: str, base_version: int | None) -> Saved:
-        """Insert (``base_version`` None or 0) or update from ``base_version``; 409 if it is not current."""
-        self.check_name(name)
+        """Insert (``base_version`` None or 0) or update from ``base_version``; 409 if it is not
+        current, or if ``name`` is a built-in scenario's."""
+        self.check_save_name(name)
         c = self._conn()
         c.execute("BEGIN IMMEDIATE")  # one writer at a time; readers keep going (WAL)
         try:
@@ -101,6 +121,8 @@ class Store:
         c.execute("BEGIN IMMEDIATE")
         try:
             row = c.execute("SELECT version FROM scenarios WHERE name = ?", (name,)).fetchone()
+            if row is None and self.is_builtin(name):
+                raise StoreError(409, f"{name} is a built-in scenario; built-in scenarios cannot be deleted")
             if row is None:
                 raise StoreError(404, f"no saved scenario {name!r}")
             if row[0] != version:
