@@ -462,3 +462,19 @@ def test_a_chunked_body_over_the_limit_is_413(client):
     assert "content-security-policy" in r.headers
     assert client.post("/api/evaluate", content=iter([b'{"name": ', b'"openai-amd"}']),
                        headers={"content-type": "application/json"}).status_code == 200
+
+
+def test_mc_values_the_warrant_like_deal_and_shows_the_basis(client):
+    """/api/mc valued the warrant at the scenario's Oct 2025 price while /api/deal used the market
+    file's latest; both use the market file now, and the reply says which inputs."""
+    from gigawatt.ledger.market import underlying_inputs
+
+    latest = underlying_inputs("amd")
+    m = client.post("/api/mc", json={"name": "openai-amd", "samples": 300}).json()
+    v = m["valuation"]
+    assert v["rows"][0][0] == "OpenAI-AMD" and v["columns"][1] == "As of"
+    assert v["rows"][0][2] == f"${latest['spot']['value']:,.2f}" and latest["spot"]["source"] in v["rows"][0][3]
+    d = client.post("/api/deal", json={"name": "openai-amd", "samples": 300}).json()
+    assert latest["valuation_month"] in json.dumps(d)
+    completion = next(r for r in m["table"]["rows"] if r[0].startswith("Completion"))
+    assert completion[1] != "-"  # the mean completion month

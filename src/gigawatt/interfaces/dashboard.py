@@ -42,6 +42,8 @@ TEXT: dict[str, dict[str, str]] = {
         "supply_table": "Binding input by quarter (hardware bought in the quarter)", "slips": "Schedule supply allows: slip by tranche",
         "deal": "Deal", "product": "Product", "planned": "Planned completion", "constrained": "Under supply", "slip": "Slip (months)",
         "output": "Output", "mean": "Mean", "mc_table": "Monte Carlo percentiles ({samples} samples, seed {seed})",
+        "valuation": "Warrant valued at (the market file's latest, as `gigawatt deal` does)", "val_as_of": "As of",
+        "val_spot": "Share price", "val_source": "Price source", "val_vol": "Volatility", "val_rate": "Risk-free rate",
         "fan_online_gw": "GW online: P5-P95 fan", "fan_delivered_gw": "GW delivered: P5-P95 fan",
         "fan_effective_pflops_bf16": "Effective BF16 compute: P5-P95 fan", "fan_capex_cumulative_usd": "Cumulative capex: P5-P95 fan",
         "completed": "completed in {share} of samples", "difference": "Difference ({b} - {a})", "difference_pct": "Difference (%)",
@@ -81,6 +83,8 @@ TEXT: dict[str, dict[str, str]] = {
         "supply_table": "四半期別の制約投入物（その四半期に購入されるハードウェア）", "slips": "供給制約下のスケジュール: トランシェ別の遅延",
         "deal": "案件", "product": "製品", "planned": "計画上の完了", "constrained": "供給制約下", "slip": "遅延（月）",
         "output": "出力", "mean": "平均", "mc_table": "モンテカルロのパーセンタイル（{samples} サンプル、シード {seed}）",
+        "valuation": "ワラントの評価前提（`gigawatt deal` と同じく市場データの最新値）", "val_as_of": "評価時点",
+        "val_spot": "株価", "val_source": "株価の出典", "val_vol": "ボラティリティ", "val_rate": "無リスク金利",
         "fan_online_gw": "稼働GW: P5-P95 ファンチャート", "fan_delivered_gw": "納入GW: P5-P95 ファンチャート",
         "fan_effective_pflops_bf16": "実効BF16演算性能: P5-P95 ファンチャート", "fan_capex_cumulative_usd": "累積設備投資: P5-P95 ファンチャート",
         "completed": "{share} のサンプルで完了", "difference": "差（{b} − {a}）", "difference_pct": "差（%）",
@@ -475,6 +479,18 @@ SUPPLY_NOTES_JA = {
 # -- Monte Carlo -------------------------------------------------------------------------------
 
 
+def valuation_table(scenario, lang: str = "en", fx: dict | None = None) -> dict | None:
+    """The inputs each warrant of ``scenario`` is valued at (None without a warrant): what
+    ``gigawatt mc`` prints above its tables."""
+    rows = [[d.name, month(d.warrant.underlying.as_of, lang), per_share(d.warrant.underlying.spot_usd, lang, fx),
+             d.warrant.underlying.source or "-", percent(d.warrant.underlying.volatility, 0), percent(d.warrant.underlying.risk_free_rate, 2)]
+            for d in scenario.deals if d.warrant is not None]
+    if not rows:
+        return None
+    cols = [tr("deal", lang), tr("val_as_of", lang), tr("val_spot", lang), tr("val_source", lang), tr("val_vol", lang), tr("val_rate", lang)]
+    return table("mc-valuation", tr("valuation", lang), cols, rows, [2, 4, 5])
+
+
 def mc_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
     """A labelled percentile table and the fans, added to ``POST /api/mc``'s object."""
     from gigawatt.core import registry
@@ -487,7 +503,8 @@ def mc_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
             cells = [month(v.get(f"p{q}_month"), lang) for q in qs]
             done = tr("completed", lang, share=percent(v.get("share_completed"), 0))
             lab = field_label(k, lang, role)
-            rows.append([f"{lab}（{done}）" if lang == "ja" else f"{lab} ({done})", "-", *cells])
+            mean_month = month(v["mean_month"], lang) if v.get("mean_month") else "-"
+            rows.append([f"{lab}（{done}）" if lang == "ja" else f"{lab} ({done})", mean_month, *cells])
             continue
         rows.append([field_label(k, lang, role), by_kind(kind, v.get("mean"), lang, fx, unit),
                      *(by_kind(kind, v.get(f"p{q}"), lang, fx, unit) for q in qs)])

@@ -730,9 +730,13 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         from gigawatt.analyses.api import evaluate
 
         def prepare():
+            from gigawatt.scenario.market import with_market
+
             scenario, _ = scenario_of(body)
             if not scenario.uncertainty:
                 raise GigawattError("this scenario has no `uncertainty:` block")
+            # Warrants valued as `gigawatt deal` and `gigawatt mc` value them: the market file's latest.
+            scenario, _ = with_market(scenario, default_to_market=True)
             result = evaluate(scenario)
             cells = body.samples * len(result.tranches) * result.inputs.n_months
             if cells > MC_BUDGET_CELLS:
@@ -747,12 +751,12 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         def job(cancelled):
             from gigawatt.engine.mc import simulate
 
-            from gigawatt.interfaces.dashboard import currency_fx, fx_info, mc_view
+            from gigawatt.interfaces.dashboard import currency_fx, fx_info, mc_view, valuation_table
 
             out = simulate(result, samples=body.samples, seed=body.seed, progress=lambda _n: cancelled()).to_dict()
             fx, lang_ = currency_fx(currency), body.lang or lang or "en"
             return check_finite({**{k: out[k] for k in ("samples", "seed", "percentiles", "fans", "milestones")},
-                                 **mc_view(out, lang_, fx), "fx": fx_info(fx, lang_)})
+                                 **mc_view(out, lang_, fx), "valuation": valuation_table(result.scenario, lang_, fx), "fx": fx_info(fx, lang_)})
 
         return await heavy.run(request, job)
 

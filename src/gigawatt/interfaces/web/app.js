@@ -472,7 +472,7 @@ async function runMc() {
     const r = await api("POST", "/api/mc", {yaml: $("yaml").value, samples, seed}, ctrl.signal);
     const tables = $("mc-tables");
     tables.replaceChildren();
-    tablesInto(tables, [r.table]);
+    tablesInto(tables, r.valuation ? [r.valuation, r.table] : [r.table]);
     chartsInto($("mc-charts"), r.charts);
     shown.mc = stateKey();
     setStatus(T("mc_done", {n: r.samples.toLocaleString("en-US"), s: ((Date.now() - started) / 1000).toFixed(1)}));
