@@ -91,7 +91,7 @@ def test_an_included_deal_points_at_its_own_file(tmp_path):
 
 def test_explain_refuses_unknown_names_and_tranches():
     r = gigawatt.evaluate("openai-amd")
-    with pytest.raises(GigawattError, match="did you mean"):
+    with pytest.raises(GigawattError, match="closest: facility_mw"):
         explain(r, "facility_mww")
     with pytest.raises(GigawattError, match="--tranche must be from 0"):
         explain(r, "facility_mw", tranche=99)

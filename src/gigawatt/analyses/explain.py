@@ -7,6 +7,8 @@ source, kind and date) or a cost default.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from gigawatt.core import registry
@@ -18,7 +20,7 @@ def explain(result, name: str, tranche: int = 0, role: str | None = None) -> dic
     n_tranches = len(result.tranches)
     if not 0 <= tranche < n_tranches:
         raise GigawattError(f"--tranche must be from 0 to {n_tranches - 1} (this scenario has {n_tranches} tranches), got {tranche}")
-    root = registry.get(name, role)
+    root = _param(name, role)
     t = result.tranches[tranche]
     seen: set[tuple[str, str]] = set()
 
@@ -41,9 +43,64 @@ def explain(result, name: str, tranche: int = 0, role: str | None = None) -> dic
             "explain": node(root)}
 
 
+#: The roles ``explain`` traces, in the order a bare name is looked up.
+ROLES = ("series", "nameplate", "input")
+_ARTICLE = {"series": "a series", "nameplate": "a nameplate figure", "input": "an input"}
+
+
+def _param(name: str, role: str | None) -> registry.Param:
+    """The registered output or input ``name`` (of ``role`` if given); an unknown name gets the nearest names."""
+    from gigawatt.catalog import suggest
+    from gigawatt.core.yaml_io import quote
+
+    if role is not None and role not in ROLES:
+        raise GigawattError(f"role must be {', '.join(ROLES[:-1])} or {ROLES[-1]}, not {quote(role)}")
+    table = registry.params()
+    roles = [role] if role else list(ROLES)
+    for r in roles:
+        if (r, name) in table:
+            return table[(r, name)]
+    other = [r for r in ROLES if (r, name) in table]
+    if other:
+        raise GigawattError(f"{quote(name)} is not {_ARTICLE[role]}; it is {' and '.join(_ARTICLE[r] for r in other)} "
+                            f"(--role {other[0]})")
+    hint = suggest(name[:60], {n for r, n in table if r in roles})
+    raise GigawattError(f"no {'parameter' if role is None else role} named {quote(name)} to explain"
+                        + (hint or "; outputs include facility_mw, capex_usd and accelerators, inputs pue and usd_per_mwh"))
+
+
+def codes(unit: str) -> dict[int, str] | None:
+    """What the codes of a coded unit mean, or None for a plain unit. A single code is a yes/no flag.
+
+    >>> codes("1 = facility, 0 = IT"), codes("0 linear, 1 s-curve, 2 step"), codes("1 = refresh at end of life"), codes("GW")
+    ({1: 'facility', 0: 'IT'}, {0: 'linear', 1: 's-curve', 2: 'step'}, {1: 'yes', 0: 'no'}, None)
+    """
+    if "=" not in unit and "," not in unit:
+        return None
+    out = {}
+    for part in unit.split(","):
+        m = re.fullmatch(r"\s*(-?\d+)\s*=?\s*(\S.*?)\s*", part)
+        if m is None:
+            return None
+        out[int(m[1])] = m[2]
+    if len(out) == 1:
+        return {1: "yes", 0: "no"} if 1 in out else None
+    return out
+
+
+def coded_text(x: float, unit: str) -> str | None:
+    """The meaning of ``x`` in a coded unit (``facility`` for 1 in ``1 = facility, 0 = IT``), or None."""
+    meaning = codes(unit)
+    if meaning is None or not float(x).is_integer():
+        return None
+    return meaning.get(int(x))
+
+
 def _value(result, param: registry.Param, tranche: int) -> dict:
     if param.role == "input":
-        return {"value": float(result.inputs.p[param.name][0, tranche])}
+        x = float(result.inputs.p[param.name][0, tranche])
+        text = coded_text(x, param.unit)
+        return {"value": x} if text is None else {"value": x, "value_text": text}
     if param.role == "nameplate":
         return {"value": float(result.nameplate[param.name][0, tranche])}
     s = result.series[param.name][0, tranche]
@@ -69,8 +126,9 @@ def quantity(x: float, unit: str) -> str:
 
     if unit.startswith("USD") and "/" not in unit:
         return fmt.usd(x)
-    if "=" in unit or "," in unit:  # a coded value (basis, shape): the unit text says what the codes mean
-        return f"{plain_number(x)} ({unit})"
+    if "=" in unit or "," in unit:  # a coded value (basis, shape): said in words where the unit gives the code
+        text = coded_text(x, unit)
+        return text if text is not None else f"{plain_number(x)} ({unit})"
     if unit in ("accelerators", "systems", "racks", "stacks", "wafers"):
         return f"{fmt.count(x)} {unit}"
     text = plain_number(float(f"{x:.4g}")) if abs(x) < 1e15 else f"{x:,.0f}"

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from gigawatt.core.records import Record, frame, optional
 from gigawatt.core.bounds import bound
 from gigawatt.catalog import Catalog, load_catalog
-from gigawatt.core.errors import GigawattError, ValidationFailure
+from gigawatt.core.errors import GigawattError, Problem, ValidationFailure
 from gigawatt.scenario.spec import Finance, Horizon, Month, Params, Site, Strict, _exists, quantity
 from gigawatt.core.timeline import month_index, month_label, quarter_label
 from gigawatt.core.yaml_io import problems_from_pydantic, read_yaml_file
@@ -111,21 +111,46 @@ class OptimalPlan(Record):
         return frame([r.to_dict() for r in self.plan])
 
 
+def builtin_names() -> list[str]:
+    """The built-in targets' names (``targets/*.yaml``)."""
+    return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+
+
 def load_spec(name_or_path: str) -> tuple[Spec, str]:
     path = Path(name_or_path)
     if not (path.suffix in (".yaml", ".yml") or _exists(path)):
-        names = [p.stem for p in BUILTIN_DIR.glob("*.yaml")]
+        names = builtin_names()
         if name_or_path not in names:  # only listed names are opened
             from gigawatt.catalog import suggest
 
+            from gigawatt.scenario.spec import builtin_names as scenario_names
+
             shown = str(name_or_path)[:120]
+            if name_or_path in scenario_names():
+                example = f", e.g. the built-in {names[0]!r}" if names else ""
+                raise GigawattError(f"{shown!r} is a built-in scenario; optimize needs a target (target:, offers:){example}")
             raise GigawattError(f"no target file or built-in target named {shown!r}{suggest(shown, names)}")
         path = BUILTIN_DIR / f"{name_or_path}.yaml"
     data, lines = read_yaml_file(path)
+    if not isinstance(data, dict):
+        raise ValidationFailure(str(path), [Problem("", "a target file must be a YAML mapping (name:, horizon:, target:, offers: ...)",
+                                                    lines.get(()))])
+    _not_a_scenario(data, path)
     try:
         return Spec.model_validate(data), str(path)
     except ValidationError as exc:
         raise ValidationFailure(str(path), problems_from_pydantic(exc, lines, known_fields=_fields())) from None
+
+
+def _not_a_scenario(data: dict, path: Path) -> None:
+    """A scenario given where a target file belongs is named as such, not as a list of unknown fields.
+    ``deals:`` (or ``include:``) marks a scenario; ``horizon:``, ``site:`` and ``finance:`` are in both."""
+    marks = [k for k in ("deals", "include") if k in data]
+    if marks and not {"target", "offers"} & data.keys():
+        example = builtin_names()[0]
+        raise GigawattError(f"{path}: optimize needs a target file (target:, offers:, max_vendor_share:), and this file looks like "
+                            f"a scenario (it has {' and '.join(f'{k}:' for k in marks)}); start from the built-in target "
+                            f"example: `gigawatt optimize {example}` runs it, and {BUILTIN_DIR / (example + '.yaml')} is its file")
 
 
 def _fields():
@@ -138,7 +163,6 @@ def _fields():
 def check(spec: Spec, catalog: Catalog, source: str, share: float) -> None:
     """Problems the LP would otherwise report against its internal scenario, with their paths."""
     from gigawatt.catalog import suggest
-    from gigawatt.core.errors import Problem
 
     problems = []
     h0, h1, by = month_index(spec.horizon.start), month_index(spec.horizon.end), month_index(spec.target.by)

@@ -32,22 +32,38 @@ HORIZON_START, HORIZON_END = "2026-01", "2035-12"
 
 
 def parse_weights(text: str | None) -> dict[str, float]:
-    """``"rumoured=0.2,loi=0.5,definitive=0.9"`` on top of :data:`DEFAULT_WEIGHTS`."""
+    """``"rumoured=0.2,loi=0.5,definitive=0.9"`` on top of :data:`DEFAULT_WEIGHTS`; messages name
+    each status as the user typed it (``rumoured``, not the ``reported`` it stands for)."""
+    from gigawatt.catalog import suggest
+    from gigawatt.core.yaml_io import quote
+
     out = dict(DEFAULT_WEIGHTS)
     if not text:
         return out
+    example = "e.g. 'rumoured=0.2,loi=0.5,definitive=0.9'"
+    aliases = "; ".join(f"{'/'.join(a for a, t in ALIASES.items() if t == s)} for {s}" for s in dict.fromkeys(ALIASES.values()))
+    typed: dict[str, str] = {}  # status -> the name the user gave it
     for part in filter(None, (p.strip() for p in text.split(","))):
-        key, sep, val = part.partition("=")
-        key = ALIASES.get(key.strip().lower(), key.strip().lower())
-        if not sep or key not in out:
-            raise GigawattError(f"--status-weights: cannot read {part!r}; write status=weight with a status among "
-                                f"{', '.join(STATUSES)} (or rumoured), e.g. 'rumoured=0.2,loi=0.5,definitive=0.9'")
+        name, sep, val = (x.strip() for x in part.partition("="))
+        if not name:
+            raise GigawattError(f"--status-weights: cannot read {quote(part)}: it names no status; write status=weight, {example}")
+        key = ALIASES.get(name.lower(), name.lower())
+        if key not in out:
+            close = suggest(name.lower()[:60], [*STATUSES, *ALIASES])
+            raise GigawattError(f"--status-weights: cannot read {quote(part)}: unknown status {quote(name)}"
+                                f"{close if close.startswith('; closest') else ''}; valid: {', '.join(STATUSES)} (or {aliases})")
+        if not val:
+            raise GigawattError(f"--status-weights: {quote(name)} has no weight; write status=weight, e.g. '{name.lower()}=0.2'")
         try:
             w = float(val)
         except ValueError:
-            raise GigawattError(f"--status-weights: {val!r} is not a number in {part!r}") from None
-        if not 0 <= w <= 1:
-            raise GigawattError(f"--status-weights: a weight is a probability in [0, 1], got {w:g} for {key}")
+            raise GigawattError(f"--status-weights: {quote(val)} is not a number in {quote(part)}; a weight is from 0 to 1") from None
+        if not 0 <= w <= 1:  # NaN fails this too
+            raise GigawattError(f"--status-weights: a weight is a probability from 0 to 1, got {quote(val)[1:-1]} for {quote(name)}")
+        if key in typed:
+            both = "" if typed[key].lower() == name.lower() else f" (as {quote(typed[key])} and as {quote(name)})"
+            raise GigawattError(f"--status-weights: {key} is given twice{both}; give each status once")
+        typed[key] = name
         out[key] = w
     return out
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from gigawatt.core.errors import GigawattError, Problem, ValidationFailure
-from gigawatt.core.yaml_io import problems_from_pydantic, read_text_file, read_yaml, yaml_files
+from gigawatt.core.yaml_io import problems_from_pydantic, quote, read_text_file, read_yaml, yaml_files
 from gigawatt.catalog.schema import FIELD_UNITS, KINDS, MAY_BE_UNKNOWN, SECTIONS, Accelerator, CatalogFile, Cooling, CostDefault, Entry, Fact, Region, Series, SiteClass, Software, System
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -154,6 +154,9 @@ def _build(texts: list[tuple[bool, Path, str]]) -> Catalog:
         data, lines = read_yaml(text, str(path))
         if data is None:
             continue
+        if not isinstance(data, dict):  # not a catalog at all: say so, without echoing the file
+            raise ValidationFailure(str(path), [Problem("", f"a catalog file must be a YAML mapping of sections "
+                                                            f"({', '.join(f'{s}:' for s in list(SECTIONS)[:3])} ...)", lines.get(()))])
         try:
             CatalogFile.model_validate(data)
         except ValidationError as exc:
@@ -165,7 +168,7 @@ def _build(texts: list[tuple[bool, Path, str]]) -> Catalog:
                     raise ValidationFailure(str(path), [Problem(f"{section}[{i}].id", "every entry needs an id", lines.get((section, i)))])
                 if entry_id in raw[section]:
                     if not is_user:
-                        raise ValidationFailure(str(path), [Problem(f"{section}[{i}].id", f"duplicate id {entry_id!r}", lines.get((section, i)))])
+                        raise ValidationFailure(str(path), [Problem(f"{section}[{i}].id", f"duplicate id {quote(entry_id)}", lines.get((section, i)))])
                     raw[section][entry_id] = _merge(raw[section][entry_id], item)
                     overrides.append(Override(section, entry_id, str(path), sorted(k for k in item if k not in ("id", "provenance")), False))
                 else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -27,6 +28,36 @@ MAX_NODES = 100_000       # YAML nodes after alias expansion (keys, values, list
 MAX_ALIASES = 1_000       # alias references (*name) in one document
 MAX_DEPTH = 64            # nesting of mappings and lists
 MAX_BASE60_PARTS = 4      # parts of a YAML 1.1 base-60 number (1:30:00:00); PyYAML builds longer ones slowly
+MAX_QUOTE = 60            # characters of a file's content any message may quote
+
+#: A key a person would write. Any other key (a line of /etc/shadow, 300 characters of noise) is
+#: reported by its line and never quoted: a message must not echo a file that is not ours to show.
+_KEY_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_ .-]{0,40}")
+
+
+def shown_key(key) -> bool:
+    """Whether a field path part may be quoted: a list index, or a key that looks like a field name."""
+    return (isinstance(key, int) and not isinstance(key, bool)) or (isinstance(key, str) and _KEY_LIKE.fullmatch(key) is not None)
+
+
+def quote(value) -> str:
+    """``repr(value)``, cut to :data:`MAX_QUOTE` characters of content: the one way messages quote a file's values.
+
+    >>> quote("gw"), quote("x" * 100)[-5:], len(quote(list(range(100))))
+    ("'gw'", "xxx…'", 60)
+    """
+    if isinstance(value, str):
+        return repr(value if len(value) <= MAX_QUOTE else value[:MAX_QUOTE - 1] + "…")
+    text = repr(value)
+    return text if len(text) <= MAX_QUOTE else text[:MAX_QUOTE - 1] + "…"
+
+
+def _split_shown(path: tuple) -> tuple[tuple, tuple]:
+    """``path`` cut before its first part that may not be quoted: (shown, hidden)."""
+    for i, part in enumerate(path):
+        if not shown_key(part):
+            return path[:i], path[i:]
+    return path, ()
 
 
 def _kind_of(mode: int) -> str:
@@ -224,7 +255,9 @@ def read_yaml(text: str, source: str) -> tuple[object, dict[tuple, int]]:
         msg = getattr(exc, "problem", None) or str(exc)
         raise ValidationFailure(source, [Problem("", f"not valid YAML: {msg}", line)]) from None
     except _Duplicate as dup:
-        raise ValidationFailure(source, [Problem(format_path(dup.path), f"given twice (first on line {dup.first_line}); "
+        shown, hidden = _split_shown(dup.path)
+        what = "a key (not quoted: it does not look like a field name) is " if hidden else ""
+        raise ValidationFailure(source, [Problem(format_path(shown), f"{what}given twice (first on line {dup.first_line}); "
                                                  "keep one", dup.line)]) from None
     except (TypeError, ValueError, OverflowError, RecursionError) as exc:
         # Constructors raise these for odd scalars (a mapping used as a key, a date like 2026-02-30).
@@ -234,12 +267,19 @@ def read_yaml(text: str, source: str) -> tuple[object, dict[tuple, int]]:
 
 def yaml_files(path: Path, what: str) -> list[Path]:
     """The YAML files a ``--catalog``/``--ledger`` path names: a folder's ``*.yaml``/``*.yml`` in
-    name order, or the file itself; a missing path is a :class:`GigawattError` naming ``what``."""
-    if path.is_dir():
+    name order, or the file itself; a missing path, or one that is neither (a device, a FIFO),
+    is a :class:`GigawattError` naming ``what``."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise GigawattError(f"{path}: {what} file or directory not found") from None
+    except (OSError, ValueError) as exc:  # no permission, a name too long, a NUL byte
+        raise GigawattError(f"{path}: cannot read this {what} path ({getattr(exc, 'strerror', None) or exc})") from None
+    if stat.S_ISDIR(mode):
         return sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
-    if path.is_file():
+    if stat.S_ISREG(mode):
         return [path]
-    raise GigawattError(f"{path}: {what} file or directory not found")
+    raise GigawattError(f"{path}: not a regular file or folder (it is a {_kind_of(mode)}); give a {what} YAML file or a folder of them")
 
 
 def read_yaml_file(path: Path) -> tuple[object, dict[tuple, int]]:
@@ -262,19 +302,35 @@ _LIMITS = {"greater_than_equal": ("at least", "ge"), "greater_than": ("more than
 
 
 def problems_from_pydantic(exc, lines: dict[tuple, int], prefix: tuple = (), known_fields=()) -> list[Problem]:
-    """Turn a pydantic ``ValidationError`` into :class:`Problem` s with paths and lines."""
+    """Turn a pydantic ``ValidationError`` into :class:`Problem` s with paths and lines.
+
+    The one place loaders word validation errors, so the quoting rule lives here: a key is
+    quoted only when it looks like a field name (:func:`shown_key`), else it is reported by its
+    line (unknown keys under one parent in one problem), and no value is quoted beyond
+    :data:`MAX_QUOTE` characters (:func:`quote`).
+    """
     out = []
+    hidden_keys: dict[tuple, list[int | None]] = {}  # parent path -> lines of its unknown keys that are not quoted
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         # Drop union/tag markers pydantic inserts (e.g. 'float', 'str').
         loc = tuple(p for p in loc if p not in ("float", "str", "int", "bool"))
         full = prefix + loc
+        line = line_for(lines, full)
+        shown, hidden = _split_shown(full)
+        if err["type"] == "extra_forbidden" and len(hidden) == 1:
+            hidden_keys.setdefault(shown, []).append(line)
+            continue
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
             names = known_fields(full) if callable(known_fields) else list(known_fields)
             close = difflib.get_close_matches(str(loc[-1]), names, n=3, cutoff=0.6) if loc else []
             msg += f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else " (check the spelling)"
+        elif err["type"] == "invalid_key":  # a number or a date as a key
+            shown, hidden = _split_shown(full[:-1])
+            line = lines.get(full[:-1] + (str(err["input"]),), line)  # the line map keys by the key's text
+            msg = f"key {quote(str(err['input']))} is not a field name (field names are text)"
         elif err["type"] == "missing":
             msg = "required field is missing"
         elif err["type"] in _LIMITS:
@@ -282,8 +338,21 @@ def problems_from_pydantic(exc, lines: dict[tuple, int], prefix: tuple = (), kno
             msg = f"must be {word} {plain_number(err['ctx'][key])}"
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
-        if "input" in err and err["type"] not in ("missing", "extra_forbidden") and not isinstance(err["input"], (dict, list)):
-            if repr(err["input"]) not in msg:
-                msg += f" (got {err['input']!r})"
-        out.append(Problem(format_path(full), msg, line_for(lines, full)))
+        if "input" in err and err["type"] != "invalid_key":
+            short = quote(err["input"])
+            msg = msg.replace(repr(err["input"]), short)  # a validator may have quoted the whole value
+            if err["type"] not in ("missing", "extra_forbidden") and not isinstance(err["input"], (dict, list)) and short not in msg:
+                msg += f" (got {short})"
+        if hidden:
+            msg = f"{msg} (under a key not quoted: it does not look like a field name)"
+        out.append(Problem(format_path(shown), msg, line))
+    for parent, at in hidden_keys.items():
+        known = sorted({n for n in at if n is not None})
+        if len(at) == 1:
+            msg = "an unknown key (not quoted: it does not look like a field name)"
+        else:
+            more = ", ..." if len(known) > 5 else ""
+            msg = (f"{len(at):,} unknown keys (not quoted: they do not look like field names)"
+                   + (f" on lines {', '.join(map(str, known[:5]))}{more}" if known else ""))
+        out.append(Problem(format_path(parent), msg, at[0]))
     return out

@@ -19,7 +19,7 @@ from gigawatt.core.bounds import bound
 from gigawatt.core.errors import GigawattError, Problem, ValidationFailure
 from gigawatt.core.timeline import month_index, month_label
 from gigawatt.scenario.units import to_canonical
-from gigawatt.core.yaml_io import problems_from_pydantic, read_text_file, read_yaml
+from gigawatt.core.yaml_io import problems_from_pydantic, quote, read_text_file, read_yaml
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 
@@ -454,7 +454,7 @@ def _unique_deal_names(scenario: Scenario, source: str) -> None:
         if d.name in seen:
             origin = scenario.origin(i)
             where = f" (from {origin[0]})" if origin and origin[0] != source else ""
-            raise ValidationFailure(source, [Problem(f"deals[{i}].name", f"deal name {d.name!r}{where} is already used by deals[{seen[d.name]}]; "
+            raise ValidationFailure(source, [Problem(f"deals[{i}].name", f"deal name {quote(d.name)}{where} is already used by deals[{seen[d.name]}]; "
                                                      "give each deal its own name (or include a scenario only once)")])
         seen[d.name] = i
 
@@ -532,7 +532,7 @@ class FileIncludes(Includes):
         if text is None:
             from gigawatt.catalog import suggest
 
-            raise GigawattError(f"no built-in scenario named {name!r}{suggest(name, builtin_names())}; "
+            raise GigawattError(f"no built-in scenario named {quote(name)}{suggest(name[:120], builtin_names())}; "
                                 "a file to include needs its .yaml suffix")
         return text, f"built-in scenario {name!r}", ("builtin", name), self
 
@@ -617,7 +617,7 @@ def _resolve(scenario: Scenario, source: str, lines: dict, key, _seen: tuple, in
             data, inc_lines = read_yaml(text, inc_source)
             included = _resolve(parse(data, inc_source, inc_lines), inc_source, inc_lines, inc_key, (*_seen, key), inc_includes)
         except GigawattError as exc:
-            raise GigawattError(f"{source}: include[{i}] {name[:80]!r}: {exc}") from None
+            raise GigawattError(f"{source}: include[{i}] {quote(name)}: {exc}") from None
         # Included deals keep the site and finance their own scenario gave them.
         deals.extend(d.model_copy(update={"site": merged(included.site, d.site), "finance": merged(included.finance, d.finance)})
                      for d in included.deals)
