@@ -154,7 +154,7 @@ def test_absurd_gw_is_refused_with_the_limit(tmp_path):
     msg = str(load_error(write(tmp_path, text)))
     assert "deals[0].tranches[0].gw" in msg
     assert f"(line {line_of(text, 'gw:')})" in msg
-    assert "100" in msg and "1000" in msg
+    assert "100" in msg and "got 1,000" in msg
 
 
 def test_not_a_number_gw_is_refused(tmp_path):

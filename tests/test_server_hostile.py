@@ -524,7 +524,6 @@ def test_schemathesis_finds_no_5xx(tmp_path):
     assert time.monotonic() - t0 < 90
 
 
-@pytest.mark.xfail(strict=True, reason="needs core/yaml_io.read_yaml to turn PyYAML's ReaderError into a one-line problem with its line")
 @pytest.mark.parametrize("endpoint", ["/api/evaluate", "/api/scenarios/mine"])
 def test_a_nul_byte_in_posted_yaml_is_a_one_line_422_with_its_line(client, endpoint):
     text = BASE.replace("name: ", "name: x\x00", 1)

@@ -85,11 +85,13 @@ def given(value) -> str:
     """What a user gave, as a message quotes it: numbers in plain digits (``1e+308`` was printed
     as Python writes it), a huge one by its power of ten, NaN and infinity by name.
 
-    >>> given(1e308), given(float("nan")), given(-float("inf")), given(2.5e-7), given(900.0), given("900 %")
-    ('about 10^308', 'not a number (NaN)', 'minus infinity', '0.00000025', '900', "'900 %'")
+    >>> given(1e308), given(float("nan")), given(-float("inf")), given(2.5e-7), given(900.0), given("900 %"), given(10**400)
+    ('about 10^308', 'not a number (NaN)', 'minus infinity', '0.00000025', '900', "'900 %'", 'about 10^400')
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return repr(value)
+    if isinstance(value, int):  # exact, of any size (a float of it may overflow)
+        return f"{'minus ' if value < 0 else ''}about 10^{len(str(abs(value))) - 1}" if abs(value) >= 10**15 else plain_number(value)
     if math.isnan(value):
         return "not a number (NaN)"
     if math.isinf(value):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from gigawatt.core.bounds import plain_number
+from gigawatt.core.bounds import given, plain_number
 from gigawatt.core.errors import GigawattError, Problem, ValidationFailure, format_path
 
 
@@ -249,6 +249,8 @@ def read_yaml(text: str, source: str) -> tuple[object, dict[tuple, int]]:
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, another control character)
+        raise ValidationFailure(source, [_bad_character(text, exc)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -263,6 +265,21 @@ def read_yaml(text: str, source: str) -> tuple[object, dict[tuple, int]]:
         # Constructors raise these for odd scalars (a mapping used as a key, a date like 2026-02-30).
         raise ValidationFailure(source, [Problem("", f"not valid YAML: {exc}")]) from None
     return data, lines
+
+
+def _bad_character(text: str, exc) -> Problem:
+    """One line, at its line, for a character YAML refuses. PyYAML's message spans lines and
+    gives an offset (in bytes with libyaml), so the character is found in the text instead:
+    its first occurrence is the one the reader stopped at."""
+    import unicodedata
+
+    ch = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)[:1]
+    at = text.find(ch) if ch else -1
+    name = ("a NUL character" if ch == "\x00" else
+            f"the {'control ' if unicodedata.category(ch) == 'Cc' else ''}character U+{ord(ch):04X}") if ch else "a character"
+    where = f" (character {at + 1:,})" if at >= 0 else ""
+    return Problem("", f"not valid YAML: the text contains {name}{where}, which YAML does not allow; remove it",
+                   text.count("\n", 0, at) + 1 if at >= 0 else None)
 
 
 def yaml_files(path: Path, what: str) -> list[Path]:
@@ -339,8 +356,10 @@ def problems_from_pydantic(exc, lines: dict[tuple, int], prefix: tuple = (), kno
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
         if "input" in err and err["type"] != "invalid_key":
-            short = quote(err["input"])
-            msg = msg.replace(repr(err["input"]), short)  # a validator may have quoted the whole value
+            number = isinstance(err["input"], (int, float)) and not isinstance(err["input"], bool)
+            short = given(err["input"]) if number else quote(err["input"])  # 1e308 as "about 10^308", not 1e+308
+            if not number:
+                msg = msg.replace(repr(err["input"]), short)  # a validator may have quoted the whole value
             if err["type"] not in ("missing", "extra_forbidden") and not isinstance(err["input"], (dict, list)) and short not in msg:
                 msg += f" (got {short})"
         if hidden:
