@@ -42,7 +42,7 @@ TEXT: dict[str, dict[str, str]] = {
         "supply_table": "Binding input by quarter (hardware bought in the quarter)", "slips": "Schedule supply allows: slip by tranche",
         "deal": "Deal", "product": "Product", "planned": "Planned completion", "constrained": "Under supply", "slip": "Slip (months)",
         "output": "Output", "mean": "Mean", "mc_table": "Monte Carlo percentiles ({samples} samples, seed {seed})",
-        "valuation": "Warrant valued at (the market file's latest, as `gigawatt deal` does)", "val_as_of": "As of",
+        "mc_valuation": "Warrant valued at the market file's latest inputs (as on the Deal economics tab)", "val_as_of": "As of",
         "val_spot": "Share price", "val_source": "Price source", "val_vol": "Volatility", "val_rate": "Risk-free rate",
         "fan_online_gw": "GW online: P5-P95 fan", "fan_delivered_gw": "GW delivered: P5-P95 fan",
         "fan_effective_pflops_bf16": "Effective BF16 compute: P5-P95 fan", "fan_capex_cumulative_usd": "Cumulative capex: P5-P95 fan",
@@ -83,7 +83,7 @@ TEXT: dict[str, dict[str, str]] = {
         "supply_table": "四半期別の制約投入物（その四半期に購入されるハードウェア）", "slips": "供給制約下のスケジュール: トランシェ別の遅延",
         "deal": "案件", "product": "製品", "planned": "計画上の完了", "constrained": "供給制約下", "slip": "遅延（月）",
         "output": "出力", "mean": "平均", "mc_table": "モンテカルロのパーセンタイル（{samples} サンプル、シード {seed}）",
-        "valuation": "ワラントの評価前提（`gigawatt deal` と同じく市場データの最新値）", "val_as_of": "評価時点",
+        "mc_valuation": "ワラントの評価前提（「案件の経済性」タブと同じ市場データの最新値）", "val_as_of": "評価時点",
         "val_spot": "株価", "val_source": "株価の出典", "val_vol": "ボラティリティ", "val_rate": "無リスク金利",
         "fan_online_gw": "稼働GW: P5-P95 ファンチャート", "fan_delivered_gw": "納入GW: P5-P95 ファンチャート",
         "fan_effective_pflops_bf16": "実効BF16演算性能: P5-P95 ファンチャート", "fan_capex_cumulative_usd": "累積設備投資: P5-P95 ファンチャート",
@@ -488,7 +488,7 @@ def valuation_table(scenario, lang: str = "en", fx: dict | None = None) -> dict 
     if not rows:
         return None
     cols = [tr("deal", lang), tr("val_as_of", lang), tr("val_spot", lang), tr("val_source", lang), tr("val_vol", lang), tr("val_rate", lang)]
-    return table("mc-valuation", tr("valuation", lang), cols, rows, [2, 4, 5])
+    return table("mc-valuation", tr("mc_valuation", lang), cols, rows, [2, 4, 5])
 
 
 def mc_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:

@@ -36,9 +36,9 @@ def with_market(scenario, *, spot_usd=None, as_of=None, volatility=None, rate=No
         spot = (info or {}).get("spot")
         if update["spot_usd"] == u.spot_usd:
             source = u.source
-        elif spot:
+        elif spot:  # the citation and its date (the kind is a word of the output's language: callers add it)
             dated = str(spot["date"]) in str(spot["source"])
-            source = f"{spot['source']} ({spot['kind']}{'' if dated else ', ' + str(spot['date'])})"
+            source = str(spot["source"]) if dated else f"{spot['source']}, {spot['date']}"
         else:
             source = f"given: {spot_usd}"
         new_u = u.model_copy(update={**update, "source": source})

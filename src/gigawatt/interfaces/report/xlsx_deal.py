@@ -41,7 +41,7 @@ JA = {
     "Accretion after dilution": "増益率（希薄化後）", "EPS, all warrants fully vested": "EPS（全ワラント権利確定）",
     "Accretion, all warrants fully vested": "増益率（全ワラント権利確定）", "Assumptions": "前提", "What": "項目", "Unit": "単位",
     "Kind": "種類", "As of": "時点", "Notes": "注記", "Warrant value per existing share": "既存1株あたりワラント価値",
-    "Money flows: capex by segment": "資金の流れ：セグメント別設備投資", "Segment": "セグメント", "Capex": "設備投資",
+    "Money flows: capex by segment": "資金の流れ：セグメント別設備投資", "Segment": "セグメント",
     "Per GW": "GWあたり", "Share": "構成比", "Supplier group": "供給者グループ",
     "The headline (top-down) by recipient": "ヘッドライン（トップダウン）の受取先別内訳", "Line": "項目", "Paid to": "支払先",
     "Vendor revenue": "ベンダー売上", "Vendor": "ベンダー", "Content at catalog prices": "カタログ価格での構成額",
