@@ -108,7 +108,9 @@ def _print_market_line(con, info: dict | None, valuation_month: str | None) -> N
             con.print(styled(f"[bold]Value as of {esc(valuation_month)}[/] (the scenario's market inputs)"))
         return
     s, v, r = info["spot"], info["volatility"], info["risk_free_rate"]
-    con.print(styled(f"[bold]Value as of {esc(info['value_as_of'])}[/]: ") + f"{info['name']} ${s['value']:,.2f} ({s['kind']}, {s['source']}, {s['date']}); "
+    dated = str(s["date"]) in str(s["source"])  # a citation that carries its date is not followed by it again
+    con.print(styled(f"[bold]Value as of {esc(info['value_as_of'])}[/]: ") + f"{info['name']} ${s['value']:,.2f} ({s['kind']}, {s['source']}"
+              f"{'' if dated else ', ' + str(s['date'])}); "
               f"volatility {v['value']:.0%} ({v['kind']}, {v['source']}); risk-free {r['value']:.2%} ({r['kind']}, {r['source']})")
     for n in info.get("notes", []):
         con.print(styled("[yellow]note:[/] ") + n)
