@@ -111,13 +111,20 @@ def describe(name: str) -> str:
 def plain_number(x: float) -> str:
     """A number as people write it, never in scientific notation: 1e-06 → ``0.000001``, 1e12 → ``1,000,000,000,000``.
 
-    >>> plain_number(1e-6), plain_number(2.5), plain_number(1e12), plain_number(-0.05)
-    ('0.000001', '2.5', '1,000,000,000,000', '-0.05')
+    >>> plain_number(1e-6), plain_number(2.5), plain_number(1e12), plain_number(-0.05), plain_number(833.3), plain_number(1234.56)
+    ('0.000001', '2.5', '1,000,000,000,000', '-0.05', '833.3', '1,234.56')
+    >>> plain_number(99.99), plain_number(-0.5), plain_number(2.5e-7), plain_number(1e-300)
+    ('99.99', '-0.5', '0.00000025', 'about 10^-300')
     """
     if x == int(x) and abs(x) < 1e18:
         return f"{int(x):,}"
-    text = f"{x:,.15f}".rstrip("0").rstrip(".")
-    return text if text not in ("0", "-0") else f"{x:.3g}"  # too small to write in digits
+    if abs(x) < 1e-12:  # too small to write in digits
+        return f"{'minus ' if x < 0 else ''}about 10^{math.floor(math.log10(abs(x)))}"
+    from decimal import Decimal
+
+    # The shortest digits that read back as x (repr's), without an exponent: 833.3, not 833.299999999999955.
+    whole, _, frac = format(Decimal(repr(float(x))), "f").partition(".")
+    return f"{'-' if whole.startswith('-') else ''}{int(whole.lstrip('-')):,}" + (f".{frac}" if frac else "")
 
 
 def first_non_finite(obj, path: str = "") -> str | None:
