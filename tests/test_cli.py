@@ -567,3 +567,20 @@ def test_catalog_list_says_unknown_where_a_fact_has_no_number(monkeypatch, capsy
     assert str(fact.value).startswith("unknown as of")
     code, out, _ = run_main(monkeypatch, capsys, "catalog", "list", "accelerators")
     assert code == 0 and not re.search(r"\bnan\b", out) and str(fact.value) in out
+
+
+def test_deal_as_of_an_impossible_day_says_so(monkeypatch, capsys):
+    code, out, err = run_main(monkeypatch, capsys, "deal", "openai-amd", "--as-of", "2026-02-30")
+    assert code == 2 and "no such day: '2026-02-30'" in err
+
+
+def test_mc_errors_name_the_scenario_file_after_market_valuation(monkeypatch, capsys, tmp_path):
+    """Valuing warrants at market inputs re-evaluates the scenario: its messages still name the file, not "<scenario>"."""
+    from gigawatt.scenario.spec import builtin_text
+
+    text = builtin_text("openai-amd")
+    assert "deal: OpenAI-AMD}]" in text
+    path = tmp_path / "badtarget.yaml"
+    path.write_text(text.replace("deal: OpenAI-AMD}]", "deal: Nope}]", 1))
+    code, out, err = run_main(monkeypatch, capsys, "mc", path, "--samples", "300")
+    assert code == 2 and "badtarget.yaml" in err and "<scenario>" not in err

@@ -16,16 +16,25 @@ def load(name_or_path: str | Path) -> Scenario:
     return _load_scenario(name_or_path)[0]
 
 
-def evaluate(scenario: Scenario | str | Path, catalog: Catalog | None = None, catalog_paths=None):
+def load_with_lines(name_or_path: str | Path) -> tuple[Scenario, str, dict]:
+    """:func:`load`, with the scenario's source name and line map (for messages that name a
+    file and line after the scenario was changed, e.g. valued at market inputs)."""
+    return _load_scenario(name_or_path)
+
+
+def evaluate(scenario: Scenario | str | Path, catalog: Catalog | None = None, catalog_paths=None, *,
+             source: str | None = None, lines: dict | None = None):
     """Run a scenario through the engine and return a :class:`~gigawatt.engine.result.Result`.
 
     ``scenario`` is a :class:`Scenario`, a built-in name or a path. ``catalog`` defaults to
-    the built-in catalog plus ``GIGAWATT_CATALOG`` and ``catalog_paths``.
+    the built-in catalog plus ``GIGAWATT_CATALOG`` and ``catalog_paths``. For a
+    :class:`Scenario`, ``source`` and ``lines`` (from :func:`load_with_lines`) name its file
+    and lines in messages and provenance.
     """
     from gigawatt.engine.core import run
     from gigawatt.engine.result import Result
 
-    source, lines = "<scenario>", {}
+    source, lines = source or "<scenario>", lines or {}
     if not isinstance(scenario, Scenario):
         scenario, source, lines = _load_scenario(scenario)
     catalog = catalog or load_catalog(catalog_paths)

@@ -406,13 +406,11 @@ def mc(
     refused before it starts.
     Results are identical for any --chunk-size and any --workers.
     """
-    from gigawatt.analyses.api import evaluate
     from gigawatt.engine.mc import simulate
+    from gigawatt.interfaces.investor import evaluate_at_market
 
-    result = evaluate(scenario, catalog_paths=catalog)
-    from gigawatt.interfaces.investor import apply_market
-
-    result, _ = apply_market(result, spot=spot, as_of=as_of, volatility=volatility, rate=rate, scenario_market=scenario_market)
+    result = evaluate_at_market(scenario, catalog_paths=catalog, spot=spot, as_of=as_of, volatility=volatility, rate=rate,
+                                scenario_market=scenario_market)
     if catalog_ranges:
         result.scenario = result.scenario.model_copy(update={"catalog_ranges": True})
     if not result.scenario.uncertainty and not catalog_ranges:
@@ -486,7 +484,7 @@ def _mc_tables(out: dict, valuation: list[str]) -> None:
         w = out["warrant"]
         con.print(f"Warrant ({w['deal']}): P(full vesting) {w['prob_full_vest']:.1%}; value P10 {fmt.usd(w['value_usd']['p10'])}, "
                   f"P50 {fmt.usd(w['value_usd']['p50'])}, P90 {fmt.usd(w['value_usd']['p90'])}; the deployment milestones move with "
-                  "the sampled delays (`gigawatt deal` values the planned schedule, so its P(full vesting) is higher)")
+                  "the sampled delays (`gigawatt deal` values the planned schedule)")
     vt = Table(title="Uncertain inputs (sampled P5 / P50 / P95)", title_justify="left")
     for col in ("Variable", "Distribution", "P5", "P50", "P95"):
         vt.add_column(col, justify="left" if col in ("Variable", "Distribution") else "right")
@@ -624,11 +622,10 @@ def report(
     for path, option, folder in ((html, "--html", False), (xlsx, "--xlsx", False), (png, "--png", True), (pdf, "--pdf", False)):
         if path is not None:
             _check_output_path(path, option, folder)
-    result = evaluate(scenario, catalog_paths=catalog)
-    from gigawatt.interfaces.investor import apply_market
+    from gigawatt.interfaces.investor import evaluate_at_market, valuation_lines
 
-    result, _ = apply_market(result, spot=spot, as_of=as_of, volatility=volatility, rate=rate, scenario_market=scenario_market)
-    from gigawatt.interfaces.investor import valuation_lines
+    result = evaluate_at_market(scenario, catalog_paths=catalog, spot=spot, as_of=as_of, volatility=volatility, rate=rate,
+                                scenario_market=scenario_market)
 
     for line in valuation_lines(result):
         _note(line)

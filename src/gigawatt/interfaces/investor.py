@@ -390,26 +390,24 @@ def print_sensitivity(out, metric: str, con) -> None:
                   "see `gigawatt mc` for their effect on the warrant.", style="dim")
 
 
-def apply_market(result, *, spot=None, as_of=None, volatility=None, rate=None, scenario_market=False):
-    """``mc``/``report``: the result re-evaluated with each warrant's underlying set from the
-    market inputs, the same default as ``gigawatt deal``: the market file's latest, with
+def evaluate_at_market(scenario, *, catalog_paths=None, spot=None, as_of=None, volatility=None, rate=None, scenario_market=False):
+    """``mc``/``report``: evaluate ``scenario`` (a name or file) with each warrant's underlying set
+    from the market inputs, the same default as ``gigawatt deal``: the market file's latest, with
     ``--spot/--vol/--rate/--as-of`` overriding it. With ``scenario_market`` only the options given
-    change the scenario's own underlying (unchanged when none is). Prints nothing: the caller
-    prints :func:`valuation_lines`."""
-    from gigawatt.analyses.api import evaluate
+    change the scenario's own underlying. Messages keep naming the file and line. Prints nothing:
+    the caller prints :func:`valuation_lines`."""
+    from gigawatt.analyses.api import evaluate, load_with_lines
+    from gigawatt.core.bounds import check
     from gigawatt.ledger.market import parse_as_of
     from gigawatt.scenario.market import with_market
 
     for value, bound_name, option in ((volatility, "volatility", "--vol"), (spot, "share_price_usd", "--spot"), (rate, "rate", "--rate")):
         if value is not None:
-            from gigawatt.core.bounds import check
-
             check(bound_name, value, option)
-    scen, infos = with_market(result.scenario, spot_usd=spot, as_of=parse_as_of(as_of), volatility=volatility, rate=rate,
-                              default_to_market=not scenario_market)
-    if not infos:
-        return result, []
-    return evaluate(scen, catalog=result.catalog), infos
+    loaded, source, lines = load_with_lines(scenario)
+    loaded, _ = with_market(loaded, spot_usd=spot, as_of=parse_as_of(as_of), volatility=volatility, rate=rate,
+                            default_to_market=not scenario_market)
+    return evaluate(loaded, catalog_paths=catalog_paths, source=source, lines=lines)
 
 
 def valuation_lines(result) -> list[str]:
@@ -418,6 +416,7 @@ def valuation_lines(result) -> list[str]:
     for d in result.scenario.deals:
         if d.warrant is not None:
             u = d.warrant.underlying
-            lines.append(f"{d.name}: warrant valued as of {u.as_of} at ${u.spot_usd:,.2f} ({u.source}), volatility {u.volatility:.0%}, "
+            lines.append(f"{d.name}: warrant valued as of {u.as_of} at ${u.spot_usd:,.2f} ({u.source or 'no source given'}), "
+                         f"volatility {u.volatility:.0%}, "
                          f"risk-free rate {u.risk_free_rate:.2%}")
     return lines

@@ -183,7 +183,10 @@ def parse_as_of(text: str | None, option: str = "--as-of") -> str | None:
     t = text.strip()
     try:
         if len(t) == 10 and t[4] == "-" and t[7] == "-":
-            _dt.date.fromisoformat(t)
+            try:
+                _dt.date.fromisoformat(t)
+            except ValueError:
+                raise ValueError(f"no such day: {t!r}") from None  # Python's own words say "day is out of range for month"
             return t
         return month_label(month_index(t))
     except ValueError as exc:

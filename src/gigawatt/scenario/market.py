@@ -23,15 +23,18 @@ def with_market(scenario, *, spot_usd=None, as_of=None, volatility=None, rate=No
         if d.warrant is None:
             deals.append(d)
             continue
-        kw, info = resolve_price_inputs(d.supplier.lower(), spot_usd=spot_usd, as_of=as_of, volatility=volatility, rate=rate,
-                                        default_to_market=default_to_market, market=market)
+        # Without the market default only what is given changes the scenario's own underlying
+        # (as `deal --scenario-market` does): the market file is not asked.
+        kw, info = resolve_price_inputs(d.supplier.lower() if default_to_market else None, spot_usd=spot_usd, as_of=as_of,
+                                        volatility=volatility, rate=rate, market=market)
         u = d.warrant.underlying
         update = {"spot_usd": kw["spot_usd"] if kw["spot_usd"] is not None else u.spot_usd,
                   "as_of": kw["as_of"] or u.as_of,
                   "volatility": kw["volatility"] if kw["volatility"] is not None else u.volatility,
                   "risk_free_rate": kw["risk_free_rate"] if kw["risk_free_rate"] is not None else u.risk_free_rate}
-        if update["as_of"] != u.as_of and kw["spot_usd"] == u.spot_usd and spot_usd is None and info is None:
-            raise GigawattError(f"--as-of {as_of}: no market price for {d.supplier} in the market file; give --spot too")
+        if update["as_of"] != u.as_of and spot_usd is None and info is None:
+            # a new date with the old price would value an old spot as if it were that date's
+            raise GigawattError(f"--as-of {as_of} without --spot needs a price for {d.supplier} in the market file; give --spot too")
         # The underlying's source describes its spot: a new spot takes its own provenance along.
         spot = (info or {}).get("spot")
         if update["spot_usd"] == u.spot_usd:
@@ -40,7 +43,7 @@ def with_market(scenario, *, spot_usd=None, as_of=None, volatility=None, rate=No
             dated = str(spot["date"]) in str(spot["source"])
             source = str(spot["source"]) if dated else f"{spot['source']}, {spot['date']}"
         else:
-            source = f"given: {spot_usd}"
+            source = f"--spot, {update['as_of']}"
         new_u = u.model_copy(update={**update, "source": source})
         deals.append(d.model_copy(update={"warrant": d.warrant.model_copy(update={"underlying": new_u})}))
         infos.append({"deal": d.name, **update, "market": info})
