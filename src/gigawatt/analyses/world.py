@@ -59,10 +59,14 @@ def parse_weights(text: str | None) -> dict[str, float]:
         except ValueError:
             raise GigawattError(f"--status-weights: {quote(val)} is not a number in {quote(part)}; a weight is from 0 to 1") from None
         if not 0 <= w <= 1:  # NaN fails this too
-            raise GigawattError(f"--status-weights: a weight is a probability from 0 to 1, got {quote(val)[1:-1]} for {quote(name)}")
+            from gigawatt.core.bounds import given
+
+            raise GigawattError(f"--status-weights: a weight is a probability from 0 to 1, got {given(w)} for {quote(name)}")
         if key in typed:
-            both = "" if typed[key].lower() == name.lower() else f" (as {quote(typed[key])} and as {quote(name)})"
-            raise GigawattError(f"--status-weights: {key} is given twice{both}; give each status once")
+            # named as typed: 'Rumoured' and 'rumoured' are one status, which the user never called 'reported'
+            same = typed[key].lower() == name.lower()
+            what = quote(name) if same else f"{quote(typed[key])} and {quote(name)} (both mean {key})"
+            raise GigawattError(f"--status-weights: {what} {'is' if same else 'are'} given twice; give each status once")
         typed[key] = name
         out[key] = w
     return out
