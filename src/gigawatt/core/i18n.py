@@ -96,8 +96,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sum.npv_note": ("discounted to {start}", "{start}時点に割引"),
     "sum.p_base": ("{title}: {gw} delivered from {start} to {full}. The headline cost is {td}, {ratio} times the bottom-up estimate of {bu}.",
                    "{title}：{start}から{full}にかけて{gw}を納入。総額は{td}で、ボトムアップ推計{bu}の{ratio}倍。"),
-    "sum.p_warrant": ("The warrant is worth {value} today (P10 {p10}, P90 {p90}) and vests in full on {full} of price paths before it expires in {expiry}.",
-                      "ワラントの現在価値は{value}（P10 {p10}、P90 {p90}）で、{expiry}の期限までに全トランシェの権利が確定する確率は{full}。"),
+    "sum.p_warrant": ("The warrant is worth {value} as of {asof} (P10 {p10}, P90 {p90}) and vests in full on {full} of price paths before it expires in {expiry}.",
+                      "ワラントの価値は{asof}時点で{value}（P10 {p10}、P90 {p90}）で、{expiry}の期限までに全トランシェの権利が確定する確率は{full}。"),
     "sum.p_expiry_mc": ("Key risk: the final {gw} milestone is met after the warrant's expiry ({expiry}) in {share} of {n} simulations.",
                         "主なリスク：{n}回のシミュレーションのうち{share}で、最終の{gw}マイルストーンの達成がワラント期限（{expiry}）より後になる。"),
     "sum.p_expiry_plan": ("In the base plan the final {gw} milestone is met in {month}; the warrant expires in {expiry} (run with --samples for the chance it slips past).",
@@ -127,8 +127,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "terms.assumed": ("assumed", "仮定"),
     "terms.public": ("public", "公表"),
     "w.text": ("{shares} shares at a strike of {strike} ({pre} of shares outstanding, {post} after issue), expiring {expiry}. Worth {final} if every "
-               "tranche vests at the final hurdle. Value today {value} (P10 {p10}, P50 {p50}, P90 {p90}) at a share price of {spot} and "
-               "volatility {vol}, as of {asof}; full vesting on {full} of price paths; expected dilution {dil}.",
+               "tranche vests at the final hurdle. Value as of {asof}: {value} (P10 {p10}, P50 {p50}, P90 {p90}) at a share price of {spot} and "
+               "volatility {vol}; full vesting on {full} of price paths; expected dilution {dil}.",
                "行使価格{strike}で{shares}（発行済株式の{pre}、発行後{post}）、期限は{expiry}。全トランシェが最終株価条件で確定すれば{final}。"
                "{asof}時点の株価{spot}・ボラティリティ{vol}での現在価値は{value}（P10 {p10}、P50 {p50}、P90 {p90}）。"
                "全トランシェ権利確定の確率は{full}、想定希薄化率は{dil}。"),

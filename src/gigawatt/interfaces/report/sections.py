@@ -119,7 +119,7 @@ def summary(ctx: Context) -> Section:
     if wd:
         w = wd["warrant"]
         parts.append(_t("sum.p_warrant", L, value=_m(ctx, w["value_usd"]), p10=_m(ctx, w["value_usd_p10"]), p90=_m(ctx, w["value_usd_p90"]),
-                        full=i18n.pct(w["prob_full_vest"], L), expiry=_mon(ctx, w["expiry"])))
+                        full=i18n.pct(w["prob_full_vest"], L), expiry=_mon(ctx, w["expiry"]), asof=_mon(ctx, w["valuation_month"])))
         late = _expiry_share(ctx)
         if late:
             parts.append(_t("sum.p_expiry_mc", L, gw=_gw(ctx, late[0], 0), share=i18n.pct(late[1], L, 0), n=f"{ctx.mc['samples']:,}",
@@ -225,7 +225,7 @@ def energy(ctx: Context) -> Section:
     L = ctx.lang
     loc, mkt = _t("en.location", L), _t("en.market", L)
     return Section("energy", _t("sec.energy", L), _t("en.text", L), charts=[
-        Chart("energy", _t("en.energy_chart", L), years, {f"{_t('en.energy_chart', L)} (TWh)": [v / 1e6 for v in yearly(s["energy_mwh"])]},
+        Chart("energy", _t("en.energy_chart", L), years, {f"{_t('en.energy_chart', L)}{'（TWh）' if L == 'ja' else ' (TWh)'}": [v / 1e6 for v in yearly(s["energy_mwh"])]},
               "bar", "TWh"),
         Chart("co2", _t("en.co2_chart", L), years, {loc: [v / 1e6 for v in yearly(s["co2_t"])],
                                                     mkt: [v / 1e6 for v in yearly(s["co2_market_t"])]}, "line", _t("en.co2_axis", L),
