@@ -533,3 +533,8 @@ def test_a_nul_byte_in_posted_yaml_is_a_one_line_422_with_its_line(client, endpo
     body = assert_user_error(r, 422)
     (p,) = body["problems"]
     assert "NUL character" in p["message"] and "\n" not in p["message"] and p["line"] == line, p
+
+
+def test_an_unknown_field_with_a_huge_name_is_quoted_short(client):
+    r = client.post("/api/evaluate", json={"name": "openai-amd", "k" * 5000: 1})
+    assert r.status_code == 422 and len(r.content) < 1500 and "k" * 61 not in r.text
