@@ -15,7 +15,8 @@ import yaml
 import gigawatt
 from gigawatt.core import registry
 from gigawatt.interfaces.report import Context
-from gigawatt.interfaces.report.xlsx import vendor_name, write
+from gigawatt.core.fmt import vendor_name
+from gigawatt.interfaces.report.xlsx import write
 from gigawatt.interfaces.report.xlsx_drivers import engine_figures
 from gigawatt.scenario.spec import BUILTIN_DIR, load_text, scenario_text
 
@@ -234,7 +235,7 @@ def test_japanese_workbook(tmp_path):
 def test_portfolio_workbook_has_a_series_per_vendor(tmp_path):
     result, path = _build(tmp_path, name="openai-portfolio", samples=0, file="p.xlsx")
     header = [c.value for c in next(openpyxl.load_workbook(path)["Monthly"].iter_rows(max_row=1))]
-    vendors = {vendor_name(result, t.vendor) for t in result.tranches}
+    vendors = {vendor_name(t.vendor) for t in result.tranches}
     assert vendors == {"AMD", "NVIDIA", "Broadcom"} and all(f"Online GW: {v}" in header for v in vendors)
     got = _recompute(path)
     for name, value in engine_figures(result).items():

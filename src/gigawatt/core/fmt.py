@@ -239,3 +239,18 @@ def param(x: float | None, name: str, role: str | None = None) -> str:
 
     p = get(name, role)
     return by_format(x, p.format, p.unit)
+
+
+#: Vendor ids (the catalog's and the ledger's, lower case) as people write the company's name.
+VENDOR_NAMES = {"amd": "AMD", "nvidia": "NVIDIA", "broadcom": "Broadcom", "google": "Google", "aws": "AWS", "intel": "Intel",
+                "cerebras": "Cerebras", "microsoft": "Microsoft", "meta": "Meta", "groq": "Groq"}
+
+
+def vendor_name(vendor: str) -> str:
+    """``amd`` → ``AMD``; an unknown id with its first letter capitalised.
+
+    >>> vendor_name("nvidia"), vendor_name("tenstorrent")
+    ('NVIDIA', 'Tenstorrent')
+    """
+    v = str(vendor)
+    return VENDOR_NAMES.get(v.lower(), v[:1].upper() + v[1:])

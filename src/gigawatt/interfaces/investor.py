@@ -264,13 +264,12 @@ def print_flows(out, con, currency: str = "USD") -> None:
     for col in ("Segment", "Paid to", "USD", "Per GW", "Share"):
         t.add_column(col, justify="left" if col in ("Segment", "Paid to") else "right")
     from gigawatt.core.i18n import t as say
-    from gigawatt.interfaces.report.world import vendor_name
 
     for k, v in out.segments.items():
         t.add_row(say(f"seg.{k}", "en"), GROUPS[k], fmt.usd(v), fmt.usd(out.per_gw[k]), f"{out.shares[k]:.1%}")
     con.print(t)
     con.print("Accelerator residual of systems, bottom-up (vendor revenue: see the reconciled table): "
-              + ", ".join(f"{vendor_name(k)} {fmt.usd(v)}" for k, v in out.accelerator_vendors.items()))
+              + ", ".join(f"{fmt.vendor_name(k)} {fmt.usd(v)}" for k, v in out.accelerator_vendors.items()))
     con.print(f"Memory makers (HBM, {out.hbm_maker_shares_year} shares): " + ", ".join(f"{k} {fmt.usd(v)}" for k, v in out.hbm_makers.items()))
     opex_labels = {"energy_usd (utilities)": "energy (utilities)", "maintenance_usd (operators)": "maintenance (operators)"}
     con.print("Opex over the horizon: " + ", ".join(f"{opex_labels.get(k, k)} {fmt.usd(v)}" for k, v in out.opex_over_horizon.items())
@@ -301,9 +300,7 @@ def _print_reconciled(out, con, currency: str = "USD") -> None:
     for v, r in out.vendor_revenue.items():
         o = r["of_which"]
         years = ", ".join(f"{y}: {fmt.money(x, currency, per)}" for y, x in r["revenue_usd_by_year"].items())
-        from gigawatt.interfaces.report.world import vendor_name
-
-        con.print(styled(f"[bold]{esc(vendor_name(v))}[/]") + f" revenue {fmt.money(r['revenue_usd'], currency, per)} ({fmt.money(r['revenue_usd_per_gw'], currency, per)} per GW; "
+        con.print(styled(f"[bold]{esc(fmt.vendor_name(v))}[/]") + f" revenue {fmt.money(r['revenue_usd'], currency, per)} ({fmt.money(r['revenue_usd_per_gw'], currency, per)} per GW; "
                   f"{'; '.join(r['basis'])}): own value {fmt.money(o['own_value_usd'], currency, per)} + HBM {fmt.money(o['hbm_usd'], currency, per)}"
                   f" + CoWoS {fmt.money(o['cowos_packaging_usd'], currency, per)} + stated above content "
                   f"{fmt.money(o['stated_above_content_usd'], currency, per)}. By year of delivery: {years}")

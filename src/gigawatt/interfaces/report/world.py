@@ -111,17 +111,6 @@ def summary_rows(out: dict, lang: str = "en", currency: str = "USD", per_usd: fl
     ]
 
 
-#: Vendor ids (the ledger's, lower case) as people write the company's name.
-VENDOR_NAMES = {"amd": "AMD", "nvidia": "NVIDIA", "broadcom": "Broadcom", "google": "Google", "aws": "AWS", "intel": "Intel",
-                "cerebras": "Cerebras", "microsoft": "Microsoft", "meta": "Meta", "groq": "Groq"}
-
-
-def vendor_name(vendor: str) -> str:
-    """``amd`` → ``AMD``; an unknown id with its first letter capitalised."""
-    v = str(vendor)
-    return VENDOR_NAMES.get(v.lower(), v[:1].upper() + v[1:])
-
-
 def charts(out: dict, lang: str = "en") -> list[Chart]:
     """GW online at each quarter's end, by buyer and by vendor (stacked)."""
     q = out["quarterly"]
@@ -132,7 +121,7 @@ def charts(out: dict, lang: str = "en") -> list[Chart]:
     return [
         Chart("world_gw_by_buyer", w("GW online by buyer (quarter end)", ""), x, dict(q["online_gw_by_buyer"]), "area", y),
         Chart("world_gw_by_vendor", w("GW online by vendor (quarter end)", ""), x,
-              {vendor_name(k): v for k, v in q["online_gw_by_vendor"].items()}, "area", y),
+              {fmt.vendor_name(k): v for k, v in q["online_gw_by_vendor"].items()}, "area", y),
     ]
 
 

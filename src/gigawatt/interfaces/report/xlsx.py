@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from gigawatt.core import i18n, registry
+from gigawatt.core import fmt, i18n, registry
 from gigawatt.core.conventions import footnote, plan_conventions
 from gigawatt.engine.core import NAMEPLATE_UNITS, SERIES_UNITS
 from gigawatt.core.timeline import month_label
@@ -63,19 +63,6 @@ def write(result, path, scenario_text: str = "", ctx=None, lang: str = "en") -> 
     _summary(bk, summary, result, ctx, monthly_refs, deal_refs)
     summary.activate()
     bk.close()
-
-
-def vendor_name(result, vendor: str) -> str:
-    """A vendor's company name (``amd`` → ``AMD``): the companies file, else the deal's supplier."""
-    from gigawatt.analyses.flows import _companies_data
-
-    try:
-        for c in _companies_data()["companies"]:
-            if c.get("vendor") == vendor:
-                return c["name"]
-    except Exception:  # noqa: BLE001 - the file is optional here
-        pass
-    return next((t.supplier for t in result.tranches if t.vendor == vendor), vendor)
 
 
 def _l(bk, text: str) -> str:
@@ -199,7 +186,7 @@ def _monthly(bk, result):
         columns.append((bk.header(name, "series"), kinds[-1]))
     vendors = list(by_vendor)
     for v in vendors:
-        columns.append((f"{bk.label('online_gw', 'series')}: {vendor_name(result, v)}", "gw"))
+        columns.append((f"{bk.label('online_gw', 'series')}: {fmt.vendor_name(v)}", "gw"))
     cum_bu = series["capex_usd"].cumsum()
     cum_td = series["capex_topdown_usd"].cumsum()
     columns += [(f"{_l(bk, 'Cumulative capex')}: {bk.label('capex_usd', 'series')}", "usd_b"),

@@ -3,7 +3,7 @@ buyer economics), the shareholder view, money flows and listed companies, supply
 percentiles and fans, and the sensitivity tornado."""
 from __future__ import annotations
 
-from gigawatt.core import i18n
+from gigawatt.core import fmt, i18n
 from gigawatt.core import registry
 from gigawatt.interfaces.report.xlsx_book import humanize
 
@@ -344,9 +344,8 @@ def _flows(bk, ctx) -> None:
     vr = fl.get("vendor_revenue") or {}
     if vr:
         row = bk.subtitle(ws, row, _t(bk, "Vendor revenue"))
-        from gigawatt.interfaces.report.xlsx import vendor_name
 
-        rows = [[vendor_name(ctx.result, v), x["revenue_usd"], x["content_usd"], x.get("revenue_usd_per_gw"), x["gw"],
+        rows = [[fmt.vendor_name(v), x["revenue_usd"], x["content_usd"], x.get("revenue_usd_per_gw"), x["gw"],
                  "; ".join(i18n.world_phrase(b, bk.lang) for b in x.get("basis", []))]
                 for v, x in vr.items()]
         row = bk.table(ws, row, 0, [(_t(bk, "Vendor"), "text"), (_t(bk, "Vendor revenue"), "usd"),
