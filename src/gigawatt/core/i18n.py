@@ -352,6 +352,98 @@ STRINGS: dict[str, tuple[str, str]] = {
     "src.sources": ("Sources", "出典"),
     "src.as_of": ("As of", "時点"),
     "scn.text": ("The scenario as run (click to open).", "実行したシナリオ（クリックで表示）。"),
+    # the page's views (interfaces/dashboard.py): tables, charts and notes of the deal, supply, Monte Carlo and compare tabs
+    "dash.warrant": ("Warrant", "ワラント"),
+    "dash.warrant_tranches": ("Warrant vesting by tranche", "トランシェ別のワラント権利確定"),
+    "dash.shareholder": ("Shareholder view by fiscal year", "会計年度別の株主への影響"),
+    "dash.investment": ("Vendor investment", "ベンダーの出資"),
+    "dash.vesting_chart": ("Probability each tranche has vested", "各トランシェが権利確定している確率"),
+    "dash.probability": ("probability", "確率"),
+    "dash.tranche": ("Tranche", "トランシェ"),
+    "dash.shares": ("Shares", "株数"),
+    "dash.price_hurdle": ("Price hurdle", "株価条件"),
+    "dash.milestone_month": ("Milestone month", "マイルストーン達成月"),
+    "dash.p_vest": ("P(vest)", "権利確定確率"),
+    "dash.expected_vest": ("Expected vest", "権利確定の期待月"),
+    "dash.terms": ("Terms", "条件"),
+    "dash.public": ("public", "公開"),
+    "dash.shares_strike": ("Shares / strike", "株数 / 行使価格"),
+    "dash.issued_expires": ("Issued / expires", "発行 / 満期"),
+    "dash.stake": ("Stake of shares outstanding (before / after issue)", "発行済株式に対する比率（発行前 / 発行後）"),
+    "dash.final_hurdle": ("Worth at the final hurdle", "最終株価条件での価値"),
+    "dash.valuation": ("Valuation", "評価方法"),
+    "dash.value_mean": ("Value (mean)", "価値（平均）"),
+    "dash.p10_p50_p90": ("P10 / P50 / P90", "P10 / P50 / P90"),
+    "dash.expected_vested": ("Expected vested shares (dilution)", "権利確定株数の期待値（希薄化）"),
+    "dash.operating_income": ("Operating income", "営業利益"),
+    "dash.base_is": ("Base is", "ベースの根拠"),
+    "dash.eps_after": ("EPS with the deal, after dilution", "案件込みEPS（希薄化後）"),
+    "dash.value_per_share": ("Warrant value per existing share", "既存1株当たりのワラント価値"),
+    "dash.cash_paid": ("Cash paid (capex + opex)", "支払総額（設備投資 + 運営費）"),
+    "dash.payback": ("Payback month", "回収月"),
+    "dash.warrant_discount": ("Warrant value as a share of supplier revenue", "サプライヤー売上に対するワラント価値の比率"),
+    "dash.investment_total": ("Investment received", "受け取る出資額"),
+    "dash.no_terms": ("No deal in this scenario has a warrant, an investment or supplier terms; the built-in openai-amd scenario shows their format.",
+                     "このシナリオの案件にはワラント・出資・サプライヤー条件がありません。書式は組み込みシナリオ openai-amd を参照してください。"),
+    "dash.value_as_of": ("Values as of {month}; {market}", "{month} 時点の価値。{market}"),
+    "dash.market": ("{name} {spot} ({date}), volatility {vol}", "{name} {spot}（{date}）、ボラティリティ {vol}"),
+    "dash.hbm_needed": ("HBM needed", "必要なHBM"),
+    "dash.hbm_share": ("Share of world HBM", "世界のHBMに占める比率"),
+    "dash.cowos_needed": ("CoWoS wafers needed", "必要なCoWoSウェハー"),
+    "dash.cowos_share": ("Share of world CoWoS", "世界のCoWoSに占める比率"),
+    "dash.binding_col": ("Binds (over the allocable share)", "制約となる投入物（配分可能比率超過）"),
+    "dash.supply_chart": ("Share of world supply taken, by quarter", "四半期別の世界供給に占める比率"),
+    "dash.allocable": ("allocable share", "配分可能比率"),
+    "dash.share_of_world": ("share of world supply", "世界供給に占める比率"),
+    "dash.binding": ("Binding supply input: {name} binds first in {quarter} ({share} of world supply against the {allocable} allocable).",
+                    "制約となる供給: {name} が {quarter} に最初に制約となります（世界供給の {share}、配分可能比率 {allocable}）。"),
+    "dash.no_binding": ("Binding supply input: none at an allocable share of {allocable}.", "制約となる供給: なし（配分可能比率 {allocable} ではHBMもCoWoSも制約になりません）。"),
+    "dash.supply_table": ("Binding input by quarter (hardware bought in the quarter)", "四半期別の制約投入物（その四半期に購入されるハードウェア）"),
+    "dash.slips": ("Schedule supply allows: slip by tranche", "供給制約下のスケジュール: トランシェ別の遅延"),
+    "dash.product": ("Product", "製品"),
+    "dash.planned": ("Planned completion", "計画上の完了"),
+    "dash.constrained": ("Under supply", "供給制約下"),
+    "dash.slip": ("Slip (months)", "遅延（月）"),
+    "dash.output": ("Output", "出力"),
+    "dash.mean": ("Mean", "平均"),
+    "dash.mc_table": ("Monte Carlo percentiles ({samples} samples, seed {seed})", "モンテカルロのパーセンタイル（{samples} サンプル、シード {seed}）"),
+    "dash.mc_valuation": ("Warrant valued at the market file's latest inputs (as on the Deal economics tab)", "ワラントの評価前提（「案件の経済性」タブと同じ市場データの最新値）"),
+    "dash.val_as_of": ("As of", "評価時点"),
+    "dash.val_spot": ("Share price", "株価"),
+    "dash.val_source": ("Price source", "株価の出典"),
+    "dash.val_vol": ("Volatility", "ボラティリティ"),
+    "dash.val_rate": ("Risk-free rate", "無リスク金利"),
+    "dash.fan_online_gw": ("GW online: P5-P95 fan", "稼働GW: P5-P95 ファンチャート"),
+    "dash.fan_delivered_gw": ("GW delivered: P5-P95 fan", "納入GW: P5-P95 ファンチャート"),
+    "dash.fan_effective_pflops_bf16": ("Effective BF16 compute: P5-P95 fan", "実効BF16演算性能: P5-P95 ファンチャート"),
+    "dash.fan_capex_cumulative_usd": ("Cumulative capex: P5-P95 fan", "累積設備投資: P5-P95 ファンチャート"),
+    "dash.completed": ("completed in {share} of samples", "{share} のサンプルで完了"),
+    "dash.difference": ("Difference ({b} - {a})", "差（{b} − {a}）"),
+    "dash.difference_pct": ("Difference (%)", "差（%）"),
+    "dash.compare_title": ("{a} and {b}: outputs, differences and per GW", "{a} と {b}: 出力・差・GW当たり"),
+    "dash.inputs_title": ("Inputs", "入力"),
+    "dash.horizon": ("Horizon", "期間"),
+    "dash.products": ("Products", "製品"),
+    "dash.first_start": ("First start", "最初の開始"),
+    "dash.topdown": ("Top-down per GW", "GW当たりトップダウン"),
+    "dash.discount": ("Discount rate", "割引率"),
+    "dash.electricity": ("Electricity", "電力価格"),
+    "dash.years": ("years", "年"),
+    "dash.chart.gw_by_vendor": ("GW online by vendor", "ベンダー別の稼働GW"),
+    "dash.chart.gw_by_product": ("GW online by product", "製品別の稼働GW"),
+    "dash.chart.accelerators": ("Accelerators and racks online", "稼働中のアクセラレータとラック"),
+    "dash.chart.capex_segments": ("Capex: bottom-up segments vs top-down", "設備投資: ボトムアップの内訳とトップダウン"),
+    "dash.chart.capex_cumulative": ("Cumulative capex (bottom-up, incl. refresh)", "累積設備投資（ボトムアップ、更新を含む）"),
+    "dash.chart.energy": ("Energy per year", "年間エネルギー"),
+    "dash.chart.co2": ("CO2 per year", "年間CO2"),
+    "dash.chart.world_gw_by_buyer": ("GW online by buyer (quarter end)", "買い手別の稼働GW（四半期末）"),
+    "dash.chart.world_gw_by_vendor": ("GW online by vendor (quarter end)", "ベンダー別の稼働GW（四半期末）"),
+    "dash.hidden_same": ("'{hidden}' is not shown: it is the same as '{shown}'", "「{hidden}」は「{shown}」と同じため表示していません"),
+    "dash.hidden_one_vendor": ("'{hidden}' is not shown: there is one vendor, and '{shown}' splits it by product",
+                              "ベンダーが1社のため「{hidden}」は表示していません（「{shown}」が製品別に示します）"),
+    # a yes/no flag's codes (a coded unit of one code, ``1 = refresh at end of life``: :func:`code_word`)
+    "code.yes": ("yes", "する"),
+    "code.no": ("no", "しない"),
 }
 
 
@@ -527,6 +619,24 @@ def unit_words(text: str, lang: str = "en") -> str:
 def unit_text(u: str, lang: str = "en") -> str:
     """A unit as the language writes it (``W (all-in IT)`` → ``W（全込みIT）``; symbols stay)."""
     return _UNITS_JA.get(u, u) if lang == "ja" else u
+
+
+def code_word(code: int, unit: str, english: str, lang: str = "en") -> str:
+    """A code of a coded registry unit (``1 = facility, 0 = IT``) as a word in ``lang``: ``english``, the unit's own
+    word for it (:func:`gigawatt.analyses.explain.coded_text`), in English; in Japanese the word the unit's Japanese
+    legend in :data:`_UNITS_JA` gives the code, and for a yes/no flag (a legend of one code) ``code.yes`` / ``code.no``.
+
+    >>> code_word(1, "0 linear, 1 s-curve, 2 step", "s-curve", "ja"), code_word(0, "1 = refresh at end of life", "no", "ja")
+    ('S字', 'しない')
+    >>> code_word(1, "1 = facility, 0 = IT", "facility", "ja"), code_word(1, "1 = facility, 0 = IT", "facility")
+    ('施設', 'facility')
+    """
+    if lang != "ja":
+        return english
+    legend = dict(re.findall(r"(-?\d+) = ([^、]+)", _UNITS_JA.get(unit, "")))
+    if len(legend) == 1:
+        return t("code.yes" if code else "code.no", lang)
+    return legend.get(str(code), english)
 
 
 def unit(name: str, lang: str = "en", role: str | None = None) -> str:

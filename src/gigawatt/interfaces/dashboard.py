@@ -13,93 +13,9 @@ import functools
 import re
 from typing import Any
 
-LANGS = ("en", "ja")
+from gigawatt.core import i18n
 
-#: Labels and titles this module writes, per language (field names go through :func:`field_label`).
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "warrant": "Warrant", "warrant_tranches": "Warrant vesting by tranche", "shareholder": "Shareholder view by fiscal year",
-        "investment": "Vendor investment", "buyer": "Buyer economics", "vesting_chart": "Probability each tranche has vested",
-        "probability": "probability", "tranche": "Tranche", "shares": "Shares", "gw_milestone": "GW milestone",
-        "price_hurdle": "Price hurdle", "milestone_month": "Milestone month", "p_vest": "P(vest)", "expected_vest": "Expected vest",
-        "terms": "Terms", "assumed": "assumed", "public": "public", "shares_strike": "Shares / strike",
-        "issued_expires": "Issued / expires", "stake": "Stake of shares outstanding (before / after issue)",
-        "final_hurdle": "Worth at the final hurdle", "valuation": "Valuation", "value_mean": "Value (mean)", "p10_p50_p90": "P10 / P50 / P90",
-        "expected_vested": "Expected vested shares (dilution)", "fy": "Fiscal year", "revenue": "Revenue",
-        "gross_profit": "Gross profit", "operating_income": "Operating income", "net_income": "Net income", "eps_added": "EPS added",
-        "base_eps": "Base EPS", "base_is": "Base is", "eps_after": "EPS with the deal, after dilution",
-        "accretion_after": "Accretion after dilution", "value_per_share": "Warrant value per existing share",
-        "cash_paid": "Cash paid (capex + opex)",
-        "payback": "Payback month", "warrant_discount": "Warrant value as a share of supplier revenue",
-        "investment_total": "Investment received", "no_terms": "No deal in this scenario has a warrant, an investment or supplier terms; "
-        "the built-in openai-amd scenario shows their format.", "value_as_of": "Values as of {month}; {market}",
-        "market": "{name} {spot} ({date}), volatility {vol}", "item": "", "value": "Value",
-        "quarter": "Quarter", "hbm_needed": "HBM needed", "hbm_share": "Share of world HBM", "cowos_needed": "CoWoS wafers needed",
-        "cowos_share": "Share of world CoWoS", "binding_col": "Binds (over the allocable share)", "none": "none",
-        "supply_chart": "Share of world supply taken, by quarter", "allocable": "allocable share", "share_of_world": "share of world supply",
-        "binding": "Binding supply input: {name} binds first in {quarter} ({share} of world supply against the {allocable} allocable).",
-        "no_binding": "Binding supply input: none at an allocable share of {allocable}.",
-        "supply_table": "Binding input by quarter (hardware bought in the quarter)", "slips": "Schedule supply allows: slip by tranche",
-        "deal": "Deal", "product": "Product", "planned": "Planned completion", "constrained": "Under supply", "slip": "Slip (months)",
-        "output": "Output", "mean": "Mean", "mc_table": "Monte Carlo percentiles ({samples} samples, seed {seed})",
-        "mc_valuation": "Warrant valued at the market file's latest inputs (as on the Deal economics tab)", "val_as_of": "As of",
-        "val_spot": "Share price", "val_source": "Price source", "val_vol": "Volatility", "val_rate": "Risk-free rate",
-        "fan_online_gw": "GW online: P5-P95 fan", "fan_delivered_gw": "GW delivered: P5-P95 fan",
-        "fan_effective_pflops_bf16": "Effective BF16 compute: P5-P95 fan", "fan_capex_cumulative_usd": "Cumulative capex: P5-P95 fan",
-        "completed": "completed in {share} of samples", "difference": "Difference ({b} - {a})", "difference_pct": "Difference (%)",
-        "compare_title": "{a} and {b}: outputs, differences and per GW", "inputs_title": "Inputs",
-        "horizon": "Horizon", "products": "Products", "first_start": "First start", "topdown": "Top-down per GW",
-        "discount": "Discount rate", "electricity": "Electricity", "it_life": "IT life", "years": "years",
-        "chart.gw_by_vendor": "GW online by vendor", "chart.gw_by_product": "GW online by product",
-        "chart.accelerators": "Accelerators and racks online", "chart.capex_segments": "Capex: bottom-up segments vs top-down",
-        "chart.capex_cumulative": "Cumulative capex (bottom-up, incl. refresh)", "chart.energy": "Energy per year",
-        "chart.co2": "CO2 per year", "chart.water": "Water per year", "chart.world_gw_by_buyer": "GW online by buyer (quarter end)",
-        "chart.world_gw_by_vendor": "GW online by vendor (quarter end)",
-        "hidden_same": "'{hidden}' is not shown: it is the same as '{shown}'",
-        "hidden_one_vendor": "'{hidden}' is not shown: there is one vendor, and '{shown}' splits it by product",
-    },
-    "ja": {
-        "warrant": "ワラント", "warrant_tranches": "トランシェ別のワラント権利確定", "shareholder": "会計年度別の株主への影響",
-        "investment": "ベンダーの出資", "buyer": "買い手の経済性", "vesting_chart": "各トランシェが権利確定している確率",
-        "probability": "確率", "tranche": "トランシェ", "shares": "株数", "gw_milestone": "GWマイルストーン",
-        "price_hurdle": "株価条件", "milestone_month": "マイルストーン達成月", "p_vest": "権利確定確率", "expected_vest": "権利確定の期待月",
-        "terms": "条件", "assumed": "仮定", "public": "公開", "shares_strike": "株数 / 行使価格",
-        "issued_expires": "発行 / 満期", "stake": "発行済株式に対する比率（発行前 / 発行後）",
-        "final_hurdle": "最終株価条件での価値", "valuation": "評価方法", "value_mean": "価値（平均）", "p10_p50_p90": "P10 / P50 / P90",
-        "expected_vested": "権利確定株数の期待値（希薄化）", "fy": "会計年度", "revenue": "売上高",
-        "gross_profit": "売上総利益", "operating_income": "営業利益", "net_income": "純利益", "eps_added": "EPS増分",
-        "base_eps": "ベースEPS", "base_is": "ベースの根拠", "eps_after": "案件込みEPS（希薄化後）",
-        "accretion_after": "希薄化後のEPS増加率", "value_per_share": "既存1株当たりのワラント価値",
-        "cash_paid": "支払総額（設備投資 + 運営費）",
-        "payback": "回収月", "warrant_discount": "サプライヤー売上に対するワラント価値の比率",
-        "investment_total": "受け取る出資額", "no_terms": "このシナリオの案件にはワラント・出資・サプライヤー条件がありません。"
-        "書式は組み込みシナリオ openai-amd を参照してください。", "value_as_of": "{month} 時点の価値。{market}",
-        "market": "{name} {spot}（{date}）、ボラティリティ {vol}", "item": "", "value": "値",
-        "quarter": "四半期", "hbm_needed": "必要なHBM", "hbm_share": "世界のHBMに占める比率", "cowos_needed": "必要なCoWoSウェハー",
-        "cowos_share": "世界のCoWoSに占める比率", "binding_col": "制約となる投入物（配分可能比率超過）", "none": "なし",
-        "supply_chart": "四半期別の世界供給に占める比率", "allocable": "配分可能比率", "share_of_world": "世界供給に占める比率",
-        "binding": "制約となる供給: {name} が {quarter} に最初に制約となります（世界供給の {share}、配分可能比率 {allocable}）。",
-        "no_binding": "制約となる供給: なし（配分可能比率 {allocable} ではHBMもCoWoSも制約になりません）。",
-        "supply_table": "四半期別の制約投入物（その四半期に購入されるハードウェア）", "slips": "供給制約下のスケジュール: トランシェ別の遅延",
-        "deal": "案件", "product": "製品", "planned": "計画上の完了", "constrained": "供給制約下", "slip": "遅延（月）",
-        "output": "出力", "mean": "平均", "mc_table": "モンテカルロのパーセンタイル（{samples} サンプル、シード {seed}）",
-        "mc_valuation": "ワラントの評価前提（「案件の経済性」タブと同じ市場データの最新値）", "val_as_of": "評価時点",
-        "val_spot": "株価", "val_source": "株価の出典", "val_vol": "ボラティリティ", "val_rate": "無リスク金利",
-        "fan_online_gw": "稼働GW: P5-P95 ファンチャート", "fan_delivered_gw": "納入GW: P5-P95 ファンチャート",
-        "fan_effective_pflops_bf16": "実効BF16演算性能: P5-P95 ファンチャート", "fan_capex_cumulative_usd": "累積設備投資: P5-P95 ファンチャート",
-        "completed": "{share} のサンプルで完了", "difference": "差（{b} − {a}）", "difference_pct": "差（%）",
-        "compare_title": "{a} と {b}: 出力・差・GW当たり", "inputs_title": "入力",
-        "horizon": "期間", "products": "製品", "first_start": "最初の開始", "topdown": "GW当たりトップダウン",
-        "discount": "割引率", "electricity": "電力価格", "it_life": "IT耐用年数", "years": "年",
-        "chart.gw_by_vendor": "ベンダー別の稼働GW", "chart.gw_by_product": "製品別の稼働GW",
-        "chart.accelerators": "稼働中のアクセラレータとラック", "chart.capex_segments": "設備投資: ボトムアップの内訳とトップダウン",
-        "chart.capex_cumulative": "累積設備投資（ボトムアップ、更新を含む）", "chart.energy": "年間エネルギー",
-        "chart.co2": "年間CO2", "chart.water": "年間水使用量", "chart.world_gw_by_buyer": "買い手別の稼働GW（四半期末）",
-        "chart.world_gw_by_vendor": "ベンダー別の稼働GW（四半期末）",
-        "hidden_same": "「{hidden}」は「{shown}」と同じため表示していません",
-        "hidden_one_vendor": "ベンダーが1社のため「{hidden}」は表示していません（「{shown}」が製品別に示します）",
-    },
-}
+LANGS = ("en", "ja")
 
 @functools.lru_cache(maxsize=None)
 def _builtin_fields(name: str) -> dict:
@@ -117,8 +33,6 @@ def scenario_text_in(scenario, field: str, lang: str = "en") -> str:
     """A scenario's ``title`` or ``description`` in ``lang``: a built-in scenario's Japanese one (``labels-ja.csv``,
     roles ``scenario_title`` / ``scenario_description``) while its text is the built-in's own; a user's scenario,
     or a built-in whose title was edited, keeps its own text."""
-    from gigawatt.core import i18n
-
     own = getattr(scenario, field, None) or (scenario.name if field == "title" else "")
     ja = i18n.builtin_scenario_text(scenario.name, field, lang)
     if not ja:
@@ -127,10 +41,9 @@ def scenario_text_in(scenario, field: str, lang: str = "en") -> str:
     return ja if english and english == " ".join(str(own).split()) else own
 
 
-def tr(key: str, lang: str = "en", **kw) -> str:
-    """A label of this module in ``lang`` (English where Japanese lacks it), with ``{fields}`` filled."""
-    text = TEXT.get(lang, TEXT["en"]).get(key) or TEXT["en"][key]
-    return text.format(**kw) if kw else text
+def _chart_key(chart_id: str) -> str:
+    """The :data:`~gigawatt.core.i18n.STRINGS` key of the title of a chart this module knows by id (water's is the report's)."""
+    return "en.water_chart" if chart_id == "water" else f"dash.chart.{chart_id}"
 
 
 def field_label(name: str, lang: str = "en", role: str | None = None) -> str:
@@ -147,12 +60,10 @@ def field_label(name: str, lang: str = "en", role: str | None = None) -> str:
 def money(x: float | None, lang: str = "en", fx: dict | None = None) -> str:
     """``1.898e11`` → ``'$189.8B'`` (en) or ``'1,898億ドル'`` (ja); with ``fx`` (``market.fx_per_usd``) in its currency
     at its dated rate: ``'¥29.7T'`` / ``'29.7兆円'``."""
-    from gigawatt.core import i18n
     return i18n.money(x, lang, *_cur(fx))
 
 
 def per_share(x: float | None, lang: str = "en", fx: dict | None = None) -> str:
-    from gigawatt.core import i18n
     return i18n.per_share(x, lang, *_cur(fx))
 
 
@@ -184,22 +95,18 @@ def fx_info(fx: dict | None, lang: str = "en") -> dict:
 
 
 def share_count(x: float | None, lang: str = "en") -> str:
-    from gigawatt.core import i18n
     return i18n.shares(x, lang)
 
 
 def percent(fraction: float | None, digits: int = 1) -> str:
-    from gigawatt.core import i18n
     return i18n.pct(fraction, "en", digits)
 
 
 def month(m: str | None, lang: str = "en") -> str:
-    from gigawatt.core import i18n
     return i18n.month(m, lang)
 
 
 def quarter(q: str, lang: str = "en") -> str:
-    from gigawatt.core import i18n
     return i18n.quarter(q, lang)
 
 
@@ -217,7 +124,6 @@ def by_kind(kind: str, x: float | None, lang: str = "en", fx: dict | None = None
         return money(x, lang, fx) + ("/MW" if kind == "usd_per_mw" else "/GW")
     if kind == "usd_per_mwh":
         return per_share(x, lang, fx) + "/MWh"
-    from gigawatt.core import i18n
 
     return i18n.unit_words(fmt.by_format(x, kind, unit), lang)
 
@@ -281,7 +187,8 @@ def prune_charts(charts: list[dict], n_vendors: int) -> tuple[list[dict], list[d
 
 def hidden_notes(hidden: list[dict], lang: str = "en") -> list[str]:
     """One sentence per chart :func:`prune_charts` left out."""
-    return [tr("hidden_" + h["reason"], lang, hidden=tr("chart." + h["id"], lang), shown=tr("chart." + h["shown"], lang)) for h in hidden]
+    return [i18n.t("dash.hidden_" + h["reason"], lang, hidden=i18n.t(_chart_key(h["id"]), lang), shown=i18n.t(_chart_key(h["shown"]), lang))
+            for h in hidden]
 
 
 def headline_rows(values: dict, lang: str = "en", fx: dict | None = None) -> list[dict]:
@@ -297,7 +204,6 @@ def headline_rows(values: dict, lang: str = "en", fx: dict | None = None) -> lis
     english = rows(values, "en")
     here = english if lang == "en" and not fx else rows(values, lang, *_cur(fx))
     explainable = {m.key: {"field": m.name, "role": m.role} for m in METRICS if m.role == "nameplate"}  # per tranche in the panel
-    from gigawatt.core import i18n
 
     return [{**r.to_dict(), "text": i18n.unit_words(r.text, lang), "id": re.sub(r"[^a-z0-9]+", "-", e.label.lower()).strip("-"),
              "explain": explainable.get(r.key)} for r, e in zip(here, english)]
@@ -309,10 +215,10 @@ def localise_chart_titles(charts: list[dict], lang: str) -> list[dict]:
         return charts
     out = []
     for c in charts:
-        key = "chart." + c["id"]
+        key = _chart_key(c["id"])
         title = (c["layout"].get("title") or {}).get("text") or ""
-        if key in TEXT[lang] and title.isascii():  # not already translated (the report's sections translate their own)
-            layout = {**c["layout"], "title": {**(c["layout"].get("title") or {}), "text": TEXT[lang][key]}}
+        if key in i18n.STRINGS and title.isascii():  # not already translated (the report's sections translate their own)
+            layout = {**c["layout"], "title": {**(c["layout"].get("title") or {}), "text": i18n.t(key, lang)}}
             c = {**c, "layout": layout}
         out.append(c)
     return out
@@ -336,26 +242,28 @@ def _warrant_tables(w: dict, lang: str, n: int, fx: dict | None = None) -> tuple
     spot, vol = ("株価", "ボラティリティ") if lang == "ja" else ("spot", "vol")
     sep = "、" if lang == "ja" else "; "
     rows = [
-        [tr("shares_strike", lang), f"{w['shares_total']:,} @ {per_share(w['strike_usd'], lang, fx)}"],
-        [tr("issued_expires", lang), f"{month(w['issued'], lang)} / {month(w['expiry'], lang)}"],
-        [tr("stake", lang), f"{w['stake_pct_pre']:.1f}% / {w['stake_pct_post']:.1f}%"],
-        [tr("final_hurdle", lang), money(w["value_at_final_hurdle_usd"], lang, fx)],
-        [tr("valuation", lang), f"{_ja_terms(w['price_mode'], lang)}{sep}{month(w['valuation_month'], lang)}{sep}"
+        [i18n.t("dash.shares_strike", lang), f"{w['shares_total']:,} @ {per_share(w['strike_usd'], lang, fx)}"],
+        [i18n.t("dash.issued_expires", lang), f"{month(w['issued'], lang)} / {month(w['expiry'], lang)}"],
+        [i18n.t("dash.stake", lang), f"{w['stake_pct_pre']:.1f}% / {w['stake_pct_post']:.1f}%"],
+        [i18n.t("dash.final_hurdle", lang), money(w["value_at_final_hurdle_usd"], lang, fx)],
+        [i18n.t("dash.valuation", lang), f"{_ja_terms(w['price_mode'], lang)}{sep}{month(w['valuation_month'], lang)}{sep}"
                                 f"{spot} {per_share(w['spot_usd'], lang, fx)}{sep}{vol} {percent(w['volatility'], 0)}"],
-        [tr("value_mean", lang), money(w["value_usd"], lang, fx)],
-        [tr("p10_p50_p90", lang), " / ".join(money(w[k], lang, fx) for k in ("value_usd_p10", "value_usd_p50", "value_usd_p90"))],
+        [i18n.t("dash.value_mean", lang), money(w["value_usd"], lang, fx)],
+        [i18n.t("dash.p10_p50_p90", lang), " / ".join(money(w[k], lang, fx) for k in ("value_usd_p10", "value_usd_p50", "value_usd_p90"))],
         [field_label("prob_full_vest", lang, "metric"), percent(w["prob_full_vest"])],
-        [tr("expected_vested", lang), f"{share_count(w['expected_vested_shares'], lang)} ({w['expected_dilution_pct']:.1f}%)"],
+        [i18n.t("dash.expected_vested", lang), f"{share_count(w['expected_vested_shares'], lang)} ({w['expected_dilution_pct']:.1f}%)"],
     ]
     tranches = [[i + 1, f"{t['shares']:,}", f"{t['gw_milestone']:g} GW", per_share(t["price_hurdle"], lang, fx) if t["price_hurdle"] is not None else "-",
                  month(t.get("gw_milestone_month"), lang), percent(t["prob_vest"]), month(t.get("expected_vest_month"), lang),
-                 tr("assumed" if t["assumed"] else "public", lang)] for i, t in enumerate(w["tranches"])]
-    cols = [tr(k, lang) for k in ("tranche", "shares", "gw_milestone", "price_hurdle", "milestone_month", "p_vest", "expected_vest", "terms")]
-    tables = [table(f"deal{n}-warrant", tr("warrant", lang), [tr("item", lang), tr("value", lang)], rows, [1]),
-              table(f"deal{n}-tranches", tr("warrant_tranches", lang), cols, tranches, [0, 1, 2, 3, 5])]
+                 i18n.t("terms.assumed" if t["assumed"] else "dash.public", lang)] for i, t in enumerate(w["tranches"])]
+    cols = [i18n.t(k, lang) for k in ("dash.tranche", "dash.shares", "w.col_gw", "dash.price_hurdle", "dash.milestone_month", "dash.p_vest",
+                                      "dash.expected_vest", "dash.terms")]
+    tables = [table(f"deal{n}-warrant", i18n.t("dash.warrant", lang), [i18n.t("col.item", lang), i18n.t("col.value", lang)], rows, [1]),
+              table(f"deal{n}-tranches", i18n.t("dash.warrant_tranches", lang), cols, tranches, [0, 1, 2, 3, 5])]
     pv = w["prob_vest_by_month"]
-    series = {f"{tr('tranche', lang)} {k.rsplit('_', 1)[-1]}": v for k, v in pv.items() if k != "month"}
-    charts = [_figure(f"deal{n}-vesting", tr("vesting_chart", lang), pv["month"], series, "line", tr("probability", lang), percent_axis=True)]
+    series = {f"{i18n.t('dash.tranche', lang)} {k.rsplit('_', 1)[-1]}": v for k, v in pv.items() if k != "month"}
+    charts = [_figure(f"deal{n}-vesting", i18n.t("dash.vesting_chart", lang), pv["month"], series, "line", i18n.t("dash.probability", lang),
+                      percent_axis=True)]
     return tables, charts
 
 
@@ -367,9 +275,9 @@ def _shareholder_table(sh: dict, lang: str, n: int, fx: dict | None = None) -> d
              per_share(y["eps_with_deal_after_dilution_usd"], lang, fx),
              "-" if y.get("accretion_after_dilution_pct") is None else f"{y['accretion_after_dilution_pct']:+.1f}%"]
             for y in sh["years"]]
-    cols = [tr(k, lang) for k in ("fy", "revenue", "gross_profit", "operating_income", "net_income", "eps_added", "base_eps", "base_is",
-                                   "eps_after", "accretion_after")]
-    title = f"{tr('shareholder', lang)}: {sh.get('company', '')} ({sh.get('ticker', '')})"
+    cols = [i18n.t(k, lang) for k in ("sh.fy", "sh.revenue", "sh.gross", "dash.operating_income", "sh.net", "sh.eps_added", "sh.base_eps",
+                                      "dash.base_is", "dash.eps_after", "sh.accretion")]
+    title = f"{i18n.t('dash.shareholder', lang)}: {sh.get('company', '')} ({sh.get('ticker', '')})"
     return table(f"deal{n}-shareholder", title, cols, rows, [1, 2, 3, 4, 5, 6, 8, 9])
 
 
@@ -387,36 +295,37 @@ def deal_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
             tables.append(sh)
             vps = d["shareholder"].get("warrant_value_per_existing_share_usd")
             if vps is not None:
-                tables[-1]["note"] = f"{tr('value_per_share', lang)}: {per_share(vps, lang, fx)}"
+                tables[-1]["note"] = f"{i18n.t('dash.value_per_share', lang)}: {per_share(vps, lang, fx)}"
         if "investment" in d:
             inv = d["investment"]
             rows = [[field_label(k, lang), money(v, lang, fx) if k.endswith("usd") else str(v)]
                     for k, v in inv.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
-            tables.append(table(f"deal{n}-investment", tr("investment", lang), [tr("item", lang), tr("value", lang)], rows, [1]))
+            tables.append(table(f"deal{n}-investment", i18n.t("dash.investment", lang), [i18n.t("col.item", lang), i18n.t("col.value", lang)],
+                                rows, [1]))
         be, bh = d.get("buyer_economics") or {}, d.get("buyer_hourly") or {}
-        rows = [[tr("cash_paid", lang), money(be.get("cash_paid_usd"), lang, fx)],
+        rows = [[i18n.t("dash.cash_paid", lang), money(be.get("cash_paid_usd"), lang, fx)],
                 [field_label("tco_usd_per_accelerator_hour", lang, "metric"), per_share(be.get("tco_usd_per_accelerator_hour"), lang, fx)],
                 [field_label("tco_usd_per_effective_pflop_hour", lang, "metric"), per_share(be.get("tco_usd_per_effective_pflop_hour"), lang, fx)]]
         if bh.get("usd_per_accelerator_hour") is not None:  # the capital-recovery cost at the base IT life (not the same figure)
             rows += [[field_label("usd_per_accelerator_hour", lang, "metric"), per_share(bh["usd_per_accelerator_hour"], lang, fx)],
                      [field_label("usd_per_effective_pflop_hour", lang, "metric"), per_share(bh["usd_per_effective_pflop_hour"], lang, fx)]]
         if be.get("payback_month"):
-            rows.append([tr("payback", lang), month(be["payback_month"], lang)])
+            rows.append([i18n.t("dash.payback", lang), month(be["payback_month"], lang)])
         if be.get("effective_discount_pct") is not None:
-            rows.append([tr("warrant_discount", lang), f"{be['effective_discount_pct']:.1f}%"])
+            rows.append([i18n.t("dash.warrant_discount", lang), f"{be['effective_discount_pct']:.1f}%"])
         if be.get("investment_received_usd"):
-            rows.append([tr("investment_total", lang), money(be["investment_received_usd"], lang, fx)])
-        tables.append(table(f"deal{n}-buyer", tr("buyer", lang), [tr("item", lang), tr("value", lang)], rows, [1]))
+            rows.append([i18n.t("dash.investment_total", lang), money(be["investment_received_usd"], lang, fx)])
+        tables.append(table(f"deal{n}-buyer", i18n.t("sec.buyer", lang), [i18n.t("col.item", lang), i18n.t("col.value", lang)], rows, [1]))
         deals.append({"name": d["name"], "buyer": d["buyer"], "supplier": d["supplier"], "note": d.get("note") or "",
                       "tables": tables, "charts": charts})
     notes = []
     mi = out.get("market_inputs")
     if mi and out.get("value_as_of"):
-        market = tr("market", lang, name=mi.get("name", ""), spot=per_share((mi.get("spot") or {}).get("value"), lang, fx),
+        market = i18n.t("dash.market", lang, name=mi.get("name", ""), spot=per_share((mi.get("spot") or {}).get("value"), lang, fx),
                     date=(mi.get("spot") or {}).get("date", ""), vol=percent((mi.get("volatility") or {}).get("value"), 0))
-        notes.append(tr("value_as_of", lang, month=month(out["value_as_of"], lang), market=market))
+        notes.append(i18n.t("dash.value_as_of", lang, month=month(out["value_as_of"], lang), market=market))
     if out.get("note"):
-        notes.append(tr("no_terms", lang))
+        notes.append(i18n.t("dash.no_terms", lang))
     assumed = out.get("assumptions", {}).get("assumed_tranches") or []
     if assumed:
         notes.append(("Not public, assumed: " if lang != "ja" else "非公開のため仮定: ") + _ja_terms(", ".join(assumed), lang))
@@ -433,11 +342,10 @@ def supply_view(rep: dict, slips: list[dict] | None, lang: str = "en") -> dict:
     peak = max((row["hbm_gb"] for row in rep["quarters"]), default=0.0)
     q = [row for row in rep["quarters"] if row["hbm_gb"] > 1e-6 * peak or row["cowos_wafers"] >= 0.5]  # rounding dust left out
     b = rep["binding"]
-    from gigawatt.core import i18n
 
-    binding = (tr("binding", lang, name=i18n.word("supply_input", b["input"], lang, b["name"]), quarter=quarter(b["quarter"], lang),
+    binding = (i18n.t("dash.binding", lang, name=i18n.word("supply_input", b["input"], lang, b["name"]), quarter=quarter(b["quarter"], lang),
                   share=percent(b["share_of_world"], 1), allocable=percent(b["allocable_share"], 1))
-               if b else tr("no_binding", lang, allocable=percent(share, 1)))
+               if b else i18n.t("dash.no_binding", lang, allocable=percent(share, 1)))
     from gigawatt.analyses.supply import RESOURCES, resource_label
 
     rows, by_quarter = [], []
@@ -445,18 +353,19 @@ def supply_view(rep: dict, slips: list[dict] | None, lang: str = "en") -> dict:
         over = [resource_label(r) for r in RESOURCES if (row[f"{r.split('_')[0]}_share_of_world"] or 0) > share + 1e-9]
         by_quarter.append({"quarter": row["quarter"], "binding": over})
         rows.append([quarter(row["quarter"], lang), f"{row['hbm_gb'] / 1e6:,.2f} PB", percent(row["hbm_share_of_world"]),
-                     f"{round(row['cowos_wafers']):,}", percent(row["cowos_share_of_world"]), ", ".join(over) or tr("none", lang)])
-    cols = [tr(k, lang) for k in ("quarter", "hbm_needed", "hbm_share", "cowos_needed", "cowos_share", "binding_col")]
-    tables = [table("supply-quarters", tr("supply_table", lang), cols, rows, [1, 2, 3, 4])]
+                     f"{round(row['cowos_wafers']):,}", percent(row["cowos_share_of_world"]), ", ".join(over) or i18n.t("none", lang)])
+    cols = [i18n.t(k, lang) for k in ("sup.quarter", "dash.hbm_needed", "dash.hbm_share", "dash.cowos_needed", "dash.cowos_share",
+                                      "dash.binding_col")]
+    tables = [table("supply-quarters", i18n.t("dash.supply_table", lang), cols, rows, [1, 2, 3, 4])]
     if slips:
         srows = [[s["deal"], s["label"] or "", s["product"], month(s["planned_completion"], lang), month(s["constrained_completion"], lang),
                   "-" if s["slip_months"] is None else str(s["slip_months"])] for s in slips]
-        tables.append(table("supply-slips", tr("slips", lang),
-                            [tr(k, lang) for k in ("deal", "tranche", "product", "planned", "constrained", "slip")], srows, [5]))
+        cols = [i18n.t(k, lang) for k in ("col.deal", "dash.tranche", "dash.product", "dash.planned", "dash.constrained", "dash.slip")]
+        tables.append(table("supply-slips", i18n.t("dash.slips", lang), cols, srows, [5]))
     x = [f"{row['quarter'][:4]}年Q{row['quarter'][-1]}" if lang == "ja" else quarter(row["quarter"], lang) for row in q]  # short on the axis
-    chart = _figure("supply_shares", tr("supply_chart", lang), x,
+    chart = _figure("supply_shares", i18n.t("dash.supply_chart", lang), x,
                     {"HBM": [row["hbm_share_of_world"] for row in q], "CoWoS": [row["cowos_share_of_world"] for row in q],
-                     tr("allocable", lang): [share] * len(q)}, "line", tr("share_of_world", lang), percent_axis=True)
+                     i18n.t("dash.allocable", lang): [share] * len(q)}, "line", i18n.t("dash.share_of_world", lang), percent_axis=True)
     chart["data"][-1]["line"]["dash"] = "dash"
     return {"scenario": rep["scenario"], "case": rep["case"], "allocable_share": share, "binding": b, "binding_text": binding,
             "binding_by_quarter": by_quarter, "peak_share_of_world": rep["peak_share_of_world"], "tables": tables, "charts": [chart],
@@ -487,8 +396,8 @@ def valuation_table(scenario, lang: str = "en", fx: dict | None = None) -> dict 
             for d in scenario.deals if d.warrant is not None]
     if not rows:
         return None
-    cols = [tr("deal", lang), tr("val_as_of", lang), tr("val_spot", lang), tr("val_source", lang), tr("val_vol", lang), tr("val_rate", lang)]
-    return table("mc-valuation", tr("mc_valuation", lang), cols, rows, [2, 4, 5])
+    cols = [i18n.t(k, lang) for k in ("col.deal", "dash.val_as_of", "dash.val_spot", "dash.val_source", "dash.val_vol", "dash.val_rate")]
+    return table("mc-valuation", i18n.t("dash.mc_valuation", lang), cols, rows, [2, 4, 5])
 
 
 def mc_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
@@ -501,16 +410,15 @@ def mc_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
         kind, unit = kind_of(k, role), unit_of(k, role)
         if k == "completion_month_index":
             cells = [month(v.get(f"p{q}_month"), lang) for q in qs]
-            done = tr("completed", lang, share=percent(v.get("share_completed"), 0))
+            done = i18n.t("dash.completed", lang, share=percent(v.get("share_completed"), 0))
             lab = field_label(k, lang, role)
             mean_month = month(v["mean_month"], lang) if v.get("mean_month") else "-"
             rows.append([f"{lab}（{done}）" if lang == "ja" else f"{lab} ({done})", mean_month, *cells])
             continue
         rows.append([field_label(k, lang, role), by_kind(kind, v.get("mean"), lang, fx, unit),
                      *(by_kind(kind, v.get(f"p{q}"), lang, fx, unit) for q in qs)])
-    cols = [tr("output", lang), tr("mean", lang), *(f"P{q}" for q in qs)]
-    t = table("mc-percentiles", tr("mc_table", lang, samples=f"{out['samples']:,}", seed=out["seed"]), cols, rows, [1, 2, 3, 4, 5, 6])
-    from gigawatt.core import i18n
+    cols = [i18n.t("dash.output", lang), i18n.t("dash.mean", lang), *(f"P{q}" for q in qs)]
+    t = table("mc-percentiles", i18n.t("dash.mc_table", lang, samples=f"{out['samples']:,}", seed=out["seed"]), cols, rows, [1, 2, 3, 4, 5, 6])
     charts = []
     for f, fan in out["fans"].items():
         top = max((abs(x) for x in fan["p95"] if x is not None), default=0.0)
@@ -522,7 +430,7 @@ def mc_view(out: dict, lang: str = "en", fx: dict | None = None) -> dict:
         else:
             div, unit = 1.0, "GW"
         series = {k: [None if x is None else x / div for x in fan[k]] for k in ("p5", "p10", "p50", "p90", "p95")}
-        chart = _figure(f"fan_{f}", tr(f"fan_{f}", lang), fan["month"], series, "fan", unit)
+        chart = _figure(f"fan_{f}", i18n.t(f"dash.fan_{f}", lang), fan["month"], series, "fan", unit)
         if lang == "ja":
             for trace in chart["data"]:
                 trace["name"] = str(trace.get("name", "")).replace("median (P50)", "中央値（P50）").replace("median", "中央値")
@@ -563,7 +471,7 @@ def compare_view(out: dict, a: str, b: str, lang: str = "en", fx: dict | None = 
                      "cells": [field_label(k, lang), by_kind(kind, va, lang, fx, unit), by_kind(kind, vb, lang, fx, unit),
                                by_kind(kind, d["abs"], lang, fx, unit),
                                "-" if d["pct"] is None else f"{d['pct']:+,.1f}%"]})
-    cols = ["", a, b, tr("difference", lang, a=a, b=b), tr("difference_pct", lang)]
+    cols = ["", a, b, i18n.t("dash.difference", lang, a=a, b=b), i18n.t("dash.difference_pct", lang)]
     ia, ib = out["inputs"]["A"], out["inputs"]["B"]
 
     def show(v) -> str:
@@ -577,20 +485,21 @@ def compare_view(out: dict, a: str, b: str, lang: str = "en", fx: dict | None = 
         return f"{month(m[1], lang)}～{month(m[2], lang)}" if m and lang == "ja" else str(text)
 
     def years(v) -> str:
-        return show(v) + ("年" if lang == "ja" else " " + tr("years", lang))
+        return show(v) + ("年" if lang == "ja" else " " + i18n.t("dash.years", lang))
 
-    inputs = [[tr("horizon", lang), horizon(ia["horizon"]), horizon(ib["horizon"])], [tr("products", lang), show(ia["products"]), show(ib["products"])],
-              [tr("first_start", lang), month(ia["first_start"], lang), month(ib["first_start"], lang)],
-              [tr("topdown", lang), ", ".join(money(x, lang, fx) for x in ia["topdown_usd_per_gw"]),
+    inputs = [[i18n.t("dash.horizon", lang), horizon(ia["horizon"]), horizon(ib["horizon"])],
+              [i18n.t("dash.products", lang), show(ia["products"]), show(ib["products"])],
+              [i18n.t("dash.first_start", lang), month(ia["first_start"], lang), month(ib["first_start"], lang)],
+              [i18n.t("dash.topdown", lang), ", ".join(money(x, lang, fx) for x in ia["topdown_usd_per_gw"]),
                ", ".join(money(x, lang, fx) for x in ib["topdown_usd_per_gw"])],
               [field_label("pue", lang, "input"), show(ia["pue"]), show(ib["pue"])],
-              [tr("discount", lang), ", ".join(percent(x) for x in ia["discount_rate"]), ", ".join(percent(x) for x in ib["discount_rate"])],
-              [tr("electricity", lang), ", ".join(per_share(x, lang, fx) + "/MWh" for x in ia["electricity_usd_per_mwh"]),
+              [i18n.t("dash.discount", lang), ", ".join(percent(x) for x in ia["discount_rate"]), ", ".join(percent(x) for x in ib["discount_rate"])],
+              [i18n.t("dash.electricity", lang), ", ".join(per_share(x, lang, fx) + "/MWh" for x in ia["electricity_usd_per_mwh"]),
                ", ".join(per_share(x, lang, fx) + "/MWh" for x in ib["electricity_usd_per_mwh"])],
-              [tr("it_life", lang), years(ia["it_life_years"]), years(ib["it_life_years"])]]
-    return {"scenarios": [a, b], "title": tr("compare_title", lang, a=a, b=b), "columns": cols, "rows": rows,
-            "table": table("compare-outputs", tr("compare_title", lang, a=a, b=b), cols, [r["cells"] for r in rows], [1, 2, 3, 4]),
-            "inputs": table("compare-inputs", tr("inputs_title", lang), ["", a, b], inputs),
+              [i18n.t("b.it_life", lang), years(ia["it_life_years"]), years(ib["it_life_years"])]]
+    return {"scenarios": [a, b], "title": i18n.t("dash.compare_title", lang, a=a, b=b), "columns": cols, "rows": rows,
+            "table": table("compare-outputs", i18n.t("dash.compare_title", lang, a=a, b=b), cols, [r["cells"] for r in rows], [1, 2, 3, 4]),
+            "inputs": table("compare-inputs", i18n.t("dash.inputs_title", lang), ["", a, b], inputs),
             "note": out["note"] if lang != "ja" else "差は各シナリオから最初のシナリオを引いた値。GW当たりは施設GW当たり、実効PFLOP/s当たりは"
                                                    "フル稼働時のBF16密演算性能 × 達成率 × 稼働率当たり。"}
 
@@ -619,22 +528,18 @@ def tranche_rows(result, lang: str = "en", fx: dict | None = None) -> list[dict]
     return rows
 
 
-def explain_value(x: float | None, unit: str, lang: str = "en", fx: dict | None = None, name: str = "", month0: int | None = None) -> str:
+def explain_value(x: float | None, unit: str, lang: str = "en", fx: dict | None = None, month0: int | None = None) -> str:
     """One value of an explanation as people read it, in ``lang`` and the page's currency: money as ¥/$ with
     T/B/M (兆/億), counts as whole numbers, month offsets as months, codes as words; never scientific notation."""
-    from gigawatt.analyses.explain import quantity
-    from gigawatt.core import fmt, i18n
+    from gigawatt.analyses.explain import coded_text, codes, quantity
+    from gigawatt.core import fmt
 
     if x is None:
         return "-"
     ja = lang == "ja"
-    if name == "basis_facility":
-        return ("施設" if ja else "facility") if x else "IT"
-    if name == "shape":
-        words = {0: ("linear", "線形"), 1: ("s-curve", "S字"), 2: ("step", "段階")}.get(int(x), (str(x), str(x)))
-        return words[1 if ja else 0]
-    if name == "refresh":
-        return ("する" if x else "しない") if ja else ("yes" if x else "no")
+    if codes(unit) is not None:  # a coded input (basis_facility, shape, refresh): the word its unit gives the code
+        word = coded_text(x, unit)
+        return quantity(x, unit) if word is None else i18n.code_word(int(x), unit, word, lang)
     if unit.startswith("months from horizon start") and month0 is not None:
         if x <= -1e5:
             return "系統制約なし" if ja else "no grid constraint"
@@ -677,7 +582,6 @@ def _entry_name(entry_id: str) -> str:
 
 def _catalog_where(o: dict, lang: str) -> str:
     """Where a catalog fact is, for people: ``site class hyperscale-liquid, PUE (default)`` (never a field name)."""
-    from gigawatt.core import i18n
     from gigawatt.core import registry
 
     ja = lang == "ja"
@@ -692,8 +596,6 @@ def _catalog_where(o: dict, lang: str) -> str:
 
 def _origin_lines(o: dict, lang: str, fx: dict | None, depth: int, unit: str) -> list[dict]:
     """Where an input's value came from, as lines of the panel (a derived value: its formula, then its parts)."""
-    from gigawatt.core import i18n
-
     ja = lang == "ja"
     kind = o.get("from")
     if kind == "derived":
@@ -741,15 +643,13 @@ def explain_view(tree: dict, lang: str = "en", fx: dict | None = None, month0: i
     ``{depth, kind, label, value, formula}`` (``kind``: ``step``, ``repeated``, or an origin's ``scenario`` /
     ``catalog`` / ``default`` / ``derived`` / ``part`` with ``text``), labels and formulas in ``lang``, money in the
     page's currency."""
-    from gigawatt.core import i18n
-
     ja = lang == "ja"
     lines: list[dict] = []
 
     def add(n: dict, depth: int) -> None:
         role, name = n["role"], n["name"]
         label = i18n.label(name, lang, role)
-        value = explain_value(n.get("value"), n.get("unit", ""), lang, fx, name, month0)
+        value = explain_value(n.get("value"), n.get("unit", ""), lang, fx, month0)
         if n.get("value_is"):
             peak = n["value_is"].replace("peak, in ", "")
             value += (f"（期間合計）" if "sum" in n["value_is"] else f"（ピーク、{i18n.month(peak, 'ja')}）") if ja else f" ({n['value_is']})"
