@@ -478,3 +478,14 @@ def test_mc_values_the_warrant_like_deal_and_shows_the_basis(client):
     assert latest["valuation_month"] in json.dumps(d)
     completion = next(r for r in m["table"]["rows"] if r[0].startswith("Completion"))
     assert completion[1] != "-"  # the mean completion month
+
+
+def test_deal_as_of_without_a_price_is_refused_like_the_cli(client):
+    """An issuer the market file does not price: a valuation date alone valued the scenario's old
+    spot as if it were that date's (the CLI refused; the API answered 200)."""
+    from gigawatt.scenario.spec import builtin_text
+
+    text = builtin_text("openai-amd").replace("supplier: AMD", "supplier: Acme", 1)
+    r = client.post("/api/deal", json={"yaml": text, "samples": 300, "as_of": "2026-02"})
+    assert r.status_code == 422 and "needs a price for acme" in r.json()["error"].lower()
+    assert client.post("/api/deal", json={"yaml": text, "samples": 300, "as_of": "2026-02", "spot_usd": 250}).status_code == 200

@@ -959,7 +959,7 @@ def run_deal(scenario: str, *, price_path: str | None = None, samples: int = 100
     from dataclasses import replace
 
     from gigawatt.core.conventions import deal_conventions
-    from gigawatt.ledger.market import fx_per_usd, parse_as_of, resolve_price_inputs
+    from gigawatt.ledger.market import fx_per_usd, parse_as_of, require_price_for_date, resolve_price_inputs
 
     for value, bound_name, option in ((volatility, "volatility", "--volatility"), (spot, "share_price_usd", "--spot"),
                                       (drift, "drift", "--drift"), (rate, "rate", "--rate")):
@@ -983,8 +983,7 @@ def run_deal(scenario: str, *, price_path: str | None = None, samples: int = 100
         kw, info = resolve_price_inputs(None, spot_usd=spot, as_of=as_of_n, volatility=volatility, rate=rate)
     else:
         kw, info = resolve_price_inputs(issuer, spot_usd=spot, as_of=as_of_n, volatility=volatility, rate=rate)
-        if info is None and as_of_n is not None and spot is None:
-            raise GigawattError(f"--as-of without --spot needs a price for {issuer or 'the issuer'} in the market file; give --spot too")
+        require_price_for_date(info, as_of_n, spot, issuer)
     opts = PriceOptions(path=path, samples=samples, seed=seed, drift=drift, **kw)
     buyer = {"rental_price_usd_per_hour": rental_price, "tokens_per_second": tokens_per_second}
     out = analyse(result, opts, buyer=buyer, fiscal_year_start=fiscal_year_start, market_inputs=info)

@@ -696,11 +696,12 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
         def job(cancelled):
             from gigawatt.interfaces.dashboard import currency_fx, deal_view, fx_info
             from gigawatt.analyses.deals import PriceOptions, analyse
-            from gigawatt.ledger.market import resolve_price_inputs
+            from gigawatt.ledger.market import require_price_for_date, resolve_price_inputs
 
             issuer = next((d.supplier.lower() for d in result.scenario.deals if d.warrant is not None), None)
             kw, info = resolve_price_inputs(issuer, spot_usd=body.spot_usd, as_of=body.as_of, volatility=body.volatility,
                                             rate=body.rate)
+            require_price_for_date(info, body.as_of, body.spot_usd, issuer)
             cancelled()
             out = analyse(result, PriceOptions(samples=body.samples, seed=body.seed, **kw), market_inputs=info)
             cancelled()

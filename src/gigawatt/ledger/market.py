@@ -176,6 +176,14 @@ def resolve_price_inputs(issuer: str | None, *, spot_usd=None, as_of=None, volat
              "risk_free_rate": info["risk_free_rate"]["value"]}, info)
 
 
+def require_price_for_date(info: dict | None, as_of: str | None, spot_usd: float | None, issuer: str | None) -> None:
+    """A valuation date without a price to go with it (no ``spot_usd`` given, none in the market
+    file) would value an older spot as if it were that date's: a user error, everywhere."""
+    if info is None and as_of is not None and spot_usd is None:
+        raise GigawattError(f"--as-of {as_of} without --spot needs a price for {issuer or 'the issuer'} in the market file; "
+                            "give --spot too")
+
+
 def parse_as_of(text: str | None, option: str = "--as-of") -> str | None:
     """``2026-11``, ``2026-11-29``, ``2H 2026`` → ``YYYY-MM`` or ``YYYY-MM-DD``; a user error otherwise."""
     if text is None:

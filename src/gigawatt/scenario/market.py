@@ -6,8 +6,7 @@ market data itself lives in :mod:`gigawatt.ledger.market`.
 """
 from __future__ import annotations
 
-from gigawatt.core.errors import GigawattError
-from gigawatt.ledger.market import resolve_price_inputs
+from gigawatt.ledger.market import require_price_for_date, resolve_price_inputs
 
 
 def with_market(scenario, *, spot_usd=None, as_of=None, volatility=None, rate=None, market=None, default_to_market=False):
@@ -32,9 +31,8 @@ def with_market(scenario, *, spot_usd=None, as_of=None, volatility=None, rate=No
                   "as_of": kw["as_of"] or u.as_of,
                   "volatility": kw["volatility"] if kw["volatility"] is not None else u.volatility,
                   "risk_free_rate": kw["risk_free_rate"] if kw["risk_free_rate"] is not None else u.risk_free_rate}
-        if update["as_of"] != u.as_of and spot_usd is None and info is None:
-            # a new date with the old price would value an old spot as if it were that date's
-            raise GigawattError(f"--as-of {as_of} without --spot needs a price for {d.supplier} in the market file; give --spot too")
+        if update["as_of"] != u.as_of:  # the scenario's own date with its own price is fine
+            require_price_for_date(info, as_of, spot_usd, d.supplier)
         # The underlying's source describes its spot: a new spot takes its own provenance along.
         spot = (info or {}).get("spot")
         if update["spot_usd"] == u.spot_usd:
