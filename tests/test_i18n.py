@@ -217,3 +217,29 @@ def test_shareholder_rows_notes_and_basis_are_said_from_string_keys():
     assert sup["revenue_basis"] == "stated" and i18n.said("stated", "ja") == "公表値"
     assert i18n.said("a phrase no analysis writes", "ja") == "a phrase no analysis writes"
     assert i18n.keyed("x", "no.such.key", "ja") == "x"
+
+
+def test_the_workbook_words_have_one_home_in_the_language_layer():
+    import ast
+    from pathlib import Path
+
+    import gigawatt
+
+    # one English text, one Japanese: a WORKBOOK_JA word is not also a borrowed STRINGS entry, and every borrowed key exists
+    borrowed = {i18n.STRINGS[k][0] for k in i18n.WORKBOOK_KEYS}
+    assert len(borrowed) == len(i18n.WORKBOOK_KEYS) and not borrowed & set(i18n.WORKBOOK_JA)
+    assert all(JAPANESE.search(ja) or ja.isascii() for ja in i18n.WORKBOOK_JA.values())
+    assert i18n.workbook_word("Line", "ja") == "行" and i18n.t("xlsx.line_item", "ja") == "項目"
+    assert i18n.workbook_word("Deal", "ja") == i18n.t("col.deal", "ja") and i18n.workbook_word("Deal") == "Deal"
+    # no module under interfaces/ keeps its own English-keyed Japanese table
+    root = Path(gigawatt.__file__).parent / "interfaces"
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id.endswith("JA") for t in node.targets):
+                assert not isinstance(node.value, ast.Dict), (path.name, node.lineno)
+
+
+def test_dashboard_supply_notes_are_said_from_their_own_keys():
+    en = i18n.t("sup.n.demand", "en")
+    assert i18n.said(en, "ja", ("dash.sup_n.",)) == i18n.t("dash.sup_n.demand", "ja") != i18n.said(en, "ja")
+    assert i18n.said(en, "en", ("dash.sup_n.",)) == en

@@ -131,11 +131,8 @@ def test_compare_cli_shows_no_raw_field_names(pair):
 #: ``(module under src/gigawatt, the name the dict is assigned to or the function it is in)``, each with the reason.
 NOT_LABEL_TABLES = {
     ("analyses/flows.py", "GROUPS"): "capex segments (the segment 'accelerators') to the supplier groups paid for them",
-    ("interfaces/report/xlsx_deal.py", "JA"): "the workbook's own words; 'accelerators' there is the capex segment, not the count",
-    ("interfaces/report/xlsx_deal.py", "SEGMENT_EN"): "capex segments (flows.SEGMENTS) as the workbook names them",
     ("ledger/schema.py", "TERM_LABELS"): "deal-ledger terms (a contract's stated capacity and accelerator count), not engine parameters",
     ("core/i18n.py", "_UNITS_JA"): "unit words keyed by the unit ('accelerators' is the unit of a count), not by parameter",
-    ("interfaces/dashboard.py", "_UNIT_WORDS_JA"): "unit words keyed by the unit, not by parameter",
     ("scenario/inputs.py", "UNKNOWN_EFFECT"): "what an unknown catalog number leaves out (the label is the registry's)",
 }
 #: Label tables of registry parameters still kept in modules (to move to the registry; the test fails once one is

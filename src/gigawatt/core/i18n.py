@@ -245,6 +245,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "seg.cooling": ("Cooling", "冷却"),
     "seg.construction": ("Construction", "建設"),
     "seg.land_and_grid": ("Land and grid", "土地・系統接続"),
+    # the workbook's Flows sheet (``report --xlsx``): the segments it names otherwise than ``seg.*``, and its table's line
+    "xlsx.seg.packaging": ("Advanced packaging (CoWoS)", "パッケージング"),
+    "xlsx.seg.power_equipment": ("Power equipment", "電源設備"),
+    "xlsx.line_item": ("Line", "項目"),
     # energy
     "en.text": ("Per calendar year; location-based CO2 uses grid intensity, market-based credits PPAs at their own intensity.",
                 "暦年ベース。ロケーション基準のCO2は系統電力の排出係数、マーケット基準は電力購入契約（PPA）をその排出係数で評価。"),
@@ -281,6 +285,17 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "基板は1パッケージにつき1枚として計上。カタログには世界の基板供給能力の系列がない（Tガラス・ABFの制約は出典では定性的な記述のみ）"),
     "sup.n.extrapolated": ("world capacity after the last sourced year is extrapolated (labelled estimate) and held flat after the last point",
                            "出典のある最終年より後の世界供給能力は外挿値（推計として表示）で、系列の最終点より後は横ばいとする"),
+    # the same notes as the dashboard's Supply tab words them (found by their English: ``said(note, lang, ("dash.sup_n.",))``)
+    "dash.sup_n.demand": ("demand counts hardware bought in the quarter, refreshes included; HBM in GB and stacks, CoWoS in wafers at "
+                          "the catalog's yield",
+                          "需要はその四半期に購入されるハードウェア（更新を含む）。HBMはGBとスタック数、CoWoSはカタログの歩留まりでのウェハー枚数。"),
+    "dash.sup_n.no_lead": ("HBM and packaging are counted in the month the hardware is delivered (no lead time); binding is tested month "
+                           "by month", "HBMとパッケージングはハードウェアの納入月に計上（リードタイムなし）。制約は月ごとに判定。"),
+    "dash.sup_n.substrates": ("substrates are counted (one per package); no world substrate capacity series is in the catalog (T-glass/ABF "
+                              "limits are qualitative in the sources)",
+                              "基板は数えています（パッケージ1つにつき1枚）。世界の基板供給能力の系列はカタログにありません（T-glass/ABFの制約は出典では定性的）。"),
+    "dash.sup_n.extrapolated": ("world capacity after the last sourced year is extrapolated (labelled estimate) and held flat after the "
+                                "last point", "出典のある最終年以降の世界供給能力は外挿（推定と表示）し、最後の点以降は横ばい。"),
     # flows (``flows --json`` ``method``, fixed English: :func:`said`)
     "flows.n.method": ("bottom-up capex at full build-out (the total `plan` shows as Capex (bottom-up)), split by catalog shares "
                        "(cpu/storage of systems, power/cooling of facility) and per-product HBM and CoWoS costs",
@@ -476,21 +491,115 @@ SAID_PREFIXES = ("sh.n.", "sh.basis.", "sup.n.", "flows.n.", "sens.n.")
 
 
 @functools.cache
-def _said_keys() -> dict[str, str]:
-    return {en: key for key, (en, _) in STRINGS.items() if key.startswith(SAID_PREFIXES) and en and "{" not in en}
+def _said_keys(prefixes: tuple[str, ...] = SAID_PREFIXES) -> dict[str, str]:
+    return {en: key for key, (en, _) in STRINGS.items() if key.startswith(prefixes) and en and "{" not in en}
 
 
-def said(english: str | None, lang: str = "en") -> str | None:
+def said(english: str | None, lang: str = "en", prefixes: tuple[str, ...] = SAID_PREFIXES) -> str | None:
     """A fixed phrase an analysis wrote in English (a shareholder-view note, a revenue basis), in ``lang``: the
-    Japanese of the :data:`STRINGS` key it is the English of; any other text unchanged.
+    Japanese of the :data:`STRINGS` key (among those starting with one of ``prefixes``) it is the English of; any
+    other text unchanged.
 
     >>> said("stated", "ja"), said("stated", "en"), said("not a known phrase", "ja")
     ('公表値', 'stated', 'not a known phrase')
     """
     if lang == "en" or not isinstance(english, str):
         return english
-    key = _said_keys().get(english)
+    key = _said_keys(prefixes).get(english)
     return t(key, lang) if key else english
+
+
+# --- the workbook's own words -----------------------------------------------------------------
+
+#: :data:`STRINGS` keys whose English the spreadsheet workbook (``report --xlsx``) also writes as its own words
+#: (``bk.t("Value")``): the workbook says them in Japanese as these entries do.
+WORKBOOK_KEYS = (
+    "dash.warrant", "dash.inputs_title", "src.sources", "col.value", "dash.horizon", "sec.deal", "col.deal",
+    "col.supplier", "dash.tranche", "dash.product", "sens.input", "src.as_of", "src.entry", "none", "sec.capex",
+    "dash.shares", "dash.val_vol", "dash.val_rate", "w.col_gw", "dash.p_vest", "dash.products", "w.inv_cap",
+    "sh.gross", "sh.net", "sec.buyer", "dash.payback", "sh.fy", "dash.operating_income", "sh.base_eps",
+    "dash.base_is", "dash.eps_after", "capex.share", "sup.quarter", "dash.mean", "sens.swing", "never",
+    "dash.val_spot",
+)
+#: The workbook's other words in Japanese (sheet titles, column headers, notes), keyed by the English it writes
+#: (:func:`workbook_word`; :meth:`gigawatt.interfaces.report.xlsx_book.Book.t`).
+WORKBOOK_JA = {
+    "Summary": "概要", "Drivers": "ドライバー", "Monthly": "月次", "Deals": "案件", "Tranches": "トランシェ", "Shareholder": "株主視点",
+    "Flows": "資金の流れ", "Supply": "供給", "Monte Carlo": "モンテカルロ", "Sensitivity": "感応度", "Scenario": "シナリオ", "Quantity": "項目",
+    "Unit": "単位", "Scenario name": "シナリオ名", "Title": "タイトル", "Inputs checked": "入力の確認日",
+    "Build-out at full scale": "フル稼働時の構築規模", "Over the horizon": "期間合計", "Month": "月", "Buyer": "買い手", "System": "システム",
+    "Start": "開始", "Basis": "基準", "Label": "ラベル", "From": "出所", "Where": "場所", "Kind": "種類", "Source": "出典", "Note": "注記",
+    "Field": "フィールド", "File": "ファイル", "Line": "行", "Path": "パス", "Catalog numbers used": "使用したカタログ値",
+    "Values the scenario sets": "シナリオで設定した値", "facility": "施設", "IT": "IT", "yes": "はい", "no": "いいえ",
+    "no grid constraint": "系統制約なし", "not packaged on CoWoS": "CoWoS実装なし", "linear": "線形", "s-curve": "S字", "step": "段階",
+    "scenario": "シナリオ", "catalog": "カタログ", "default": "既定値", "derived": "計算値", "GW online by vendor": "ベンダー別稼働GW",
+    "Capex: bottom-up vs top-down": "設備投資：積み上げ vs トップダウン", "Energy per month": "月次電力量", "Online GW": "稼働GW",
+    "Online GW by vendor": "ベンダー別稼働GW", "Cumulative capex": "累積設備投資", "Money: nominal USD": "金額：名目米ドル", "World": "世界全体",
+    "Item": "項目", "Exchange rate": "為替レート", "Money shown in": "金額の表示通貨", "Rate": "レート", "Rate date": "レートの日付",
+    "Capex per GW (bottom-up)": "GWあたり設備投資（積み上げ）", "Capex ratio, top-down / bottom-up": "設備投資比率（トップダウン／積み上げ）",
+    "At full build-out": "フル稼働時", "Sums over the horizon": "期間合計", "Key charts": "主要グラフ",
+    "Inputs by tranche, with where each value came from": "トランシェ別の入力と各値の出所",
+    "Catalog numbers used, with their sources": "使用したカタログ値と出典", "The scenario file as read": "読み込んだシナリオ・ファイル",
+    "Monthly series, summed over tranches": "月次系列（トランシェ合計）", "Per deal, at full build-out": "案件別（フル稼働時）",
+    "Per tranche, at full build-out": "トランシェ別（フル稼働時）", "Monthly energy": "月次電力量",
+    "Deal economics (see the Warrant sheet)": "案件の経済性（ワラントシート参照）", "Warrant and vesting": "ワラントと権利確定", "Strike": "行使価格",
+    "Issued": "発行", "Expiry": "満期", "Shares outstanding (pre-deal)": "発行済株式数（案件前）", "Stake before dilution": "希薄化前の持分",
+    "Stake after dilution": "希薄化後の持分", "Valuation month": "評価月", "Share price at valuation": "評価時の株価",
+    "Warrant value (mean)": "ワラント価値（平均）", "Warrant value P10": "ワラント価値 P10", "Warrant value P50": "ワラント価値 P50",
+    "Warrant value P90": "ワラント価値 P90", "Expected vested shares": "権利確定株数の期待値", "Intrinsic value at spot": "現在株価での本源的価値",
+    "Value at the final hurdle": "最終ハードル到達時の価値", "Price model": "株価モデル", "Vesting tranches": "権利確定トランシェ",
+    "Price hurdle": "株価ハードル", "Expected vest month": "権利確定月の期待値", "GW milestone month": "GWマイルストーン到達月", "Assumed": "仮定",
+    "Probability vested by month": "月別の権利確定確率", "Vendor investment": "ベンダー出資", "Investment per GW": "GWあたり出資額",
+    "Invested in total": "出資総額", "Cap reached": "上限到達月", "Stake at valuation": "評価額ベースの持分",
+    "Supplier revenue and EPS": "供給者の売上とEPS", "Year": "年", "Revenue": "売上",
+    "EPS (after warrant dilution)": "EPS（ワラント希薄化後）", "EPS (before dilution)": "EPS（希薄化前）",
+    "Warrant shares expected vested": "権利確定見込みのワラント株数", "Revenue per GW": "GWあたり売上", "Revenue basis": "売上の根拠",
+    "Cash paid (capex + opex)": "支払現金（設備投資＋運営費）", "Opex": "運営費", "Warrant value received": "受領ワラント価値",
+    "Investment received": "受領出資額", "Effective discount on vendor revenue": "ベンダー売上に対する実質割引率",
+    "Buyer revenue per GW-year": "GW年あたり買い手売上", "Shareholder view": "株主視点", "Opex (incremental)": "販管費（増分）", "Tax": "税金",
+    "Incremental EPS": "増分EPS", "Consensus EPS": "コンセンサスEPS", "Deal revenue, share of consensus": "コンセンサス売上に占める案件売上",
+    "EPS with the deal, before dilution": "案件込みEPS（希薄化前）", "Accretion before dilution": "増益率（希薄化前）",
+    "Accretion after dilution": "増益率（希薄化後）", "EPS, all warrants fully vested": "EPS（全ワラント権利確定）",
+    "Accretion, all warrants fully vested": "増益率（全ワラント権利確定）", "Assumptions": "前提", "What": "項目", "Notes": "注記",
+    "Warrant value per existing share": "既存1株あたりワラント価値", "Money flows: capex by segment": "資金の流れ：セグメント別設備投資",
+    "Segment": "セグメント", "Per GW": "GWあたり", "Supplier group": "供給者グループ",
+    "The headline (top-down) by recipient": "ヘッドライン（トップダウン）の受取先別内訳", "Paid to": "支払先", "Vendor revenue": "ベンダー売上",
+    "Vendor": "ベンダー", "Content at catalog prices": "カタログ価格での構成額", "Listed companies": "上場企業", "Company": "企業",
+    "Ticker": "ティッカー", "Exchange": "取引所", "Country": "国", "Exposure": "エクスポージャー", "Revenue over the build": "構築期間の売上",
+    "Supply: HBM and CoWoS by quarter": "供給：四半期別HBMとCoWoS", "HBM bought": "HBM購入量", "World HBM": "世界のHBM供給",
+    "HBM, share of world": "HBMの世界シェア", "CoWoS wafers": "CoWoSウェハー", "World CoWoS wafers": "世界のCoWoSウェハー",
+    "CoWoS, share of world": "CoWoSの世界シェア", "HBM stacks": "HBMスタック", "Substrates": "基板",
+    "Allocable share of world supply": "割当可能な世界供給シェア", "Binding input": "制約となる入力", "Nothing binds": "制約なし",
+    "Monte Carlo: percentiles": "モンテカルロ：パーセンタイル", "Result": "結果", "Fan": "ファン", "Samples": "サンプル数", "Seed": "シード",
+    "Milestones: first month with probability": "マイルストーン：確率到達の初月", "GW delivered": "納入GW", "P50 by": "P50到達月",
+    "P90 by": "P90到達月", "Share completed": "完了割合", "Sensitivity: tornado": "感応度：トルネード", "Variable": "変数",
+    "Low input": "低位の入力", "High input": "高位の入力", "Output at low": "低位での出力", "Output at high": "高位での出力", "Base": "ベース",
+    "Change at low": "低位での変化", "Change at high": "高位での変化", "Uncertain inputs drawn": "不確実な入力の抽出", "Distribution": "分布",
+    "Per-sample results": "サンプルごとの結果", "unknown": "不明", "Driver": "ドライバー", "Total": "合計", "Engine (as run)": "モデル計算値",
+    "Change vs engine": "モデル比の変化", "Results (live formulas)": "結果（数式で再計算）",
+    "Inputs (change the yellow cells)": "入力（黄色のセルを変更できます）", "Warrant shares": "ワラント株数",
+    "Intrinsic value at this share price": "この株価での本源的価値",
+    "Shares vested at full build-out and this price": "全量稼働・この株価で権利確定する株数", "Value of those shares": "その株式の価値",
+    "Deal facility GW": "案件の施設GW",
+    "Drivers: change an input and the totals recompute in Excel": "ドライバー：入力を変えるとExcelで合計が再計算されます",
+    "Formulas are the engine's nameplate formulas; the monthly schedule, Monte Carlo and warrant valuation are not recomputed here. 'Engine (as run)' is the model's figure for the inputs as written.": "数式はモデルの定格計算式です。月次スケジュール、モンテカルロ、ワラント評価はここでは再計算しません。「モデル計算値」は記載どおりの入力でのモデルの値です。",
+    "Monte Carlo value (not a formula)": "モンテカルロ評価額（数式ではありません）",
+}
+
+
+@functools.cache
+def _workbook_words() -> dict[str, str]:
+    return {**{STRINGS[k][0]: STRINGS[k][1] for k in WORKBOOK_KEYS}, **WORKBOOK_JA}
+
+
+def workbook_word(text: str, lang: str = "en") -> str:
+    """One of the workbook's own words (English is the key) in ``lang``: :data:`WORKBOOK_JA`, or the Japanese of a
+    :data:`WORKBOOK_KEYS` entry; any other text unchanged.
+
+    >>> workbook_word("Summary", "ja"), workbook_word("Value", "ja"), workbook_word("Value"), workbook_word("not a word", "ja")
+    ('概要', '値', 'Value', 'not a word')
+    """
+    return _workbook_words().get(text, text) if lang == "ja" else text
 
 
 # --- labels ----------------------------------------------------------------------------------

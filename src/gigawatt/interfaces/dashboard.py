@@ -369,20 +369,7 @@ def supply_view(rep: dict, slips: list[dict] | None, lang: str = "en") -> dict:
     chart["data"][-1]["line"]["dash"] = "dash"
     return {"scenario": rep["scenario"], "case": rep["case"], "allocable_share": share, "binding": b, "binding_text": binding,
             "binding_by_quarter": by_quarter, "peak_share_of_world": rep["peak_share_of_world"], "tables": tables, "charts": [chart],
-            "notes": [SUPPLY_NOTES_JA.get(n, n) for n in rep["notes"]] if lang == "ja" else rep["notes"]}
-
-
-#: ``supply_report``'s notes in Japanese (a note not listed here is shown as it is).
-SUPPLY_NOTES_JA = {
-    "demand counts hardware bought in the quarter, refreshes included; HBM in GB and stacks, CoWoS in wafers at the catalog's yield":
-        "需要はその四半期に購入されるハードウェア（更新を含む）。HBMはGBとスタック数、CoWoSはカタログの歩留まりでのウェハー枚数。",
-    "HBM and packaging are counted in the month the hardware is delivered (no lead time); binding is tested month by month":
-        "HBMとパッケージングはハードウェアの納入月に計上（リードタイムなし）。制約は月ごとに判定。",
-    "substrates are counted (one per package); no world substrate capacity series is in the catalog (T-glass/ABF limits are qualitative in the sources)":
-        "基板は数えています（パッケージ1つにつき1枚）。世界の基板供給能力の系列はカタログにありません（T-glass/ABFの制約は出典では定性的）。",
-    "world capacity after the last sourced year is extrapolated (labelled estimate) and held flat after the last point":
-        "出典のある最終年以降の世界供給能力は外挿（推定と表示）し、最後の点以降は横ばい。",
-}
+            "notes": [i18n.said(n, lang, ("dash.sup_n.",)) for n in rep["notes"]]}
 
 
 # -- Monte Carlo -------------------------------------------------------------------------------
@@ -508,7 +495,8 @@ def compare_view(out: dict, a: str, b: str, lang: str = "en", fx: dict | None = 
 
 #: Per-tranche figures the Plan tab's tranche table shows, each a button that opens its explanation.
 TRANCHE_FIGURES = ["facility_mw", "accelerators", "capex_usd"]
-_UNIT_WORDS_JA = {"accelerators": "基", "systems": "システム", "racks": "ラック", "stacks": "スタック", "wafers": "枚", "months": "か月"}
+#: Units of whole counts, written after the count (in Japanese as :func:`gigawatt.core.i18n.unit_text` words them).
+_COUNT_UNITS = ("accelerators", "systems", "racks", "stacks", "wafers", "months")
 
 
 def tranche_rows(result, lang: str = "en", fx: dict | None = None) -> list[dict]:
@@ -552,8 +540,8 @@ def explain_value(x: float | None, unit: str, lang: str = "en", fx: dict | None 
         return money(x, lang, fx) + unit[3:]
     if unit == "USD/MWh":
         return per_share(x, lang, fx) + "/MWh"
-    if unit in _UNIT_WORDS_JA:
-        return f"{fmt.count(x)}{_UNIT_WORDS_JA[unit]}" if ja else f"{fmt.count(x)} {unit}"
+    if unit in _COUNT_UNITS:
+        return f"{fmt.count(x)}{i18n.unit_text(unit, lang)}" if ja else f"{fmt.count(x)} {unit}"
     if unit in ("GW", "MW"):
         return fmt.by_format(x, "gw" if unit == "GW" else "mw")
     if ja and unit and "=" not in unit:

@@ -32,16 +32,6 @@ SUMMARY_HORIZON = [("capex_usd", 1, "usd", None), ("capex_refresh_usd", 1, "usd"
 #: Monthly columns shown (all series, in registry order).
 MONTHLY = list(SERIES_UNITS)
 
-JA = {"Capex per GW (bottom-up)": "GWあたり設備投資（積み上げ）",
-      "Capex ratio, top-down / bottom-up": "設備投資比率（トップダウン／積み上げ）",
-      "At full build-out": "フル稼働時", "Sums over the horizon": "期間合計", "Key charts": "主要グラフ",
-      "Inputs by tranche, with where each value came from": "トランシェ別の入力と各値の出所",
-      "Catalog numbers used, with their sources": "使用したカタログ値と出典", "The scenario file as read": "読み込んだシナリオ・ファイル",
-      "Monthly series, summed over tranches": "月次系列（トランシェ合計）", "Per deal, at full build-out": "案件別（フル稼働時）",
-      "Per tranche, at full build-out": "トランシェ別（フル稼働時）", "Capex": "設備投資", "Monthly energy": "月次電力量",
-      "Deal economics (see the Warrant sheet)": "案件の経済性（ワラントシート参照）"}
-
-
 def write(result, path, scenario_text: str = "", ctx=None, lang: str = "en") -> None:
     """Write the workbook for ``result`` to ``path``."""
     if ctx is None:
@@ -49,7 +39,6 @@ def write(result, path, scenario_text: str = "", ctx=None, lang: str = "en") -> 
 
         ctx = Context.build(result, scenario_text)
     bk = Book(path, lang, getattr(ctx, "currency", "USD"), getattr(ctx, "fx", None))
-    bk.local = JA if bk.lang == "ja" else {}
     summary = bk.sheet("Summary")
     xlsx_drivers.write(bk, result, ctx.deal)
     monthly_refs = _monthly(bk, result)
@@ -66,7 +55,7 @@ def write(result, path, scenario_text: str = "", ctx=None, lang: str = "en") -> 
 
 
 def _l(bk, text: str) -> str:
-    return getattr(bk, "local", {}).get(text) or bk.t(text)
+    return bk.t(text)
 
 
 # -- Summary --------------------------------------------------------------------------------------

@@ -41,27 +41,6 @@ TEXT_KINDS = {"text", "month", "flag"}
 #: Kinds whose values are counts (stored rounded: no fractional accelerators).
 COUNT_KINDS = {"count", "int"}
 
-#: The workbook's own words in Japanese (sheet titles, column headers, notes); English is the key.
-JA = {
-    "Summary": "概要", "Drivers": "ドライバー", "Monthly": "月次", "Deals": "案件", "Tranches": "トランシェ", "Warrant": "ワラント",
-    "Shareholder": "株主視点", "Flows": "資金の流れ", "Supply": "供給", "Monte Carlo": "モンテカルロ", "Sensitivity": "感応度",
-    "Inputs": "入力", "Sources": "出典", "Scenario": "シナリオ",
-    "Quantity": "項目", "Value": "値", "Unit": "単位", "Scenario name": "シナリオ名", "Title": "タイトル",
-    "Inputs checked": "入力の確認日", "Horizon": "期間", "Build-out at full scale": "フル稼働時の構築規模",
-    "Over the horizon": "期間合計", "Deal economics": "案件の経済性", "Month": "月", "Deal": "案件", "Supplier": "供給者",
-    "Buyer": "買い手", "Tranche": "トランシェ", "Product": "製品", "System": "システム", "Start": "開始", "Basis": "基準",
-    "Label": "ラベル", "Input": "入力", "From": "出所", "Where": "場所", "Kind": "種類", "As of": "時点", "Source": "出典",
-    "Note": "注記", "Entry": "項目", "Field": "フィールド", "File": "ファイル", "Line": "行", "Path": "パス",
-    "Catalog numbers used": "使用したカタログ値", "Values the scenario sets": "シナリオで設定した値",
-    "facility": "施設", "IT": "IT", "yes": "はい", "no": "いいえ", "no grid constraint": "系統制約なし",
-    "not packaged on CoWoS": "CoWoS実装なし", "linear": "線形", "s-curve": "S字", "step": "段階",
-    "scenario": "シナリオ", "catalog": "カタログ", "default": "既定値", "derived": "計算値", "none": "なし",
-    "GW online by vendor": "ベンダー別稼働GW", "Capex: bottom-up vs top-down": "設備投資：積み上げ vs トップダウン",
-    "Energy per month": "月次電力量", "Online GW": "稼働GW", "Online GW by vendor": "ベンダー別稼働GW",
-    "Cumulative capex": "累積設備投資", "Money: nominal USD": "金額：名目米ドル",
-    "World": "世界全体", "Item": "項目", "Exchange rate": "為替レート", "Money shown in": "金額の表示通貨", "Rate": "レート", "Rate date": "レートの日付",
-}
-
 _SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 
 
@@ -111,8 +90,8 @@ class Book:
 
     # -- words -----------------------------------------------------------------------------------
     def t(self, text: str) -> str:
-        """The workbook's own word in the chosen language (English is the key)."""
-        return JA.get(text, text) if self.lang == "ja" else text
+        """The workbook's own word in the chosen language (English is the key: :func:`gigawatt.core.i18n.workbook_word`)."""
+        return i18n.workbook_word(text, self.lang)
 
     def s(self, key: str, **fields) -> str:
         """A shared report string (:func:`gigawatt.core.i18n.t`)."""

@@ -11,61 +11,6 @@ from gigawatt.interfaces.report.xlsx_book import humanize
 DATE_AXIS = {"date_axis": True, "major_unit": 1, "major_unit_type": "years", "base_unit": "months", "num_format": "yyyy",
              "num_font": {"rotation": -45}}
 
-JA = {
-    "Warrant and vesting": "ワラントと権利確定", "Shares": "株数", "Strike": "行使価格", "Issued": "発行", "Expiry": "満期",
-    "Shares outstanding (pre-deal)": "発行済株式数（案件前）", "Stake before dilution": "希薄化前の持分",
-    "Stake after dilution": "希薄化後の持分", "Valuation month": "評価月", "Share price at valuation": "評価時の株価",
-    "Volatility": "ボラティリティ", "Risk-free rate": "無リスク金利", "Warrant value (mean)": "ワラント価値（平均）",
-    "Warrant value P10": "ワラント価値 P10", "Warrant value P50": "ワラント価値 P50", "Warrant value P90": "ワラント価値 P90",
-    "Expected vested shares": "権利確定株数の期待値",
-    "Intrinsic value at spot": "現在株価での本源的価値",
-    "Value at the final hurdle": "最終ハードル到達時の価値", "Price model": "株価モデル", "Source": "出典",
-    "Vesting tranches": "権利確定トランシェ", "Tranche": "トランシェ", "GW milestone": "GWマイルストーン",
-    "Price hurdle": "株価ハードル", "P(vest)": "権利確定確率", "Expected vest month": "権利確定月の期待値",
-    "GW milestone month": "GWマイルストーン到達月", "Assumed": "仮定", "Products": "製品",
-    "Probability vested by month": "月別の権利確定確率", "Month": "月",
-    "Vendor investment": "ベンダー出資", "Investment per GW": "GWあたり出資額", "Cap": "上限", "Invested in total": "出資総額",
-    "Cap reached": "上限到達月", "Stake at valuation": "評価額ベースの持分", "Supplier revenue and EPS": "供給者の売上とEPS",
-    "Year": "年", "Revenue": "売上", "Gross profit": "売上総利益", "Net income": "純利益", "EPS (after warrant dilution)":
-    "EPS（ワラント希薄化後）", "EPS (before dilution)": "EPS（希薄化前）", "Warrant shares expected vested": "権利確定見込みのワラント株数",
-    "Revenue per GW": "GWあたり売上", "Revenue basis": "売上の根拠", "Buyer economics": "買い手の経済性",
-    "Cash paid (capex + opex)": "支払現金（設備投資＋運営費）", "Capex": "設備投資", "Opex": "運営費",
-    "Warrant value received": "受領ワラント価値", "Investment received": "受領出資額",
-    "Effective discount on vendor revenue": "ベンダー売上に対する実質割引率",
-    "Payback month": "回収月",
-    "Buyer revenue per GW-year": "GW年あたり買い手売上", "Shareholder view": "株主視点", "Fiscal year": "会計年度",
-    "Opex (incremental)": "販管費（増分）", "Operating income": "営業利益", "Tax": "税金", "Incremental EPS": "増分EPS",
-    "Base EPS": "ベースEPS", "Base is": "ベースの根拠", "Consensus EPS": "コンセンサスEPS",
-    "Deal revenue, share of consensus": "コンセンサス売上に占める案件売上", "EPS with the deal, before dilution": "案件込みEPS（希薄化前）",
-    "EPS with the deal, after dilution": "案件込みEPS（希薄化後）", "Accretion before dilution": "増益率（希薄化前）",
-    "Accretion after dilution": "増益率（希薄化後）", "EPS, all warrants fully vested": "EPS（全ワラント権利確定）",
-    "Accretion, all warrants fully vested": "増益率（全ワラント権利確定）", "Assumptions": "前提", "What": "項目", "Unit": "単位",
-    "Kind": "種類", "As of": "時点", "Notes": "注記", "Warrant value per existing share": "既存1株あたりワラント価値",
-    "Money flows: capex by segment": "資金の流れ：セグメント別設備投資", "Segment": "セグメント",
-    "Per GW": "GWあたり", "Share": "構成比", "Supplier group": "供給者グループ",
-    "The headline (top-down) by recipient": "ヘッドライン（トップダウン）の受取先別内訳", "Line": "項目", "Paid to": "支払先",
-    "Vendor revenue": "ベンダー売上", "Vendor": "ベンダー", "Content at catalog prices": "カタログ価格での構成額",
-    "Listed companies": "上場企業", "Company": "企業", "Ticker": "ティッカー", "Exchange": "取引所", "Country": "国",
-    "Exposure": "エクスポージャー", "Revenue over the build": "構築期間の売上", "Supply: HBM and CoWoS by quarter":
-    "供給：四半期別HBMとCoWoS", "Quarter": "四半期", "HBM bought": "HBM購入量", "World HBM": "世界のHBM供給",
-    "HBM, share of world": "HBMの世界シェア", "CoWoS wafers": "CoWoSウェハー", "World CoWoS wafers": "世界のCoWoSウェハー",
-    "CoWoS, share of world": "CoWoSの世界シェア", "HBM stacks": "HBMスタック", "Substrates": "基板",
-    "Allocable share of world supply": "割当可能な世界供給シェア", "Binding input": "制約となる入力", "Nothing binds": "制約なし",
-    "Monte Carlo: percentiles": "モンテカルロ：パーセンタイル", "Result": "結果", "Mean": "平均",
-    "Fan": "ファン", "Samples": "サンプル数", "Seed": "シード", "Milestones: first month with probability": "マイルストーン：確率到達の初月",
-    "GW delivered": "納入GW", "P50 by": "P50到達月", "P90 by": "P90到達月", "Share completed": "完了割合",
-    "Sensitivity: tornado": "感応度：トルネード", "Variable": "変数", "Low input": "低位の入力", "High input": "高位の入力",
-    "Output at low": "低位での出力", "Output at high": "高位での出力", "Swing": "振れ幅", "Base": "ベース",
-    "Change at low": "低位での変化", "Change at high": "高位での変化", "Uncertain inputs drawn": "不確実な入力の抽出",
-    "Distribution": "分布", "Deal economics": "案件の経済性", "Monte Carlo": "モンテカルロ",
-    "Per-sample results": "サンプルごとの結果", "not within the horizon": "期間内に到達せず", "unknown": "不明",
-    "accelerators": "アクセラレーター", "hbm": "HBM", "packaging": "パッケージング", "cpus": "CPU", "storage": "ストレージ",
-    "networking": "ネットワーク", "power_equipment": "電源設備", "cooling": "冷却", "construction": "建設",
-    "land_and_grid": "土地・系統接続",
-}
-SEGMENT_EN = {"accelerators": "Accelerators", "hbm": "HBM", "packaging": "Advanced packaging (CoWoS)", "cpus": "CPUs",
-              "storage": "Storage", "networking": "Networking", "power_equipment": "Power equipment", "cooling": "Cooling",
-              "construction": "Construction", "land_and_grid": "Land and grid"}
 #: The Monte Carlo fans (``mc --json`` ``fans``) by the registry role of the row that labels and formats each.
 FAN_ROLES = {"online_gw": "series", "delivered_gw": "series", "effective_pflops_bf16": "series", "capex_cumulative_usd": "metric"}
 
@@ -80,7 +25,7 @@ def _registered(bk, name: str, role: str | None) -> tuple[str, str]:
 
 
 def _t(bk, text: str) -> str:
-    return JA.get(text, text) if bk.lang == "ja" else text
+    return bk.t(text)
 
 
 def write_all(bk, ctx) -> None:
@@ -328,7 +273,7 @@ def _flows(bk, ctx) -> None:
     fl = ctx.flows
     ws = bk.sheet("Flows")
     row = bk.title(ws, 0, _t(bk, "Money flows: capex by segment"), i18n.said(fl.get("method", ""), bk.lang))
-    seg_label = (lambda k: JA.get(k, SEGMENT_EN[k])) if bk.lang == "ja" else (lambda k: SEGMENT_EN.get(k, humanize(k)))
+    seg_label = lambda k: next((bk.s(key) for key in (f"xlsx.seg.{k}", f"seg.{k}") if key in i18n.STRINGS), humanize(k))  # noqa: E731
     rows = [[seg_label(k), v, fl["per_gw"][k], fl["shares"][k], i18n.word("flow_group", k, bk.lang, GROUPS[k])] for k, v in fl["segments"].items()]
     rows.append([bk.label("capex_usd", "nameplate"), fl["total_usd"], fl["total_usd"] / fl["gw"] if fl["gw"] else None, 1.0, ""])
     row = bk.table(ws, row, 0, [(_t(bk, "Segment"), "text"), (_t(bk, "Capex"), "usd"), (_t(bk, "Per GW"), "usd_per_gw"),
@@ -339,7 +284,7 @@ def _flows(bk, ctx) -> None:
         rows = [[i18n.word("flow_line", k, bk.lang, h["labels"][k]), v, h["per_gw"].get(k), i18n.word("flow_paid_to", k, bk.lang, h["paid_to"][k])]
                 for k, v in h["lines"].items()]
         rows.append([bk.label("capex_topdown_usd", "nameplate"), h["total_usd"], None, ""])
-        row = bk.table(ws, row, 0, [(_t(bk, "Line"), "text"), (_t(bk, "Capex"), "usd"), (_t(bk, "Per GW"), "usd_per_gw"),
+        row = bk.table(ws, row, 0, [(bk.s("xlsx.line_item"), "text"), (_t(bk, "Capex"), "usd"), (_t(bk, "Per GW"), "usd_per_gw"),
                                     (_t(bk, "Paid to"), "text")], rows)
     vr = fl.get("vendor_revenue") or {}
     if vr:

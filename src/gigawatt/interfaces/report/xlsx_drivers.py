@@ -68,22 +68,6 @@ TOTAL_NAMES = {"fac_gw": "total_gw", "it_gw": "total_it_gw", "accelerators": "to
                "capex_top_down": "total_capex_top_down", "energy_twh": "total_energy_twh_per_year",
                "energy_cost": "total_energy_cost_per_year"}
 
-JA = {"Driver": "ドライバー", "Total": "合計", "Engine (as run)": "モデル計算値",
-      "Change vs engine": "モデル比の変化", "Results (live formulas)": "結果（数式で再計算）",
-      "Inputs (change the yellow cells)": "入力（黄色のセルを変更できます）",
-      "Warrant": "ワラント", "Share price": "株価", "Strike": "行使価格",
-      "Warrant shares": "ワラント株数", "Intrinsic value at this share price": "この株価での本源的価値",
-      "Shares vested at full build-out and this price": "全量稼働・この株価で権利確定する株数",
-      "Value of those shares": "その株式の価値", "GW milestone": "GWマイルストーン", "Price hurdle": "株価ハードル",
-      "Shares": "株数", "Deal facility GW": "案件の施設GW",
-      "Drivers: change an input and the totals recompute in Excel": "ドライバー：入力を変えるとExcelで合計が再計算されます",
-      "Formulas are the engine's nameplate formulas; the monthly schedule, Monte Carlo and warrant valuation are not "
-      "recomputed here. 'Engine (as run)' is the model's figure for the inputs as written.":
-          "数式はモデルの定格計算式です。月次スケジュール、モンテカルロ、ワラント評価はここでは再計算しません。"
-          "「モデル計算値」は記載どおりの入力でのモデルの値です。",
-      "Monte Carlo value (not a formula)": "モンテカルロ評価額（数式ではありません）"}
-
-
 #: Named totals that are money (in the workbook's currency); the others have no currency.
 MONEY_NAMES = {"total_capex_systems", "total_capex_network", "total_capex_facility", "total_capex_bottom_up", "total_capex_top_down",
                "total_energy_cost_per_year"}
@@ -124,7 +108,7 @@ def _warrant_deals(result):
 
 def write(bk, result, deal: dict | None = None) -> None:
     """The Drivers sheet of workbook ``bk`` (a :class:`.xlsx_book.Book`)."""
-    t = (lambda s: JA.get(s, s)) if bk.lang == "ja" else (lambda s: s)
+    t = bk.t
     ws = bk.sheet("Drivers")
     ref = "'" + ws.get_name().replace("'", "''") + "'"  # the sheet as workbook names refer to it
     tranches = result.tranches
