@@ -40,16 +40,22 @@ def shown_key(key) -> bool:
     return (isinstance(key, int) and not isinstance(key, bool)) or (isinstance(key, str) and _KEY_LIKE.fullmatch(key) is not None)
 
 
+def cut(text: str) -> str:
+    """``text`` at most :data:`MAX_QUOTE` characters long, an ellipsis marking a cut.
+
+    >>> cut("gw"), len(cut("x" * 100)), cut("x" * 100)[-2:]
+    ('gw', 60, 'x…')
+    """
+    return text if len(text) <= MAX_QUOTE else text[:MAX_QUOTE - 1] + "…"
+
+
 def quote(value) -> str:
     """``repr(value)``, cut to :data:`MAX_QUOTE` characters of content: the one way messages quote a file's values.
 
     >>> quote("gw"), quote("x" * 100)[-5:], len(quote(list(range(100))))
     ("'gw'", "xxx…'", 60)
     """
-    if isinstance(value, str):
-        return repr(value if len(value) <= MAX_QUOTE else value[:MAX_QUOTE - 1] + "…")
-    text = repr(value)
-    return text if len(text) <= MAX_QUOTE else text[:MAX_QUOTE - 1] + "…"
+    return repr(cut(value)) if isinstance(value, str) else cut(repr(value))
 
 
 def _split_shown(path: tuple) -> tuple[tuple, tuple]:

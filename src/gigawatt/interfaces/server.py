@@ -464,14 +464,15 @@ def create_app(db_path: str | Path | None = None, token: str | None = None, allo
     @app.exception_handler(RequestValidationError)
     async def _bad_request(request: Request, exc: RequestValidationError):
         from gigawatt.core.errors import format_path
+        from gigawatt.core.yaml_io import cut
 
         problems = []
         for e in exc.errors():
             loc = tuple(e.get("loc", ()))
             if loc and loc[0] in ("body", "query", "path"):
                 loc = loc[1:]
-            # A key is the client's text: at most 60 characters of it come back (a 5,000-character key made a 10 KB reply).
-            loc = tuple(p if not isinstance(p, str) or len(p) <= 60 else p[:59] + "…" for p in loc)
+            # A key is the client's text: it comes back cut (a 5,000-character key made a 10 KB reply).
+            loc = tuple(cut(p) if isinstance(p, str) else p for p in loc)
             msg = e.get("msg", "invalid")
             if e.get("type") == "extra_forbidden":
                 msg = f"unknown field (this part of the request takes: {', '.join(_fields_at(request, loc)) or 'no fields'})"
