@@ -96,13 +96,10 @@ def test_the_checker_sees_an_upward_import():
 def test_no_dict_literal_writes_a_key_twice():
     """In a dict literal a repeated key silently keeps the last value: the page's Deal tab once
     showed the Monte Carlo's title as its "Valuation" label that way."""
-    import ast
-
-    root = Path(__file__).resolve().parents[1] / "src" / "gigawatt"
     found = []
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Dict):
                 keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
-                found += [f"{path.relative_to(root)}:{node.lineno}: {k!r}" for k in sorted({k for k in keys if keys.count(k) > 1}, key=repr)]
+                found += [f"{path.relative_to(PACKAGE)}:{node.lineno}: {k!r}" for k in sorted({k for k in keys if keys.count(k) > 1}, key=repr)]
     assert not found, found
